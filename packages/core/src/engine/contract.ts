@@ -1,0 +1,129 @@
+/**
+ * The engine contract: the narrow interface every storage adapter implements.
+ *
+ * An engine is a thin translation to one database. Core does everything else (identifier
+ * validation, value encoding, timestamps, schema caching, error wrapping), so what an engine must
+ * do is what each method's comment says, and no more.
+ */
+
+/** Bumped when the contract changes incompatibly; core refuses engines built for another version. */
+export const ENGINE_API_VERSION = 1;
+
+/** The two columns every tracking table starts with; together they are its primary key. */
+export const KEY_COLUMNS = ['track_id', 'timestamp'] as const;
+
+/**
+ * Logical column types. Each engine maps them to its own declared types and back:
+ * `integer` is a 64-bit integer, `float` a double, `json` a JSON document stored as text
+ * (or a native JSON type where the database has one).
+ */
+export type ColumnType = 'integer' | 'float' | 'text' | 'boolean' | 'blob' | 'json';
+
+/** A value as it crosses the engine boundary. JSON documents cross as their text. */
+export type CellValue = string | number | bigint | boolean | Uint8Array | null;
+
+/** One row as it crosses the engine boundary: column name to value. */
+export type Row = Record<string, CellValue>;
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+}
+
+export type FilterOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'is null' | 'is not null';
+
+/** One condition of a WHERE clause; several are joined with AND. `in` takes an array value. */
+export interface Filter {
+  column: string;
+  op: FilterOp;
+  value?: CellValue | CellValue[];
+}
+
+export interface OrderBy {
+  column: string;
+  desc?: boolean;
+}
+
+export interface SelectOptions {
+  where?: Filter[];
+  /** Columns to return, in this order; all columns in table order when omitted. */
+  columns?: string[];
+  orderBy?: OrderBy[];
+  limit?: number;
+  offset?: number;
+}
+
+export interface EngineCapabilities {
+  /** `insert` of many rows is atomic (all or none). Default false. */
+  transactions?: boolean;
+  /** `sql()` runs raw queries. Default false. */
+  rawSql?: boolean;
+  /** Several processes may write one store at once. Default false. */
+  concurrentWriters?: boolean;
+  /** `iterate()` streams rows without loading the whole result. Default false. */
+  streaming?: boolean;
+}
+
+/**
+ * A storage engine. Every method may be called any number of times in any order until `close()`;
+ * after `close()` every method but `close()` rejects.
+ */
+export interface Engine {
+  /** Short name for messages, e.g. `sqlite`. */
+  readonly name: string;
+  /** Where the data lives, for messages (a file path, `:memory:`, or a URL without password). */
+  readonly location: string;
+  readonly capabilities: EngineCapabilities;
+
+  /** Names of the user tables, sorted; never the engine's own bookkeeping tables. */
+  tables(): Promise<string[]>;
+
+  /** The columns of `table` in table order; `[]` when the table does not exist. */
+  describe(table: string): Promise<ColumnSpec[]>;
+
+  /**
+   * Creates `table` when missing, with `track_id TEXT, timestamp TEXT, PRIMARY KEY (track_id, timestamp)`
+   * first, then adds each column of `columns` the table lacks (a name is matched case-insensitively).
+   * Idempotent, and safe when another connection adds the same column at the same time.
+   */
+  ensureColumns(table: string, columns: ColumnSpec[]): Promise<void>;
+
+  /**
+   * Inserts `rows` (a missing key is NULL) in one transaction and resolves with the count once they
+   * are committed. `[]` resolves 0. A row whose primary key already exists rejects the whole call with
+   * an error whose `code` is `DUPLICATE_KEY`, and nothing of the call is kept.
+   */
+  insert(table: string, rows: Row[]): Promise<number>;
+
+  /** Rows matching `options`; `[]` when the table does not exist. */
+  select(table: string, options?: SelectOptions): Promise<Row[]>;
+
+  /** Like `select`, one row at a time, without holding the whole result (capability `streaming`). */
+  iterate?(table: string, options?: SelectOptions): AsyncIterable<Row>;
+
+  /** Rows matching `where` (all rows when empty); 0 when the table does not exist. */
+  count(table: string, where?: Filter[]): Promise<number>;
+
+  /** Sets `values` on the rows matching `where` (all rows when empty); resolves the count changed. */
+  update(table: string, values: Row, where: Filter[]): Promise<number>;
+
+  /** Deletes the rows matching `where` (all rows when empty); resolves the count deleted. */
+  delete(table: string, where: Filter[]): Promise<number>;
+
+  /** Runs one raw SQL statement with positional parameters (capability `rawSql`). */
+  sql?(query: string, params?: CellValue[]): Promise<Row[]>;
+
+  /** Flushes and releases the connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * How a package exports an engine so `xt --engine NAME` and `Tracker.open` can build it:
+ * `create` from options, and `fromLocation` from a path or URL given on the command line.
+ */
+export interface EnginePlugin<Options = unknown> {
+  apiVersion: number;
+  name: string;
+  create(options: Options): Promise<Engine>;
+  fromLocation?(location: string): Options;
+}

@@ -1,0 +1,2 @@
+export * from './engine/contract.js';
+export * from './errors.js';
