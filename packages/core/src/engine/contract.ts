@@ -75,7 +75,7 @@ export interface Engine {
   readonly location: string;
   readonly capabilities: EngineCapabilities;
 
-  /** Names of the user tables, sorted; never the engine's own bookkeeping tables. */
+  /** Names of the tracking tables (those with `track_id` and `timestamp` columns), sorted. */
   tables(): Promise<string[]>;
 
   /** The columns of `table` in table order; `[]` when the table does not exist. */
@@ -89,13 +89,17 @@ export interface Engine {
   ensureColumns(table: string, columns: ColumnSpec[]): Promise<void>;
 
   /**
-   * Inserts `rows` (a missing key is NULL) in one transaction and resolves with the count once they
-   * are committed. `[]` resolves 0. A row whose primary key already exists rejects the whole call with
+   * Inserts `rows` (a missing key is NULL; booleans are stored the engine's way) in one transaction
+   * and resolves with the count once they are committed. `[]` resolves 0. A row whose primary key already exists rejects the whole call with
    * an error whose `code` is `DUPLICATE_KEY`, and nothing of the call is kept.
    */
   insert(table: string, rows: Row[]): Promise<number>;
 
-  /** Rows matching `options`; `[]` when the table does not exist. */
+  /**
+   * Rows matching `options`; `[]` when the table does not exist. Values come back in their JS form:
+   * integers as numbers (bigint beyond +-2^53-1), 0/1 in a boolean column as booleans, json columns as
+   * their JSON text, blobs as Uint8Array (a Buffer is fine), SQL NULL as null.
+   */
   select(table: string, options?: SelectOptions): Promise<Row[]>;
 
   /** Like `select`, one row at a time, without holding the whole result (capability `streaming`). */
