@@ -121,13 +121,20 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** What the opener of a location intends; a reader never creates a store. */
+export interface LocationIntent {
+  /** The store must already exist: fail with NOT_FOUND instead of creating it. */
+  mustExist?: boolean;
+}
+
 /**
  * How a package exports an engine so `xt --engine NAME` and `Tracker.open` can build it:
  * `create` from options, and `fromLocation` from a path or URL given on the command line.
+ * Export it as the package's default export.
  */
 export interface EnginePlugin<Options = unknown> {
   apiVersion: number;
   name: string;
   create(options: Options): Promise<Engine>;
-  fromLocation?(location: string): Options;
+  fromLocation?(location: string, intent?: LocationIntent): Options;
 }

@@ -1,0 +1,70 @@
+import { isXetrackError, messageOf, XetrackError } from '../errors.js';
+import type { Engine } from './contract.js';
+
+const REQUIRED = ['tables', 'describe', 'ensureColumns', 'insert', 'select', 'count', 'update', 'delete', 'close'] as const;
+
+/** Throws ENGINE_API_MISMATCH unless `engine` has every method the contract requires. */
+export function checkEngine(engine: unknown): Engine {
+  const candidate = engine as Partial<Engine> | null;
+  const missing = REQUIRED.filter((m) => typeof (candidate as Record<string, unknown> | null)?.[m] !== 'function');
+  if (typeof engine !== 'object' || engine === null || missing.length > 0) {
+    throw new XetrackError(
+      'ENGINE_API_MISMATCH',
+      `The object passed as \`engine\` is not a xetrack engine (missing: ${missing.join(', ') || 'everything'}). ` +
+        'Pass the result of an engine factory, e.g. `await sqliteEngine.create({ path })`.',
+    );
+  }
+  return candidate as Engine;
+}
+
+/**
+ * The engine with every failure turned into a XetrackError that names the engine and its location,
+ * so callers see one error class whatever the engine threw.
+ */
+export function guardEngine(engine: Engine): Engine {
+  const wrap = (error: unknown): never => {
+    if (isXetrackError(error)) throw error;
+    throw new XetrackError(
+      'ENGINE_FAILURE',
+      `The ${engine.name} engine failed on ${engine.location}: ${messageOf(error)}`,
+      { cause: error },
+    );
+  };
+  // Engines are async, but a third-party one may throw before returning its promise.
+  const call = <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return run().catch(wrap);
+    } catch (error) {
+      return Promise.reject(error).catch(wrap);
+    }
+  };
+  const guarded: Engine = {
+    name: engine.name,
+    location: engine.location,
+    capabilities: engine.capabilities,
+    tables: () => call(() => engine.tables()),
+    describe: (t) => call(() => engine.describe(t)),
+    ensureColumns: (t, c) => call(() => engine.ensureColumns(t, c)),
+    insert: (t, r) => call(() => engine.insert(t, r)),
+    select: (t, o) => call(() => engine.select(t, o)),
+    count: (t, w) => call(() => engine.count(t, w)),
+    update: (t, v, w) => call(() => engine.update(t, v, w)),
+    delete: (t, w) => call(() => engine.delete(t, w)),
+    close: () => call(() => engine.close()),
+  };
+  if (engine.sql) {
+    const sql = engine.sql.bind(engine);
+    guarded.sql = (q, p) => call(() => sql(q, p));
+  }
+  if (engine.iterate) {
+    const iterate = engine.iterate.bind(engine);
+    guarded.iterate = async function* (t, o) {
+      try {
+        yield* iterate(t, o);
+      } catch (error) {
+        wrap(error);
+      }
+    };
+  }
+  return guarded;
+}

@@ -1,0 +1,188 @@
+import type { CellValue, ColumnSpec, ColumnType, Engine, Filter, SelectOptions } from './engine/contract.js';
+import { guardEngine } from './engine/guard-engine.js';
+import { openEngine, type EngineChoice } from './engine/load-engine.js';
+import { XetrackError } from './errors.js';
+import type { TrackedRow, UntypedRow } from './rows.js';
+import { TrackingTable } from './table/tracking-table.js';
+
+export interface ReaderOptions {
+  /** Table to read (default `default`). It must exist: a reader never creates a file or table. */
+  table?: string;
+  /** An engine, an engine plugin, or an engine name; by default the one the path implies (SQLite). */
+  engine?: EngineChoice;
+  /** Options merged into the engine's own when core creates it. */
+  engineOptions?: Record<string, unknown>;
+}
+
+export interface RowQuery {
+  /** Only this run's rows. */
+  trackId?: string;
+  /** The first `head` rows (by timestamp). */
+  head?: number;
+  /** The last `tail` rows, returned oldest first. */
+  tail?: number;
+}
+
+/** One run in a table: its id, row count and first and last timestamps. */
+export interface RunSummary {
+  track_id: string;
+  rows: number;
+  first: string;
+  last: string;
+}
+
+/**
+ * Reads (and edits) a tracking table that already exists, e.g. one written by another process or
+ * by Python xetrack. Opening never creates a file or table: a missing one is a clear error.
+ */
+export class Reader<R = Record<string, unknown>> {
+  readonly path: string;
+  readonly table: string;
+  private readonly store: TrackingTable;
+  private readonly ownedEngine: Engine | undefined;
+  private closed = false;
+
+  private constructor(path: string, store: TrackingTable, ownedEngine: Engine | undefined) {
+    this.path = path;
+    this.store = store;
+    this.table = store.name;
+    this.ownedEngine = ownedEngine;
+  }
+
+  static async open<R = Record<string, unknown>>(path = 'track.db', options: ReaderOptions = {}): Promise<Reader<R>> {
+    const { engine, owned } = await openEngine(path, options.engine, { mustExist: true, options: options.engineOptions });
+    const guarded = guardEngine(engine);
+    try {
+      const store = await TrackingTable.open(guarded, options.table ?? 'default', { create: false });
+      return new Reader<R>(path, store, owned ? guarded : undefined);
+    } catch (error) {
+      if (owned) await guarded.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The engine this reader reads through. */
+  get engine(): Engine {
+    return this.store.engine;
+  }
+
+  private check(): void {
+    if (this.closed) throw new XetrackError('CLOSED', `The reader for ${this.path} is closed: open a new one with Reader.open().`);
+  }
+
+  private static query({ trackId, head, tail }: RowQuery): SelectOptions {
+    const where: Filter[] = trackId === undefined ? [] : [{ column: 'track_id', op: '=', value: trackId }];
+    if (head !== undefined) return { where, orderBy: [{ column: 'timestamp' }], limit: head };
+    if (tail !== undefined) return { where, orderBy: [{ column: 'timestamp', desc: true }], limit: tail };
+    return { where, orderBy: [{ column: 'timestamp' }] };
+  }
+
+  /** Rows in timestamp order: all, one run's (`trackId`), the first `head` or the last `tail`. */
+  async toRows(query: RowQuery = {}): Promise<TrackedRow<R>[]> {
+    this.check();
+    const rows = await this.store.select(Reader.query(query));
+    if (query.head === undefined && query.tail !== undefined) rows.reverse();
+    return rows as TrackedRow<R>[];
+  }
+
+  /**
+   * Rows in timestamp order one at a time, read in pages, so a table bigger than memory can be
+   * walked. Other calls on this reader may run between rows.
+   */
+  async *iterate(query: Pick<RowQuery, 'trackId'> & { columns?: string[] } = {}): AsyncIterable<TrackedRow<R>> {
+    this.check();
+    const options = Reader.query(query);
+    if (query.columns) options.columns = await Promise.all(query.columns.map(async (c) => (await this.store.existingColumn(c)).name));
+    yield* this.store.iterate(options) as AsyncIterable<TrackedRow<R>>;
+  }
+
+  /** The table's column names, in table order. */
+  async columns(): Promise<string[]> {
+    this.check();
+    return (await this.store.columns()).map((c) => c.name);
+  }
+
+  /** Each column's type. */
+  async columnTypes(): Promise<Record<string, ColumnType>> {
+    this.check();
+    return Object.fromEntries((await this.store.columns()).map((c) => [c.name, c.type]));
+  }
+
+  /** The spec of the column `name` names (case-insensitive); UNKNOWN_COLUMN when there is none. */
+  async column(name: string): Promise<ColumnSpec> {
+    this.check();
+    return this.store.existingColumn(name);
+  }
+
+  /** Rows in the table, or in one run. */
+  async count(query: Pick<RowQuery, 'trackId'> = {}): Promise<number> {
+    this.check();
+    return this.store.count(Reader.query(query).where);
+  }
+
+  /** The tracking tables in this database. */
+  async tables(): Promise<string[]> {
+    this.check();
+    return this.store.engine.tables();
+  }
+
+  /** The rows of the most recent run: the run with the newest timestamp. `[]` for an empty table. */
+  async latest(): Promise<TrackedRow<R>[]> {
+    this.check();
+    const newest = await this.store.select({ columns: ['track_id'], orderBy: [{ column: 'timestamp', desc: true }], limit: 1 });
+    const trackId = newest[0]?.track_id;
+    return typeof trackId === 'string' ? this.toRows({ trackId }) : [];
+  }
+
+  /** One line per run (id, row count, first and last timestamp), oldest run first. */
+  async runs(): Promise<RunSummary[]> {
+    this.check();
+    const runs = new Map<string, RunSummary>();
+    for await (const row of this.store.iterate({ columns: ['track_id', 'timestamp'], orderBy: [{ column: 'timestamp' }] })) {
+      const id = String(row.track_id);
+      const ts = String(row.timestamp);
+      const run = runs.get(id);
+      if (run) {
+        run.rows++;
+        run.last = ts;
+      } else runs.set(id, { track_id: id, rows: 1, first: ts, last: ts });
+    }
+    return [...runs.values()];
+  }
+
+  /** Deletes every row of a run; resolves the count deleted. */
+  async deleteRun(trackId: string): Promise<number> {
+    this.check();
+    return this.store.delete([{ column: 'track_id', op: '=', value: trackId }]);
+  }
+
+  /** Sets `key` to `value` on every row, or on one run's rows; adds the column when needed. */
+  async setValue(key: string, value: unknown, query: Pick<RowQuery, 'trackId'> = {}): Promise<number> {
+    this.check();
+    return this.store.update({ [key]: value }, Reader.query(query).where ?? []);
+  }
+
+  /** Sets `key` to `value` where `whereKey` equals `whereValue` (and, optionally, in one run). */
+  async setWhere(key: string, value: unknown, whereKey: string, whereValue: unknown, query: Pick<RowQuery, 'trackId'> = {}): Promise<number> {
+    this.check();
+    const filter = await this.store.equalsFilter(whereKey, whereValue);
+    return this.store.update({ [key]: value }, [...(Reader.query(query).where ?? []), filter]);
+  }
+
+  /** Runs raw SQL on engines that support it (`capabilities.rawSql`). */
+  async sql(query: string, params: CellValue[] = []): Promise<UntypedRow[]> {
+    this.check();
+    const engine = this.store.engine;
+    if (!engine.sql) {
+      throw new XetrackError('INVALID_ARGUMENT', `The ${engine.name} engine does not run raw SQL: use toRows() or iterate() instead.`);
+    }
+    return engine.sql(query, params);
+  }
+
+  /** Closes the engine if this reader opened it. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.ownedEngine?.close();
+  }
+}

@@ -1,0 +1,319 @@
+import type { ColumnType, Engine, Filter, Row } from './engine/contract.js';
+import { guardEngine } from './engine/guard-engine.js';
+import { openEngine, type EngineChoice } from './engine/load-engine.js';
+import { messageOf, XetrackError } from './errors.js';
+import type { LogData, TrackedRow } from './rows.js';
+import { columnNameFor } from './schema/identifiers.js';
+import { generateTrackId } from './schema/track-id.js';
+import { nextTimestamp } from './schema/timestamp.js';
+import { TrackingTable } from './table/tracking-table.js';
+import { argumentsText, isPlainObject, resultValue, unpackArguments } from './tracking/function-call.js';
+import { createWarn, type Warn } from './warnings.js';
+
+export interface TrackerOptions {
+  /** Table to log into (default `default`); one file holds any number of tables. */
+  table?: string;
+  /** Values logged on every row; logged data wins a key clash. */
+  params?: Record<string, unknown>;
+  /** This run's id; generated (`adjective-animal-1234`) when omitted or empty. */
+  trackId?: string;
+  /** Delete every row of the table before logging (columns stay). */
+  reset?: boolean;
+  /** An engine, an engine plugin, or an engine name; by default the one the path implies (SQLite). */
+  engine?: EngineChoice;
+  /** Options merged into the engine's own when core creates it, e.g. `{ synchronous: 'full' }`. */
+  engineOptions?: Record<string, unknown>;
+  /** Re-throw errors of tracked functions after logging them (default true). */
+  raiseOnError?: boolean;
+  /** Print the library's warnings to stderr (default true). */
+  warnings?: boolean;
+}
+
+export interface TrackOptions<A extends readonly unknown[]> {
+  /** Arguments to call the function with. */
+  args?: A;
+  /** Values for this call's row only; they win over everything else in it. */
+  params?: Record<string, unknown>;
+  /** The `function_name` logged (default: the function's name). */
+  name?: string;
+  /** Names for the arguments when the function's parameter list can't be read (minified code). */
+  argNames?: string[];
+  /** Override the tracker's `raiseOnError` for this call. */
+  raiseOnError?: boolean;
+}
+
+/**
+ * Logs a run's records as rows of a wide table: one column per key, added the first time the key
+ * appears. Every method that touches storage returns a Promise; calls made without awaiting each
+ * other are committed together in call order (group commit).
+ */
+export class Tracker<R = Record<string, unknown>> {
+  readonly trackId: string;
+  /** Where the data lives (the path given, or the engine's location). */
+  readonly path: string;
+  readonly table: string;
+  readonly raiseOnError: boolean;
+  private readonly store: TrackingTable;
+  private readonly ownedEngine: Engine | undefined;
+  private readonly currentParams: Record<string, unknown>;
+  private readonly warn: Warn;
+  private last: TrackedRow<R> | undefined;
+  private closed = false;
+
+  private constructor(path: string, store: TrackingTable, ownedEngine: Engine | undefined, options: TrackerOptions, warn: Warn) {
+    this.path = path;
+    this.store = store;
+    this.table = store.name;
+    this.ownedEngine = ownedEngine;
+    this.trackId = options.trackId || generateTrackId();
+    this.currentParams = { ...options.params };
+    this.raiseOnError = options.raiseOnError ?? true;
+    this.warn = warn;
+  }
+
+  /**
+   * Opens (creating when needed) the database at `path` and its table. With no `engine`, the
+   * engine the path implies is loaded lazily: `@xetrack/engine-sqlite` for a file path.
+   */
+  static async open<R = Record<string, unknown>>(path = 'track.db', options: TrackerOptions = {}): Promise<Tracker<R>> {
+    const warn = createWarn(options.warnings ?? true);
+    const { engine, owned } = await openEngine(path, options.engine, { options: options.engineOptions });
+    const guarded = guardEngine(engine);
+    try {
+      const store = await TrackingTable.open(guarded, options.table ?? 'default', { create: true });
+      const tracker = new Tracker<R>(path, store, owned ? guarded : undefined, options, warn);
+      if (options.reset) await guarded.delete(store.name, []);
+      await store.addColumnsFor(tracker.currentParams);
+      return tracker;
+    } catch (error) {
+      if (owned) await guarded.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The engine this tracker writes through. */
+  get engine(): Engine {
+    return this.store.engine;
+  }
+
+  /** The values logged on every row (a copy). */
+  get params(): Record<string, unknown> {
+    return { ...this.currentParams };
+  }
+
+  /** The last row this tracker logged, as it was stored. */
+  get latest(): TrackedRow<R> | undefined {
+    return this.last;
+  }
+
+  private check(): void {
+    if (this.closed) throw new XetrackError('CLOSED', `The tracker for ${this.path} is closed: open a new one with Tracker.open().`);
+  }
+
+  private row(data: Record<string, unknown>): { row: Row; json: Record<string, unknown> | undefined } {
+    if (!isRecordArgument(data)) {
+      throw new XetrackError('INVALID_ARGUMENT', `log() takes a plain object of key/value pairs, not ${describe(data)}.`);
+    }
+    const row: Row = { track_id: this.trackId, timestamp: nextTimestamp() };
+    const onKey = (key: string) => this.warn(`The key "${key}" is set by the tracker and was ignored in logged data.`);
+    const fromParams = this.store.encodeInto(row, this.currentParams, onKey);
+    const fromData = this.store.encodeInto(row, data, onKey);
+    return { row, json: fromParams || fromData ? { ...fromParams, ...fromData } : undefined };
+  }
+
+  private stored(row: Row, json: Record<string, unknown> | undefined): TrackedRow<R> {
+    return (json ? { ...row, ...json } : row) as unknown as TrackedRow<R>;
+  }
+
+  /** Logs one row (this run's params, then `data`); resolves with the row once it is committed. */
+  async log(data: LogData<R>): Promise<TrackedRow<R>> {
+    this.check();
+    const { row, json } = this.row(data as Record<string, unknown>);
+    await this.store.write([row]);
+    return (this.last = this.stored(row, json));
+  }
+
+  /** Logs many rows in one transaction: all are committed or none. */
+  async logBatch(rows: readonly LogData<R>[]): Promise<TrackedRow<R>[]> {
+    this.check();
+    if (!Array.isArray(rows)) throw new XetrackError('INVALID_ARGUMENT', `logBatch() takes an array of rows, not ${describe(rows)}.`);
+    if (rows.length === 0) return [];
+    const prepared = rows.map((data) => this.row(data as Record<string, unknown>));
+    await this.store.write(prepared.map((p) => p.row));
+    const out = prepared.map((p) => this.stored(p.row, p.json));
+    this.last = out[out.length - 1];
+    return out;
+  }
+
+  /**
+   * Calls `fn(...args)` (awaiting a promise), and logs `function_name`, `function_time` (seconds),
+   * `args` (JSON), `error` ('' when none), object arguments unpacked into `{arg}_{field}` columns,
+   * and the result: a plain object merges in as columns, anything else goes to `function_result`.
+   * A thrown error is logged, then re-thrown unless `raiseOnError` is false (then resolves undefined).
+   */
+  async track<F extends (...args: any[]) => unknown>(
+    fn: F,
+    options: TrackOptions<Parameters<F>> = {},
+  ): Promise<Awaited<ReturnType<F>>> {
+    this.check();
+    if (typeof fn !== 'function') throw new XetrackError('INVALID_ARGUMENT', `track() takes a function, not ${describe(fn)}.`);
+    const args = (options.args ?? []) as unknown[];
+    let result: unknown;
+    let failure: { error: unknown } | undefined;
+    const start = performance.now();
+    try {
+      result = fn(...args);
+      if (isThenable(result)) result = await result;
+    } catch (error) {
+      failure = { error };
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const data: Record<string, unknown> = {
+      function_name: options.name ?? (fn.name || 'anonymous'),
+      function_time: seconds,
+      args: argumentsText(args),
+      error: failure ? messageOf(failure.error) : '',
+    };
+    Object.assign(data, unpackArguments(fn, args, options.argNames, this.warn));
+    if (!failure && isPlainObject(result)) Object.assign(data, result);
+    else data.function_result = failure ? null : resultValue(result);
+    if (options.params) Object.assign(data, options.params);
+    await this.log(data as LogData<R>);
+    if (failure && (options.raiseOnError ?? this.raiseOnError)) throw failure.error;
+    return result as Awaited<ReturnType<F>>;
+  }
+
+  /** `fn` as a tracked function: same parameters, returns a Promise of the result. */
+  wrap<F extends (...args: any[]) => unknown>(
+    fn: F,
+    options: Omit<TrackOptions<Parameters<F>>, 'args'> = {},
+  ): (...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
+    return (...args) => this.track(fn, { ...options, args });
+  }
+
+  /** Adds a param logged on every later row (earlier rows keep theirs); returns its column name. */
+  async setParam(key: string, value: unknown): Promise<string> {
+    await this.setParams({ [key]: value });
+    return columnNameFor(key);
+  }
+
+  /** Adds several params, as `setParam`; their columns exist once this resolves. */
+  async setParams(params: Record<string, unknown>): Promise<void> {
+    this.check();
+    await this.store.addColumnsFor(params);
+    Object.assign(this.currentParams, params);
+  }
+
+  /** Sets `key` to `value` on every row of this run ("back in time"); resolves the count changed. */
+  async setValue(key: string, value: unknown): Promise<number> {
+    this.check();
+    return this.store.update({ [key]: value }, [this.runFilter()]);
+  }
+
+  /** Sets `key` to `value` on this run's rows where `whereKey` equals `whereValue`. */
+  async setWhere(key: string, value: unknown, whereKey: string, whereValue: unknown): Promise<number> {
+    this.check();
+    return this.store.update({ [key]: value }, [this.runFilter(), await this.store.equalsFilter(whereKey, whereValue)]);
+  }
+
+  private runFilter(): Filter {
+    return { column: 'track_id', op: '=', value: this.trackId };
+  }
+
+  /** This run's rows in timestamp order, or every row of the table with `all: true`. */
+  async toRows(options: { all?: boolean } = {}): Promise<TrackedRow<R>[]> {
+    this.check();
+    return (await this.store.select({
+      where: options.all ? [] : [this.runFilter()],
+      orderBy: [{ column: 'timestamp' }],
+    })) as TrackedRow<R>[];
+  }
+
+  /** This run's first `n` rows. */
+  async head(n = 5): Promise<TrackedRow<R>[]> {
+    this.check();
+    return (await this.store.select({ where: [this.runFilter()], orderBy: [{ column: 'timestamp' }], limit: n })) as TrackedRow<R>[];
+  }
+
+  /** This run's last `n` rows, oldest first. */
+  async tail(n = 5): Promise<TrackedRow<R>[]> {
+    this.check();
+    const rows = await this.store.select({ where: [this.runFilter()], orderBy: [{ column: 'timestamp', desc: true }], limit: n });
+    return rows.reverse() as TrackedRow<R>[];
+  }
+
+  /** This run's row at `index` in timestamp order (negative counts from the end), or undefined. */
+  async rowAt(index: number): Promise<TrackedRow<R> | undefined> {
+    this.check();
+    const desc = index < 0;
+    const rows = await this.store.select({
+      where: [this.runFilter()],
+      orderBy: [{ column: 'timestamp', desc }],
+      limit: 1,
+      offset: desc ? -index - 1 : index,
+    });
+    return rows[0] as TrackedRow<R> | undefined;
+  }
+
+  /** The values of one column over this run's rows, in timestamp order. */
+  async values<K extends keyof TrackedRow<R> & string>(column: K): Promise<TrackedRow<R>[K][]> {
+    this.check();
+    const spec = await this.store.existingColumn(column);
+    const rows = await this.store.select({ columns: [spec.name], where: [this.runFilter()], orderBy: [{ column: 'timestamp' }] });
+    return rows.map((r) => r[spec.name]) as TrackedRow<R>[K][];
+  }
+
+  /** Rows of this run. */
+  async countRun(): Promise<number> {
+    this.check();
+    return this.store.count([this.runFilter()]);
+  }
+
+  /** Rows of every run in the table. */
+  async countAll(): Promise<number> {
+    this.check();
+    return this.store.count();
+  }
+
+  /** The table's column names, in table order. */
+  async columns(): Promise<string[]> {
+    this.check();
+    return (await this.store.columns()).map((c) => c.name);
+  }
+
+  /** Each column's type. */
+  async columnTypes(): Promise<Record<string, ColumnType>> {
+    this.check();
+    return Object.fromEntries((await this.store.columns()).map((c) => [c.name, c.type]));
+  }
+
+  /** Resolves once every row logged so far is committed. */
+  async flush(): Promise<void> {
+    await this.store.flush();
+  }
+
+  /** Commits what is pending and closes the engine if this tracker opened it. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.store.flush();
+    } finally {
+      await this.ownedEngine?.close();
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+function isRecordArgument(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
