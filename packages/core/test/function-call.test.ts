@@ -14,7 +14,7 @@ describe('parameterNames', () => {
     expect(parameterNames(new Function('single', 'return single') as never)).toEqual(['single']);
     const obj = { method(p: number, q = { a: [1, 2], b: '(,)' }) { return [p, q]; } };
     expect(parameterNames(obj.method)).toEqual(['p', 'q']);
-    expect(parameterNames(({ a }: { a: number }, [b]: number[]) => a + b)).toEqual([undefined, undefined]);
+    expect(parameterNames(({ a }: { a: number }, [b]: number[]) => a + (b ?? 0))).toEqual([undefined, undefined]);
     expect(parameterNames(Math.max)).toEqual([]);
     expect(parameterNames(plain.bind(null))).toEqual([]);
   });
