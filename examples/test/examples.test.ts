@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const examplesDir = path.resolve(here, '..');
+const repoRoot = path.resolve(examplesDir, '..');
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+
+/** Runs one example as a user would (`tsx file.ts`) in a fresh working directory. */
+function runExample(file: string): { stdout: string; stderr: string; status: number | null; cwd: string } {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'xt-example-'));
+  const result = spawnSync(tsx, [path.join(examplesDir, file)], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status, cwd };
+}
+
+/** What each example must print (besides exiting 0), so a broken example cannot pass. */
+const expectations: Record<string, (out: string, cwd: string) => void> = {
+  'quickstart.ts': (out, cwd) => {
+    expect(out).toContain('score 0.8999999999999999 rows in this run 4');
+    expect(existsSync(path.join(cwd, 'quickstart.db'))).toBe(true);
+  },
+  'typed-rows.ts': (out) => expect(out).toMatch(/^0\.91 [a-z]+-[a-z]+-\d{4}$/m),
+  'track-functions.ts': (out) => {
+    expect(out).toContain("[ 'train', 'anonymous', 'anonymous' ]");
+    expect(out).toContain("[ '', '', 'diverged' ]");
+  },
+  'reader.ts': (out) => {
+    expect(out).toMatch(/rows: 2/);
+    expect(out).toMatch(/ 0\.95 true$/m);
+    expect(out.match(/ 0\.(9|91|95|86|81) /g)?.length).toBeGreaterThanOrEqual(3);
+  },
+  'sqlite-engine.ts': (out, cwd) => {
+    expect(out).toContain("[ 'sweeps' ]");
+    expect(out).toContain("lr: 'float'");
+    expect(existsSync(path.join(cwd, 'data', 'experiments.db'))).toBe(true);
+  },
+};
+
+const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+
+describe('examples', () => {
+  it('every example file has an expectation here', () => {
+    expect(exampleFiles.sort()).toEqual(Object.keys(expectations).sort());
+  });
+
+  for (const file of exampleFiles) {
+    it(`${file} runs and prints what it shows`, () => {
+      const { stdout, stderr, status, cwd } = runExample(file);
+      try {
+        expect(status, stderr).toBe(0);
+        expectations[file]?.(stdout, cwd);
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+/** Every TypeScript snippet in a README is an example file, word for word. */
+describe('README snippets', () => {
+  const readmes = [path.join(repoRoot, 'README.md')]
+    .concat(['packages', 'apps'].flatMap((group) => {
+      const dir = path.join(repoRoot, group);
+      return existsSync(dir) ? readdirSync(dir).map((p) => path.join(dir, p, 'README.md')) : [];
+    }))
+    .filter((f) => existsSync(f));
+
+  for (const readme of readmes) {
+    it(`${path.relative(repoRoot, readme)}: each ts snippet is an examples/ file`, () => {
+      const text = readFileSync(readme, 'utf8');
+      const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      for (const block of blocks) {
+        const header = /^\/\/ (examples\/[\w./-]+\.ts)\n/.exec(block);
+        expect(header, `a ts snippet in ${readme} does not start with "// examples/<file>.ts":\n${block.slice(0, 200)}`).not.toBeNull();
+        const file = path.join(repoRoot, header![1]!);
+        expect(existsSync(file), `${header![1]} does not exist`).toBe(true);
+        expect(readFileSync(file, 'utf8')).toBe(block);
+      }
+    });
+  }
+});
