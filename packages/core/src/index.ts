@@ -9,3 +9,8 @@ export { formatMicros, nextTimestamp, parseTimestamp } from './schema/timestamp.
 export { engineNameFor, enginePackageFor, loadEnginePlugin, openEngine, type EngineChoice, type OpenedEngine } from './engine/load-engine.js';
 export * from './engine/contract.js';
 export * from './errors.js';
+export type { AssetStore } from './extensions/asset-store.js';
+export type { CachedResult, CallIdentity, FunctionCache } from './extensions/function-cache.js';
+export type { Monitor, MonitorSession } from './extensions/monitor.js';
+export { LOG_DELIMITER, TrackLogger, type LogLevel, type TrackLoggerOptions } from './logging/track-logger.js';
+export { importOptional } from './optional-import.js';

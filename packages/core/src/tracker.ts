@@ -9,6 +9,12 @@ import { nextTimestamp } from './schema/timestamp.js';
 import { TrackingTable } from './table/tracking-table.js';
 import { argumentsText, isPlainObject, resultValue, unpackArguments } from './tracking/function-call.js';
 import { createWarn, type Warn } from './warnings.js';
+import type { AssetStore } from './extensions/asset-store.js';
+import type { CachedResult, FunctionCache } from './extensions/function-cache.js';
+import type { Monitor } from './extensions/monitor.js';
+import { logOnlyEngine } from './engine/log-only-engine.js';
+import { TrackLogger } from './logging/track-logger.js';
+import { importOptional } from './optional-import.js';
 
 export interface TrackerOptions {
   /** Table to log into (default `default`); one file holds any number of tables. */
@@ -27,7 +33,38 @@ export interface TrackerOptions {
   raiseOnError?: boolean;
   /** Print the library's warnings to stderr (default true). */
   warnings?: boolean;
+  /** Function-result cache for `track()`: a store, or a directory for `@xetrack/cache`'s default store. */
+  cache?: FunctionCache | string;
+  /** Store non-plain values (models, tensors, class instances) as assets: a store, or `true` for `@xetrack/assets`' default store in this database file. */
+  assets?: AssetStore | boolean;
+  /** System monitor sampled during `track()` (e.g. `systemMonitor()` from `@xetrack/sysmon`). */
+  monitor?: Monitor;
+  /** Stamp every row with `git_commit_hash`, the HEAD commit of this repository (needs `@xetrack/git`). */
+  gitRoot?: string;
+  /** Print every logged row to stdout in the Python xetrack line format. */
+  logsStdout?: boolean;
+  /** Directory of daily log files in the Python xetrack line format. */
+  logsPath?: string;
+  /** File name pattern in `logsPath`; `{date}` is the day (default `{date}.log`). */
+  logsFileFormat?: string;
+  /** A JSONL file receiving one object per logged row. */
+  jsonl?: string;
+  /** Log only: write the log sinks and no database (Python's `SKIP_INSERT`). */
+  skipInsert?: boolean;
 }
+
+/** The optional parts a tracker was opened with. */
+interface AddOns {
+  cache?: FunctionCache;
+  assets?: AssetStore;
+  monitor?: Monitor;
+  logger?: TrackLogger;
+  /** Add-ons the tracker created itself, closed with it. */
+  owned: { close?(): Promise<void> }[];
+}
+
+/** Identical concurrent cached calls in this process compute once: the first call's pending result, by cache id and key. */
+const inFlight = new Map<string, Promise<CachedResult | undefined>>();
 
 export interface TrackOptions<A extends readonly unknown[]> {
   /** Arguments to call the function with. */
@@ -40,6 +77,10 @@ export interface TrackOptions<A extends readonly unknown[]> {
   argNames?: string[];
   /** Override the tracker's `raiseOnError` for this call. */
   raiseOnError?: boolean;
+  /** Recompute even when the cache has the result, and overwrite the entry. */
+  cacheForce?: boolean;
+  /** Part of the cache key: bump it when the function's code changes. */
+  version?: string;
 }
 
 /**
@@ -57,10 +98,11 @@ export class Tracker<R = Record<string, unknown>> {
   private readonly ownedEngine: Engine | undefined;
   private readonly currentParams: Record<string, unknown>;
   private readonly warn: Warn;
+  private readonly addOns: AddOns;
   private last: TrackedRow<R> | undefined;
   private closed = false;
 
-  private constructor(path: string, store: TrackingTable, ownedEngine: Engine | undefined, options: TrackerOptions, warn: Warn) {
+  private constructor(path: string, store: TrackingTable, ownedEngine: Engine | undefined, options: TrackerOptions, warn: Warn, addOns: AddOns) {
     this.path = path;
     this.store = store;
     this.table = store.name;
@@ -69,6 +111,7 @@ export class Tracker<R = Record<string, unknown>> {
     this.currentParams = { ...options.params };
     this.raiseOnError = options.raiseOnError ?? true;
     this.warn = warn;
+    this.addOns = addOns;
   }
 
   /**
@@ -77,11 +120,23 @@ export class Tracker<R = Record<string, unknown>> {
    */
   static async open<R = Record<string, unknown>>(path = 'track.db', options: TrackerOptions = {}): Promise<Tracker<R>> {
     const warn = createWarn(options.warnings ?? true);
-    const { engine, owned } = await openEngine(path, options.engine, { options: options.engineOptions });
+    const { engine, owned } = options.skipInsert
+      ? { engine: logOnlyEngine(path), owned: true }
+      : await openEngine(path, options.engine, { options: options.engineOptions });
     const guarded = guardEngine(engine);
     try {
       const store = await TrackingTable.open(guarded, options.table ?? 'default', { create: true });
-      const tracker = new Tracker<R>(path, store, owned ? guarded : undefined, options, warn);
+      const addOns: AddOns = {
+        owned: [],
+        cache: typeof options.cache === 'string' ? await defaultCache(options.cache) : options.cache,
+        assets: options.assets === true ? await defaultAssets(path, guarded) : options.assets || undefined,
+        monitor: options.monitor,
+        logger: TrackLogger.create({ stdout: options.logsStdout, path: options.logsPath, fileFormat: options.logsFileFormat, jsonl: options.jsonl }),
+      };
+      if (options.assets === true && addOns.assets) addOns.owned.push(addOns.assets);
+      await addOns.assets?.attach?.({ engine: guarded, table: store.name });
+      const tracker = new Tracker<R>(path, store, owned ? guarded : undefined, options, warn, addOns);
+      if (options.gitRoot !== undefined) await tracker.stampGitCommit(options.gitRoot);
       if (options.reset) await guarded.delete(store.name, []);
       await store.addColumnsFor(tracker.currentParams);
       return tracker;
@@ -89,6 +144,28 @@ export class Tracker<R = Record<string, unknown>> {
       if (owned) await guarded.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  private async stampGitCommit(root: string): Promise<void> {
+    const git = await importOptional('@xetrack/git', 'The gitRoot option');
+    const hash = await (git.gitCommitHash as (root: string) => Promise<string | undefined>)(root);
+    if (hash) this.currentParams.git_commit_hash = hash;
+    else this.warn(`gitRoot ${JSON.stringify(root)} is not inside a git repository with a commit: rows get no git_commit_hash.`);
+  }
+
+  /** The asset store, when the tracker was opened with `assets`. */
+  get assets(): AssetStore | undefined {
+    return this.addOns.assets;
+  }
+
+  /** The function-result cache, when the tracker was opened with `cache`. */
+  get cache(): FunctionCache | undefined {
+    return this.addOns.cache;
+  }
+
+  /** The tracker's log sinks, when any was asked for: `logger.monitor(rows)`, `logger.experiment(obj)`. */
+  get logger(): TrackLogger | undefined {
+    return this.addOns.logger;
   }
 
   /** The engine this tracker writes through. */
@@ -128,9 +205,13 @@ export class Tracker<R = Record<string, unknown>> {
   /** Logs one row (this run's params, then `data`); resolves with the row once it is committed. */
   async log(data: LogData<R>): Promise<TrackedRow<R>> {
     this.check();
-    const { row, json } = this.row(data as Record<string, unknown>);
+    const { assets, monitor } = this.addOns;
+    const input = assets || monitor?.snapshot ? await this.withAddOns(data as Record<string, unknown>) : (data as Record<string, unknown>);
+    const { row, json } = this.row(input);
     await this.store.write([row]);
-    return (this.last = this.stored(row, json));
+    const stored = this.stored(row, json);
+    this.addOns.logger?.track(stored as Record<string, unknown>);
+    return (this.last = stored);
   }
 
   /** Logs many rows in one transaction: all are committed or none. */
@@ -138,10 +219,25 @@ export class Tracker<R = Record<string, unknown>> {
     this.check();
     if (!Array.isArray(rows)) throw new XetrackError('INVALID_ARGUMENT', `logBatch() takes an array of rows, not ${describe(rows)}.`);
     if (rows.length === 0) return [];
-    const prepared = rows.map((data) => this.row(data as Record<string, unknown>));
+    const inputs = this.addOns.assets || this.addOns.monitor?.snapshot ? await Promise.all(rows.map((r) => this.withAddOns(r as Record<string, unknown>))) : rows;
+    const prepared = inputs.map((data) => this.row(data as Record<string, unknown>));
     await this.store.write(prepared.map((p) => p.row));
     const out = prepared.map((p) => this.stored(p.row, p.json));
+    for (const row of out) this.addOns.logger?.track(row as Record<string, unknown>);
     this.last = out[out.length - 1];
+    return out;
+  }
+
+  /** `data` with its asset values replaced by their hashes, and the monitor's per-row snapshot added. */
+  private async withAddOns(data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const { assets, monitor } = this.addOns;
+    if (!assets && !monitor?.snapshot) return data;
+    if (!isRecordArgument(data)) return data; // row() reports the bad argument
+    const out = { ...data };
+    if (assets) {
+      for (const key in out) if (assets.accepts(out[key])) out[key] = await assets.put(out[key], columnNameFor(key));
+    }
+    if (monitor?.snapshot) Object.assign(out, await monitor.snapshot());
     return out;
   }
 
@@ -150,6 +246,9 @@ export class Tracker<R = Record<string, unknown>> {
    * `args` (JSON), `error` ('' when none), object arguments unpacked into `{arg}_{field}` columns,
    * and the result: a plain object merges in as columns, anything else goes to `function_result`.
    * A thrown error is logged, then re-thrown unless `raiseOnError` is false (then resolves undefined).
+   *
+   * With a cache, a call whose key is cached is not run: its row has `function_time` 0 and `cache` =
+   * the track_id that computed it (lineage); a computed row has `cache` = ''. Errors are never cached.
    */
   async track<F extends (...args: any[]) => unknown>(
     fn: F,
@@ -157,30 +256,82 @@ export class Tracker<R = Record<string, unknown>> {
   ): Promise<Awaited<ReturnType<F>>> {
     this.check();
     if (typeof fn !== 'function') throw new XetrackError('INVALID_ARGUMENT', `track() takes a function, not ${describe(fn)}.`);
-    const args = (options.args ?? []) as unknown[];
+    const call = { fn, args: (options.args ?? []) as unknown[], name: options.name ?? (fn.name || 'anonymous'), options };
+    const cache = this.addOns.cache;
+    const key = cache?.keyOf({ name: call.name, version: options.version, args: call.args, params: options.params ?? {} });
+    if (!cache || key === undefined) return (await this.runCall(call, undefined)).result as Awaited<ReturnType<F>>;
+
+    const flightKey = `${cache.id}\0${key}`;
+    const pending = options.cacheForce ? undefined : inFlight.get(flightKey);
+    if (pending) {
+      const shared = await pending;
+      if (shared) return this.logCacheHit(call, shared) as Awaited<ReturnType<F>>;
+    }
+    let settle!: (entry: CachedResult | undefined) => void;
+    const mine = new Promise<CachedResult | undefined>((resolve) => (settle = resolve));
+    inFlight.set(flightKey, mine);
+    let entry: CachedResult | undefined;
+    try {
+      const hit = options.cacheForce ? undefined : await cache.get(key);
+      if (hit) {
+        entry = hit;
+        return this.logCacheHit(call, hit) as Awaited<ReturnType<F>>;
+      }
+      const { result, failed } = await this.runCall(call, '');
+      if (!failed) {
+        entry = { value: result, trackId: this.trackId };
+        await cache.set(key, { ...entry, functionName: call.name }).catch((error: unknown) =>
+          this.warn(`The result of ${call.name} was not cached: ${messageOf(error)}`),
+        );
+      }
+      return result as Awaited<ReturnType<F>>;
+    } finally {
+      if (inFlight.get(flightKey) === mine) inFlight.delete(flightKey);
+      settle(entry);
+    }
+  }
+
+  /** Runs a call and logs its row; re-throws its error unless told not to. */
+  private async runCall(
+    call: { fn: Function; args: unknown[]; name: string; options: TrackOptions<readonly unknown[]> },
+    cacheMarker: string | undefined,
+  ): Promise<{ result: unknown; failed: boolean }> {
+    const session = this.addOns.monitor?.start();
     let result: unknown;
     let failure: { error: unknown } | undefined;
     const start = performance.now();
     try {
-      result = fn(...args);
+      result = call.fn(...call.args);
       if (isThenable(result)) result = await result;
     } catch (error) {
       failure = { error };
     }
     const seconds = (performance.now() - start) / 1000;
-    const data: Record<string, unknown> = {
-      function_name: options.name ?? (fn.name || 'anonymous'),
-      function_time: seconds,
-      args: argumentsText(args),
-      error: failure ? messageOf(failure.error) : '',
-    };
-    Object.assign(data, unpackArguments(fn, args, options.argNames, this.warn));
-    if (!failure && isPlainObject(result)) Object.assign(data, result);
-    else data.function_result = failure ? null : resultValue(result);
-    if (options.params) Object.assign(data, options.params);
+    const data = this.callRow(call, seconds, failure ? messageOf(failure.error) : '');
+    if (failure) data.function_result = null;
+    else mergeResult(data, result);
+    if (call.options.params) Object.assign(data, call.options.params);
+    if (cacheMarker !== undefined) data.cache = cacheMarker;
+    if (session) Object.assign(data, await session.stop());
     await this.log(data as LogData<R>);
-    if (failure && (options.raiseOnError ?? this.raiseOnError)) throw failure.error;
-    return result as Awaited<ReturnType<F>>;
+    if (failure && (call.options.raiseOnError ?? this.raiseOnError)) throw failure.error;
+    return { result: failure ? undefined : result, failed: failure !== undefined };
+  }
+
+  /** Logs the row of a call answered from the cache, and returns the cached value. */
+  private async logCacheHit(call: { fn: Function; args: unknown[]; name: string; options: TrackOptions<readonly unknown[]> }, hit: CachedResult): Promise<unknown> {
+    const data = this.callRow(call, 0, '');
+    mergeResult(data, hit.value);
+    if (call.options.params) Object.assign(data, call.options.params);
+    data.cache = hit.trackId;
+    await this.log(data as LogData<R>);
+    return hit.value;
+  }
+
+  /** The columns every tracked call logs: name, time, args, error and unpacked object arguments. */
+  private callRow(call: { fn: Function; args: unknown[]; name: string; options: TrackOptions<readonly unknown[]> }, seconds: number, error: string): Record<string, unknown> {
+    const data: Record<string, unknown> = { function_name: call.name, function_time: seconds, args: argumentsText(call.args), error };
+    return Object.assign(data, unpackArguments(call.fn, call.args, call.options.argNames, this.warn));
   }
 
   /** `fn` as a tracked function: same parameters, returns a Promise of the result. */
@@ -299,9 +450,31 @@ export class Tracker<R = Record<string, unknown>> {
     try {
       await this.store.flush();
     } finally {
+      for (const addOn of this.addOns.owned) await addOn.close?.();
       await this.ownedEngine?.close();
     }
   }
+}
+
+/** A plain-object result merges in as columns; anything else is `function_result`. */
+function mergeResult(data: Record<string, unknown>, result: unknown): void {
+  if (isPlainObject(result)) Object.assign(data, result);
+  else data.function_result = resultValue(result);
+}
+
+/** Opens `@xetrack/cache`'s default store in `directory`. */
+async function defaultCache(directory: string): Promise<FunctionCache> {
+  const mod = await importOptional('@xetrack/cache', 'The cache option');
+  return (mod.cacheStore as (directory: string) => FunctionCache)(directory);
+}
+
+/** Opens `@xetrack/assets`' default store: in the tracker's own SQLite file. */
+async function defaultAssets(path: string, engine: Engine): Promise<AssetStore> {
+  if (engine.name !== 'sqlite') {
+    throw new XetrackError('INVALID_ARGUMENT', `assets: true keeps assets in the tracker's SQLite file, but this tracker uses the ${engine.name} engine: pass an asset store instead (see @xetrack/assets).`);
+  }
+  const mod = await importOptional('@xetrack/assets', 'The assets option');
+  return (mod.assetStore as (options: { path: string }) => AssetStore)({ path });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isXetrackError, messageOf, XetrackError } from '../errors.js';
+import { importOptional } from '../optional-import.js';
 import { ENGINE_API_VERSION, type Engine, type EnginePlugin, type LocationIntent } from './contract.js';
 import { checkEngine } from './guard-engine.js';
 
@@ -38,7 +36,7 @@ function isPlugin(value: unknown): value is EnginePlugin<unknown> {
  */
 export async function loadEnginePlugin(name: string): Promise<EnginePlugin<any>> {
   const specifier = enginePackageFor(name);
-  const mod = (await importInstalled(specifier, name)) as Record<string, unknown>;
+  const mod = await importOptional(specifier, `The ${name} engine`);
   const plugin = [mod.default, ...Object.values(mod)].find(isPlugin);
   if (!plugin) {
     throw new XetrackError('ENGINE_NOT_FOUND', `The package ${specifier} exports no xetrack engine plugin (an object with apiVersion and create()). Check the package name.`);
@@ -54,47 +52,6 @@ function checkPluginVersion(plugin: EnginePlugin<unknown>): void {
       `The ${plugin.name} engine implements engine API version ${plugin.apiVersion}, but this @xetrack/core speaks version ${ENGINE_API_VERSION}: install matching versions of @xetrack/core and the engine.`,
     );
   }
-}
-
-/**
- * `import(specifier)`, falling back to resolving it from the working directory and from the main
- * script's directory: with pnpm's strict layout an optional engine installed by the application is
- * not visible from core's own folder.
- */
-async function importInstalled(specifier: string, name: string): Promise<unknown> {
-  try {
-    return await import(specifier);
-  } catch (error) {
-    if (!isModuleNotFound(error, specifier)) throw wrapLoadError(error, specifier);
-  }
-  const bases = [path.join(process.cwd(), 'index.js')];
-  if (process.argv[1]) bases.push(process.argv[1]);
-  for (const base of bases) {
-    let resolved: string;
-    try {
-      resolved = createRequire(base).resolve(specifier);
-    } catch {
-      continue;
-    }
-    try {
-      return await import(pathToFileURL(resolved).href);
-    } catch (error) {
-      throw wrapLoadError(error, specifier);
-    }
-  }
-  throw new XetrackError(
-    'ENGINE_NOT_FOUND',
-    `The ${name} engine is not installed: add it with \`pnpm add ${specifier}\` (or npm install ${specifier}).`,
-  );
-}
-
-function isModuleNotFound(error: unknown, specifier: string): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && messageOf(error).includes(specifier);
-}
-
-function wrapLoadError(error: unknown, specifier: string): XetrackError {
-  return new XetrackError('ENGINE_NOT_FOUND', `The engine package ${specifier} is installed but failed to load: ${messageOf(error)}. Reinstall it.`, { cause: error });
 }
 
 export interface OpenedEngine {
