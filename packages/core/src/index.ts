@@ -14,3 +14,5 @@ export type { CachedResult, CallIdentity, FunctionCache } from './extensions/fun
 export type { Monitor, MonitorSession } from './extensions/monitor.js';
 export { LOG_DELIMITER, TrackLogger, type LogLevel, type TrackLoggerOptions } from './logging/track-logger.js';
 export { importOptional } from './optional-import.js';
+export { copy, type CopyOptions, type CopyProgress, type CopyResult, type TableCopyResult } from './copy.js';
+export { exportFormatFor, type ExportFormat } from './export/export-table.js';

@@ -4,6 +4,7 @@ import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { XetrackError } from './errors.js';
 import type { TrackedRow, UntypedRow } from './rows.js';
 import { TrackingTable } from './table/tracking-table.js';
+import { exportFormatFor, exportTable, type ExportFormat } from './export/export-table.js';
 
 export interface ReaderOptions {
   /** Table to read (default `default`). It must exist: a reader never creates a file or table. */
@@ -94,6 +95,33 @@ export class Reader<R = Record<string, unknown>> {
     const options = Reader.query(query);
     if (query.columns) options.columns = await Promise.all(query.columns.map(async (c) => (await this.store.existingColumn(c)).name));
     yield* this.store.iterate(options) as AsyncIterable<TrackedRow<R>>;
+  }
+
+  /** Writes the rows `query` selects to a CSV file (streamed); resolves the row count. */
+  async toCsv(file: string, query: RowQuery = {}): Promise<number> {
+    return this.exportTo(file, query, 'csv');
+  }
+
+  /** Writes the rows `query` selects to a JSONL file, one object per line (streamed). */
+  async toJsonl(file: string, query: RowQuery = {}): Promise<number> {
+    return this.exportTo(file, query, 'jsonl');
+  }
+
+  /** Writes the rows `query` selects to a Parquet file (needs `@xetrack/engine-duckdb`). */
+  async toParquet(file: string, query: RowQuery = {}): Promise<number> {
+    return this.exportTo(file, query, 'parquet');
+  }
+
+  /** Writes the rows `query` selects to `file`, in the format its extension names. */
+  async exportTo(file: string, query: RowQuery = {}, format: ExportFormat = exportFormatFor(file)): Promise<number> {
+    this.check();
+    const options = Reader.query(query);
+    if (query.head === undefined && query.tail !== undefined) {
+      // the last rows, written oldest first: find where they start
+      const total = await this.store.count(options.where);
+      return exportTable(this.store, file, { where: options.where, orderBy: [{ column: 'timestamp' }], offset: Math.max(0, total - query.tail) }, format);
+    }
+    return exportTable(this.store, file, options, format);
   }
 
   /** The table's column names, in table order. */

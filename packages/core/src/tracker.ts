@@ -15,6 +15,7 @@ import type { Monitor } from './extensions/monitor.js';
 import { logOnlyEngine } from './engine/log-only-engine.js';
 import { TrackLogger } from './logging/track-logger.js';
 import { importOptional } from './optional-import.js';
+import { exportTable, type ExportFormat } from './export/export-table.js';
 
 export interface TrackerOptions {
   /** Table to log into (default `default`); one file holds any number of tables. */
@@ -378,6 +379,26 @@ export class Tracker<R = Record<string, unknown>> {
       where: options.all ? [] : [this.runFilter()],
       orderBy: [{ column: 'timestamp' }],
     })) as TrackedRow<R>[];
+  }
+
+  /** Writes this run's rows (or all with `all: true`) to a CSV file; resolves the row count. */
+  async toCsv(file: string, options: { all?: boolean } = {}): Promise<number> {
+    return this.exportTo(file, options, 'csv');
+  }
+
+  /** Writes this run's rows (or all) to a JSONL file, one object per line. */
+  async toJsonl(file: string, options: { all?: boolean } = {}): Promise<number> {
+    return this.exportTo(file, options, 'jsonl');
+  }
+
+  /** Writes this run's rows (or all) to a Parquet file (needs `@xetrack/engine-duckdb`). */
+  async toParquet(file: string, options: { all?: boolean } = {}): Promise<number> {
+    return this.exportTo(file, options, 'parquet');
+  }
+
+  private async exportTo(file: string, options: { all?: boolean }, format: ExportFormat): Promise<number> {
+    this.check();
+    return exportTable(this.store, file, { where: options.all ? [] : [this.runFilter()], orderBy: [{ column: 'timestamp' }] }, format);
   }
 
   /** This run's first `n` rows. */

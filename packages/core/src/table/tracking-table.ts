@@ -245,18 +245,26 @@ export class TrackingTable {
     return this.decode(await this.engine.select(this.name, options), specs);
   }
 
-  /** Like `select`, streamed in pages; uses the engine's `iterate` where it has one. */
-  async *iterate(options: SelectOptions = {}, pageSize = 5_000): AsyncIterable<StoredRow> {
+  /** Like `select`, streamed, JSON columns parsed. */
+  async *iterate(options: SelectOptions = {}): AsyncIterable<StoredRow> {
     const json = jsonColumns(await this.columns());
-    const decode = (row: Row): StoredRow => (json.length ? decodeRow(row, json) : row);
+    for await (const row of this.iterateCells(options)) yield json.length ? decodeRow(row, json) : row;
+  }
+
+  /**
+   * Rows as the engine stores them (JSON columns as text), streamed: through the engine's `iterate`
+   * where it has one, else in pages of `select`. Waits for queued writes first.
+   */
+  async *iterateCells(options: SelectOptions = {}, pageSize = 5_000): AsyncIterable<Row> {
+    await this.flush();
     if (this.engine.iterate) {
-      for await (const row of this.engine.iterate(this.name, options)) yield decode(row);
+      yield* this.engine.iterate(this.name, options);
       return;
     }
     const end = options.limit === undefined ? Infinity : (options.offset ?? 0) + options.limit;
     for (let offset = options.offset ?? 0; offset < end; offset += pageSize) {
       const page = await this.engine.select(this.name, { ...options, offset, limit: Math.min(pageSize, end - offset) });
-      for (const row of page) yield decode(row);
+      yield* page;
       if (page.length < pageSize) return;
     }
   }

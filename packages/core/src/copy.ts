@@ -1,0 +1,172 @@
+import { KEY_COLUMNS, type Engine, type Row } from './engine/contract.js';
+import { guardEngine } from './engine/guard-engine.js';
+import { openEngine, type EngineChoice } from './engine/load-engine.js';
+import { isXetrackError, XetrackError } from './errors.js';
+import { checkTableName } from './schema/identifiers.js';
+
+export interface CopyOptions {
+  /** Tables to copy (default: every tracking table of the source). */
+  tables?: string[];
+  /** The source's engine (default: the one its location implies). */
+  sourceEngine?: EngineChoice;
+  /** The target's engine (default: the one its location implies). */
+  targetEngine?: EngineChoice;
+  /** Rows read, checked and written per step (default 5,000). */
+  batchSize?: number;
+  /** Called after every step, e.g. to draw a progress bar. */
+  onProgress?(progress: CopyProgress): void;
+}
+
+export interface CopyProgress {
+  table: string;
+  /** Source rows looked at so far, of `total`. */
+  done: number;
+  total: number;
+  copied: number;
+}
+
+export interface TableCopyResult {
+  copied: number;
+  /** Rows the target already had (same track_id and timestamp). */
+  skipped: number;
+  columnsAdded: number;
+}
+
+export interface CopyResult {
+  copied: number;
+  skipped: number;
+  tables: Record<string, TableCopyResult>;
+}
+
+/**
+ * Copies tracking tables from one database to another, across engines (SQLite, DuckDB, PostgreSQL,
+ * any plugin). Idempotent: rows the target already has (same track_id and timestamp) are skipped,
+ * so copying twice copies nothing the second time. Missing columns are added to the target with the
+ * source's types. The source is only read: a missing source table is an error, never created.
+ */
+export async function copy(source: string | Engine, target: string | Engine, options: CopyOptions = {}): Promise<CopyResult> {
+  const from = await openSide(source, options.sourceEngine, true);
+  try {
+    const to = await openSide(target, options.targetEngine, false);
+    try {
+      const available = await from.engine.tables();
+      const tables = options.tables ?? available;
+      for (const table of tables) {
+        checkTableName(table);
+        if (!available.includes(table)) {
+          throw new XetrackError('UNKNOWN_TABLE', `No table ${JSON.stringify(table)} in ${from.engine.location}. Tables there: ${available.join(', ') || 'none'}.`);
+        }
+      }
+      const result: CopyResult = { copied: 0, skipped: 0, tables: {} };
+      for (const table of tables) {
+        const one = await copyTable(from.engine, to.engine, table, options);
+        result.tables[table] = one;
+        result.copied += one.copied;
+        result.skipped += one.skipped;
+      }
+      return result;
+    } finally {
+      if (to.owned) await to.engine.close();
+    }
+  } finally {
+    if (from.owned) await from.engine.close();
+  }
+}
+
+async function openSide(location: string | Engine, choice: EngineChoice | undefined, mustExist: boolean): Promise<{ engine: Engine; owned: boolean }> {
+  if (typeof location !== 'string') return { engine: guardEngine(location), owned: false };
+  const opened = await openEngine(location, choice, { mustExist });
+  return { engine: guardEngine(opened.engine), owned: opened.owned };
+}
+
+async function copyTable(from: Engine, to: Engine, table: string, options: CopyOptions): Promise<TableCopyResult> {
+  const sourceColumns = await from.describe(table);
+  const before = new Set((await to.describe(table)).map((c) => c.name.toLowerCase()));
+  if (before.size > 0 && !KEY_COLUMNS.every((k) => before.has(k))) {
+    throw new XetrackError('SCHEMA_MISMATCH', `The table ${JSON.stringify(table)} in ${to.location} is not a tracking table (no track_id/timestamp): copy into another database.`);
+  }
+  const extra = sourceColumns.filter((c) => !KEY_COLUMNS.includes(c.name.toLowerCase() as (typeof KEY_COLUMNS)[number]));
+  await to.ensureColumns(table, extra);
+  const columnsAdded = extra.filter((c) => !before.has(c.name.toLowerCase())).length;
+  // The target may spell a column with other letter case; rows are written under its spelling.
+  const targetName = new Map((await to.describe(table)).map((c) => [c.name.toLowerCase(), c.name]));
+  const rename = sourceColumns.filter((c) => targetName.get(c.name.toLowerCase()) !== c.name);
+
+  const total = await from.count(table);
+  const batchSize = options.batchSize ?? 5_000;
+  const result: TableCopyResult = { copied: 0, skipped: 0, columnsAdded };
+  let done = 0;
+  let batch: Row[] = [];
+  const flush = async () => {
+    const fresh = await withoutExisting(to, table, batch);
+    result.skipped += batch.length - fresh.length;
+    result.copied += await insertSkippingDuplicates(to, table, fresh);
+    done += batch.length;
+    batch = [];
+    options.onProgress?.({ table, done, total, copied: result.copied });
+  };
+  for await (const row of readRows(from, table, batchSize)) {
+    for (const column of rename) {
+      row[targetName.get(column.name.toLowerCase())!] = row[column.name] ?? null;
+      delete row[column.name];
+    }
+    batch.push(row);
+    if (batch.length >= batchSize) await flush();
+  }
+  if (batch.length > 0 || done === 0) await flush();
+  return result;
+}
+
+async function* readRows(engine: Engine, table: string, pageSize: number): AsyncIterable<Row> {
+  const order = { orderBy: [{ column: 'timestamp' }, { column: 'track_id' }] };
+  if (engine.iterate) {
+    yield* engine.iterate(table, order);
+    return;
+  }
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await engine.select(table, { ...order, offset, limit: pageSize });
+    yield* page;
+    if (page.length < pageSize) return;
+  }
+}
+
+const keyOf = (row: Row) => `${String(row.track_id)}\u0000${String(row.timestamp)}`;
+
+/** The rows of `batch` whose (track_id, timestamp) the target does not hold yet. */
+async function withoutExisting(to: Engine, table: string, batch: Row[]): Promise<Row[]> {
+  if (batch.length === 0) return batch;
+  const ids = [...new Set(batch.map((r) => r.track_id ?? null))];
+  const stamps = batch.map((r) => String(r.timestamp));
+  const first = stamps.reduce((a, b) => (a < b ? a : b));
+  const last = stamps.reduce((a, b) => (a > b ? a : b));
+  const existing = await to.select(table, {
+    columns: ['track_id', 'timestamp'],
+    where: [
+      { column: 'track_id', op: 'in', value: ids },
+      { column: 'timestamp', op: '>=', value: first },
+      { column: 'timestamp', op: '<=', value: last },
+    ],
+  });
+  if (existing.length === 0) return batch;
+  const have = new Set(existing.map(keyOf));
+  return batch.filter((row) => !have.has(keyOf(row)));
+}
+
+/** Inserts in one transaction; if a concurrent writer added one of the keys meanwhile, row by row. */
+async function insertSkippingDuplicates(to: Engine, table: string, rows: Row[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  try {
+    return await to.insert(table, rows);
+  } catch (error) {
+    if (!isXetrackError(error, 'DUPLICATE_KEY')) throw error;
+  }
+  let inserted = 0;
+  for (const row of rows) {
+    try {
+      inserted += await to.insert(table, [row]);
+    } catch (error) {
+      if (!isXetrackError(error, 'DUPLICATE_KEY')) throw error;
+    }
+  }
+  return inserted;
+}
