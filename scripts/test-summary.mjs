@@ -9,7 +9,7 @@ let failed = 0;
 let skipped = 0;
 const missing = [];
 
-const packageDirs = ['packages', 'apps']
+const packageDirs = ['packages', 'apps', 'tests']
   .flatMap((group) => (existsSync(path.join(root, group)) ? readdirSync(path.join(root, group)).map((d) => path.join(root, group, d)) : []))
   .concat([path.join(root, 'examples')]);
 
