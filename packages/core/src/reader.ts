@@ -4,6 +4,7 @@ import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { XetrackError } from './errors.js';
 import type { TrackedRow, UntypedRow } from './rows.js';
 import { TrackingTable } from './table/tracking-table.js';
+import { checkTableName } from './schema/identifiers.js';
 import { exportFormatFor, exportTable, type ExportFormat } from './export/export-table.js';
 
 export interface ReaderOptions {
@@ -51,6 +52,7 @@ export class Reader<R = Record<string, unknown>> {
   }
 
   static async open<R = Record<string, unknown>>(path = 'track.db', options: ReaderOptions = {}): Promise<Reader<R>> {
+    checkTableName(options.table ?? 'default');
     const { engine, owned } = await openEngine(path, options.engine, { mustExist: true, options: options.engineOptions });
     const guarded = guardEngine(engine);
     try {

@@ -3,7 +3,7 @@ import { guardEngine } from './engine/guard-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { messageOf, XetrackError } from './errors.js';
 import type { LogData, TrackedRow } from './rows.js';
-import { columnNameFor } from './schema/identifiers.js';
+import { checkTableName, columnNameFor } from './schema/identifiers.js';
 import { generateTrackId } from './schema/track-id.js';
 import { nextTimestamp } from './schema/timestamp.js';
 import { TrackingTable } from './table/tracking-table.js';
@@ -121,6 +121,7 @@ export class Tracker<R = Record<string, unknown>> {
    */
   static async open<R = Record<string, unknown>>(path = 'track.db', options: TrackerOptions = {}): Promise<Tracker<R>> {
     const warn = createWarn(options.warnings ?? true);
+    checkTableName(options.table ?? 'default'); // before anything is created
     const { engine, owned } = options.skipInsert
       ? { engine: logOnlyEngine(path), owned: true }
       : await openEngine(path, options.engine, { options: options.engineOptions });

@@ -1,1 +1,2 @@
 export * from './tracker-suite.js';
+export * from './engine-suite.js';
