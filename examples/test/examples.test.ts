@@ -19,6 +19,24 @@ function runExample(file: string): { stdout: string; stderr: string; status: num
 
 /** What each example must print (besides exiting 0), so a broken example cannot pass. */
 const expectations: Record<string, (out: string, cwd: string) => void> = {
+  'system-monitor.ts': (out, cwd) => {
+    for (const field of ['cpu_percent', 'ram_percent', 'p_memory_percent', 'disk_percent', 'event_loop_delay_p99_ms']) {
+      expect(out).toMatch(new RegExp(`${field}: \\d+(\\.\\d+)?,?$`, 'm'));
+    }
+    expect(out).toMatch(/bytes_sent: \d+,?$/m);
+    expect(existsSync(path.join(cwd, 'monitored.db'))).toBe(true);
+  },
+  'git-stamp.ts': (out) => {
+    const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: examplesDir, encoding: 'utf8' }).stdout.trim();
+    expect(head).toMatch(/^[0-9a-f]{40}$/);
+    expect(out).toContain(`row commit ${head}`);
+    expect(out).toContain(`HEAD ${head} tags [`);
+  },
+  'logs.ts': (out, cwd) => {
+    expect(out).toContain('EXPERIMENT sweep\nTRACKING 0.1\nTRACKING 0.01\nMONITOR 61\nMONITOR 63\n');
+    expect(out).toContain('jsonl rows: 5');
+    expect(readdirSync(cwd)).toEqual(['logs']); // log only: no database file
+  },
   'quickstart.ts': (out, cwd) => {
     expect(out).toContain('score 0.8999999999999999 rows in this run 4');
     expect(existsSync(path.join(cwd, 'quickstart.db'))).toBe(true);
@@ -33,10 +51,29 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toMatch(/ 0\.95 true$/m);
     expect(out.match(/ 0\.(9|91|95|86|81) /g)?.length).toBeGreaterThanOrEqual(3);
   },
+  'postgres.ts': (out) => expect(out).toContain("[ [ 1, 0.9, null ], [ 2, 0.4, null ], [ 3, 0.2, 0.01 ] ]"),
   'sqlite-engine.ts': (out, cwd) => {
     expect(out).toContain("[ 'sweeps' ]");
     expect(out).toContain("lr: 'float'");
     expect(existsSync(path.join(cwd, 'data', 'experiments.db'))).toBe(true);
+  },
+  'cache.ts': (out, cwd) => {
+    expect(out).toContain("[ 'computed', 'hit from this run', 'computed' ]");
+    expect(existsSync(path.join(cwd, '.xetrack-cache', 'index-v5'))).toBe(true);
+  },
+  'cache-reading.ts': (out) => {
+    expect(out).toMatch(/^144$/m);
+    expect(out).toContain('square true');
+    expect(out).toContain('1 entry deleted');
+  },
+  'assets.ts': (out) => {
+    const hash = /^([0-9a-f]{16}) Float32Array\(3\) \[/m.exec(out)?.[1]; // xxh64 of the node:v8 serialization
+    expect(hash).toBeDefined();
+    expect(out).toContain(`[ '${hash} count 2 in weights' ]`);
+  },
+  'asset-serializers.ts': (out) => {
+    expect(out).toContain('true 106');
+    expect(out).toMatch(/\{ removed: 1, bytes: [1-9]\d*, kept: 0 \}/);
   },
 };
 

@@ -4,6 +4,7 @@ import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { XetrackError } from './errors.js';
 import type { TrackedRow, UntypedRow } from './rows.js';
 import { TrackingTable } from './table/tracking-table.js';
+import { readJsonl, readLogs, type LogRow, type ReadLogsOptions } from './logging/read-logs.js';
 import { checkTableName } from './schema/identifiers.js';
 import { exportFormatFor, exportTable, type ExportFormat } from './export/export-table.js';
 
@@ -62,6 +63,19 @@ export class Reader<R = Record<string, unknown>> {
       if (owned) await guarded.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Structured entries of log files written with `logsPath` (or by Python xetrack): one file, or a
+   * directory's `*.log` files. Each row is the entry's JSON plus its `level`.
+   */
+  static readLogs(path: string, options: ReadLogsOptions = {}): Promise<LogRow[]> {
+    return readLogs(path, options);
+  }
+
+  /** The rows of a JSONL file written with `jsonl` (or by Python xetrack). */
+  static readJsonl(path: string): Promise<LogRow[]> {
+    return readJsonl(path);
   }
 
   /** The engine this reader reads through. */

@@ -212,7 +212,7 @@ export class Tracker<R = Record<string, unknown>> {
     const { row, json } = this.row(input);
     await this.store.write([row]);
     const stored = this.stored(row, json);
-    this.addOns.logger?.track(stored as Record<string, unknown>);
+    this.logRows([stored]);
     return (this.last = stored);
   }
 
@@ -225,9 +225,20 @@ export class Tracker<R = Record<string, unknown>> {
     const prepared = inputs.map((data) => this.row(data as Record<string, unknown>));
     await this.store.write(prepared.map((p) => p.row));
     const out = prepared.map((p) => this.stored(p.row, p.json));
-    for (const row of out) this.addOns.logger?.track(row as Record<string, unknown>);
+    this.logRows(out);
     this.last = out[out.length - 1];
     return out;
+  }
+
+  /** Writes committed rows to the log sinks; a sink failure warns but never fails a committed write. */
+  private logRows(rows: readonly TrackedRow<R>[]): void {
+    const logger = this.addOns.logger;
+    if (!logger) return;
+    try {
+      for (const row of rows) logger.track(row as Record<string, unknown>);
+    } catch (error) {
+      this.warn(`A log sink failed (the rows are stored in the database): ${messageOf(error)}`);
+    }
   }
 
   /** `data` with its asset values replaced by their hashes, and the monitor's per-row snapshot added. */
@@ -239,7 +250,11 @@ export class Tracker<R = Record<string, unknown>> {
     if (assets) {
       for (const key in out) if (assets.accepts(out[key])) out[key] = await assets.put(out[key], columnNameFor(key));
     }
-    if (monitor?.snapshot) Object.assign(out, await monitor.snapshot());
+    if (monitor?.snapshot) {
+      // a tracked call's averages already in the row win over the instant readings
+      const readings = await monitor.snapshot();
+      for (const key in readings) if (!(key in out)) out[key] = readings[key];
+    }
     return out;
   }
 

@@ -43,14 +43,23 @@ function isoWithOffset(d: Date): string {
  * either library reads the other's logs.
  */
 export class TrackLogger {
+  /** The last daily file written, whose folder is known to exist. */
+  private lastFile: string | undefined;
+
   private constructor(private readonly options: Readonly<TrackLoggerOptions>) {}
 
   /** A logger for the given sinks, or undefined when none is asked for. */
   static create(options: TrackLoggerOptions): TrackLogger | undefined {
     if (!options.stdout && !options.path && !options.jsonl) return undefined;
-    if (options.path) mkdirSync(options.path, { recursive: true });
-    if (options.jsonl) mkdirSync(path.dirname(path.resolve(options.jsonl)), { recursive: true });
-    return new TrackLogger(Object.freeze({ ...options }));
+    // Absolute from the start: a later process.chdir() does not move this tracker's files.
+    const resolved = {
+      ...options,
+      path: options.path ? path.resolve(options.path) : undefined,
+      jsonl: options.jsonl ? path.resolve(options.jsonl) : undefined,
+    };
+    if (resolved.path) mkdirSync(resolved.path, { recursive: true });
+    if (resolved.jsonl) mkdirSync(path.dirname(resolved.jsonl), { recursive: true });
+    return new TrackLogger(Object.freeze(resolved));
   }
 
   /** A logged row, at TRACKING level. */
@@ -74,7 +83,13 @@ export class TrackLogger {
     const message = indent ? JSON.stringify(JSON.parse(compact), null, indent) : compact;
     const line = `${localTime(now)} | ${level.padEnd(8)} | xetrack:log:0${LOG_DELIMITER}${message}\n`;
     if (this.options.stdout) process.stdout.write(line);
-    if (this.options.path) appendFileSync(path.join(this.options.path, this.fileName(now)), line);
+    if (this.options.path) {
+      const file = path.join(this.options.path, this.fileName(now));
+      // A file name pattern may name sub-folders (`{date}/run.log`): create them, as loguru does.
+      if (file !== this.lastFile) mkdirSync(path.dirname(file), { recursive: true });
+      appendFileSync(file, line);
+      this.lastFile = file;
+    }
     if (this.options.jsonl) {
       const { timestamp: _dropped, ...rest } = JSON.parse(compact) as Record<string, unknown>;
       appendFileSync(this.options.jsonl, `${JSON.stringify({ timestamp: isoWithOffset(now), level, ...rest })}\n`);
