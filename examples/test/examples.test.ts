@@ -52,6 +52,10 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out.match(/ 0\.(9|91|95|86|81) /g)?.length).toBeGreaterThanOrEqual(3);
   },
   'postgres.ts': (out) => expect(out).toContain("[ [ 1, 0.9, null ], [ 2, 0.4, null ], [ 3, 0.2, 0.01 ] ]"),
+  'sqlite-engine-direct.ts': (out, cwd) => {
+    expect(out).toContain("[ { model: 'mlp', accuracy: 0.91 } ]");
+    expect(existsSync(path.join(cwd, 'runs', 'track.db'))).toBe(true);
+  },
   'sqlite-engine.ts': (out, cwd) => {
     expect(out).toContain("[ 'sweeps' ]");
     expect(out).toContain("lr: 'float'");
@@ -77,7 +81,8 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
   },
 };
 
-const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+// `*.test.ts` examples are test files: vitest runs them itself.
+const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts'));
 
 describe('examples', () => {
   it('every example file has an expectation here', () => {
@@ -109,7 +114,7 @@ describe('README snippets', () => {
   for (const readme of readmes) {
     it(`${path.relative(repoRoot, readme)}: each ts snippet is an examples/ file`, () => {
       const text = readFileSync(readme, 'utf8');
-      const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      const blocks = [...text.matchAll(/```(?:ts|typescript|js|javascript|mjs)\n([\s\S]*?)```/g)].map((m) => m[1]!);
       for (const block of blocks) {
         const header = /^\/\/ (examples\/[\w./-]+\.ts)\n/.exec(block);
         expect(header, `a ts snippet in ${readme} does not start with "// examples/<file>.ts":\n${block.slice(0, 200)}`).not.toBeNull();

@@ -1,0 +1,592 @@
+import {
+  XetrackError,
+  type CellValue,
+  type ColumnSpec,
+  type Engine,
+  type EngineCapabilities,
+  type Filter,
+  type OrderBy,
+  type Row,
+  type SelectOptions,
+} from '@xetrack/core/engine';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
+import { toXetrackError } from './sqlite-errors.js';
+import { openDatabase } from './sqlite-open.js';
+import { resolveOptions, type ResolvedSqliteOptions, type SqliteEngineOptions } from './sqlite-options.js';
+import { RowDecoder } from './sqlite-rows.js';
+import { bindValue, quoteIdentifier, whereClause } from './sqlite-sql.js';
+import { StatementCache } from './sqlite-statement-cache.js';
+import { columnTypeOf, declaredType } from './sqlite-types.js';
+
+const CAPABILITIES: EngineCapabilities = Object.freeze({
+  transactions: true,
+  rawSql: true,
+  concurrentWriters: true,
+  streaming: true,
+});
+
+/** A table's columns as this connection last read them. */
+interface TableSchema {
+  readonly columns: readonly ColumnSpec[];
+  /** SQLite matches identifiers case-insensitively for ASCII letters only; keys are folded that way. */
+  readonly folded: ReadonlySet<string>;
+}
+
+/** SQLite's identifier folding: ASCII letters only (`É` and `é` are different columns). */
+function fold(name: string): string {
+  return name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return (error as { code?: unknown } | null)?.code === code;
+}
+
+/**
+ * The SQLite engine: a translation of the engine contract to SQL run through better-sqlite3.
+ * Everything runs synchronously inside each async method, so no transaction ever spans an await.
+ * Open with `await sqliteEngine.create({ path })` or `new SqliteEngine({ path })`.
+ */
+export class SqliteEngine implements Engine {
+  readonly name = 'sqlite';
+  readonly location: string;
+  readonly capabilities = CAPABILITIES;
+  readonly options: ResolvedSqliteOptions;
+
+  #db: SqliteDatabase | undefined;
+  readonly #owned: boolean;
+  /** Statements by SQL text. */
+  readonly #statements = new StatementCache(256);
+  /** Insert statements by table and key list (the hot path skips building SQL text). */
+  readonly #inserts = new StatementCache(256);
+  /** The last insert statement per table: consecutive calls with the same keys skip the cache lookup. */
+  readonly #lastInsert = new Map<string, PreparedInsert>();
+  readonly #schemas = new Map<string, TableSchema>();
+  readonly #begin: SqliteStatement;
+  readonly #commit: SqliteStatement;
+  readonly #rollback: SqliteStatement;
+
+  /** Opens (or adopts) the database and applies the pragmas; throws XetrackError on failure. */
+  constructor(options: SqliteEngineOptions) {
+    this.options = resolveOptions(options);
+    const opened = openDatabase(this.options);
+    this.#db = opened.db;
+    this.location = opened.location;
+    this.#owned = opened.owned;
+    // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades later can
+    // deadlock against another process and fails without waiting for the busy timeout.
+    this.#begin = opened.db.prepare('BEGIN IMMEDIATE');
+    this.#commit = opened.db.prepare('COMMIT');
+    this.#rollback = opened.db.prepare('ROLLBACK');
+  }
+
+  /** Tracking tables (with `track_id` and `timestamp`), sorted; sqlitedict's `assets`/`keys`/`counts` are not. */
+  async tables(): Promise<string[]> {
+    const db = this.#handle();
+    try {
+      const names = this.#prepare(
+        db,
+        `SELECT m.name FROM sqlite_master AS m WHERE m.type = 'table'
+           AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) AS p WHERE lower(p.name) = 'track_id')
+           AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) AS p WHERE lower(p.name) = 'timestamp')`,
+      )
+        .pluck(true)
+        .all() as string[];
+      return names.sort();
+    } catch (error) {
+      throw this.#fail(error, 'list tables');
+    }
+  }
+
+  /** Columns in table order, freshly read (another connection may have added some); `[]` when missing. */
+  async describe(table: string): Promise<ColumnSpec[]> {
+    const db = this.#handle();
+    try {
+      return [...(this.#schema(db, table, true)?.columns ?? [])];
+    } catch (error) {
+      throw this.#fail(error, `describe ${safeName(table)}`);
+    }
+  }
+
+  /**
+   * Creates the table in the Python xetrack layout when missing and adds missing columns, in one
+   * BEGIN IMMEDIATE transaction that re-reads the schema, so a column another connection added
+   * meanwhile is seen (and a "duplicate column" race is impossible). Nothing runs when this
+   * connection already knows every column.
+   */
+  async ensureColumns(table: string, columns: ColumnSpec[]): Promise<void> {
+    const db = this.#handle();
+    const known = this.#schemas.get(table);
+    if (known !== undefined && columns.every((c) => known.folded.has(fold(c.name)))) return;
+    const quotedTable = quoteIdentifier(table);
+    const wanted = new Map<string, string>();
+    for (const column of columns) {
+      const key = fold(column.name);
+      if (!wanted.has(key)) wanted.set(key, `${quoteIdentifier(column.name)} ${declaredType(column.type)}`);
+    }
+    try {
+      this.#begin.run();
+      try {
+        const current = this.#schema(db, table, true);
+        if (current === undefined) {
+          if (fold(table).startsWith('sqlite_')) {
+            throw new XetrackError(
+              'INVALID_IDENTIFIER',
+              `sqlite: cannot create table ${safeName(table)}: names starting with "sqlite_" are reserved by SQLite. Use another table name.`,
+            );
+          }
+          wanted.delete('track_id');
+          wanted.delete('timestamp');
+          const definitions = ['track_id TEXT', 'timestamp TEXT', ...wanted.values(), 'PRIMARY KEY (track_id, timestamp)'];
+          db.exec(`CREATE TABLE ${quotedTable} (${definitions.join(', ')})`);
+        } else {
+          if (!current.folded.has('track_id') || !current.folded.has('timestamp')) {
+            throw new XetrackError(
+              'SCHEMA_MISMATCH',
+              `sqlite: table ${quotedTable} in ${this.location} exists but is not a tracking table (it has no track_id and timestamp columns). Use another table name.`,
+            );
+          }
+          for (const [key, definition] of wanted) {
+            if (current.folded.has(key)) continue;
+            try {
+              db.exec(`ALTER TABLE ${quotedTable} ADD COLUMN ${definition}`);
+            } catch (error) {
+              if (!String((error as Error).message).startsWith('duplicate column name')) throw error;
+            }
+          }
+        }
+        this.#commit.run();
+      } catch (error) {
+        this.#rollbackQuietly(db);
+        throw error;
+      }
+      this.#schema(db, table, true);
+    } catch (error) {
+      this.#schemas.delete(table);
+      throw this.#fail(error, `add columns to ${safeName(table)}`);
+    }
+  }
+
+  /**
+   * Inserts `rows` atomically: one BEGIN IMMEDIATE transaction for many rows, a plain autocommit
+   * statement for one. Prepared statements are cached per (table, key list), so rows with
+   * different keys may be mixed. A primary-key collision rejects with DUPLICATE_KEY, nothing kept.
+   */
+  async insert(table: string, rows: Row[]): Promise<number> {
+    const db = this.#handle();
+    const count = rows.length;
+    if (count === 0) return 0;
+    let index = -1; // the row being written, for the message
+    try {
+      let previous = this.#lastInsert.get(table);
+      if (count === 1) {
+        previous = this.#insertOne(db, table, rows[0] as Row, previous);
+      } else {
+        this.#begin.run();
+        try {
+          for (index = 0; index < count; index++) previous = this.#insertOne(db, table, rows[index] as Row, previous);
+          this.#commit.run();
+        } catch (error) {
+          this.#rollbackQuietly(db);
+          throw error;
+        }
+      }
+      if (previous !== undefined) {
+        if (this.#lastInsert.size >= 64) this.#lastInsert.clear();
+        this.#lastInsert.set(table, previous);
+      }
+      return count;
+    } catch (error) {
+      if (isCode(error, 'SQLITE_ERROR')) this.#schemas.delete(table);
+      const where = index >= 0 && index < count ? ` (row ${index + 1} of ${count}; the whole call was rolled back)` : '';
+      throw this.#fail(error, `insert into ${safeName(table)}${where}`);
+    }
+  }
+
+  /** Binds one row, reusing the previous row's statement when the keys are the same. */
+  #insertOne(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
+    const keys = Object.keys(row);
+    const n = keys.length;
+    let prepared = previous;
+    if (prepared === undefined || !sameKeys(prepared.keys, keys)) {
+      // The key count in front keeps the join unambiguous even for (refused) names containing NUL.
+      const cacheKey = `${n}\0${table}\0${keys.join('\0')}`;
+      const statement = this.#inserts.get(cacheKey, () => {
+        const target = quoteIdentifier(table);
+        if (n === 0) return db.prepare(`INSERT INTO ${target} DEFAULT VALUES`);
+        const list = keys.map(quoteIdentifier).join(', ');
+        return db.prepare(`INSERT INTO ${target} (${list}) VALUES (${'?, '.repeat(n - 1)}?)`);
+      });
+      prepared = { keys, statement };
+    }
+    const params = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) params[i] = bindValue(row[keys[i] as string]);
+    prepared.statement.run(params);
+    return prepared;
+  }
+
+  /**
+   * Matching rows, ordered by `orderBy` then by rowid (insertion order), so results are
+   * deterministic and `iterate()` returns the same sequence. `[]` when the table is missing.
+   */
+  async select(table: string, options: SelectOptions = {}): Promise<Row[]> {
+    const db = this.#handle();
+    try {
+      const schema = this.#checkedSchema(db, table, referencedColumns(options));
+      if (schema === undefined) return [];
+      const where = whereClause(options.where);
+      const rowid = rowidAlias(schema);
+      const order = orderTerms(options.orderBy);
+      if (rowid !== undefined) order.push(rowid);
+      const sql =
+        `SELECT ${selectList(options.columns)} FROM ${quoteIdentifier(table)}${where.sql}` +
+        `${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}${limitClause(options)}`;
+      const params = [...where.params, ...limitParams(options)];
+      return this.#readRows(this.#prepare(db, sql), params);
+    } catch (error) {
+      return this.#missingTableOr(error, table, [], `select from ${safeName(table)}`);
+    }
+  }
+
+  /**
+   * `select` one page at a time (keyset pagination on the order keys and rowid), so memory stays
+   * flat and the connection is free between pages: the caller may write through this engine while
+   * iterating. Rows written meanwhile may or may not appear.
+   */
+  async *iterate(table: string, options: SelectOptions = {}): AsyncGenerator<Row> {
+    let db = this.#handle();
+    checkLimit(options);
+    let schema: TableSchema | undefined;
+    try {
+      schema = this.#checkedSchema(db, table, referencedColumns(options));
+    } catch (error) {
+      throw this.#fail(error, `iterate over ${safeName(table)}`);
+    }
+    if (schema === undefined) return;
+    const where = whereClause(options.where);
+    const rowid = rowidAlias(schema);
+    const keys = (options.orderBy ?? []).map((o) => ({ sql: quoteIdentifier(o.column), desc: o.desc === true }));
+    if (rowid !== undefined) keys.push({ sql: rowid, desc: false });
+    const base = `SELECT ${selectList(options.columns)}${keys.map((k) => `, ${k.sql}`).join('')} FROM ${quoteIdentifier(table)}`;
+    const orderBy = keys.length > 0 ? ` ORDER BY ${keys.map((k) => `${k.sql}${k.desc ? ' DESC' : ''}`).join(', ')}` : '';
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    let offset = options.offset ?? 0;
+    let last: unknown[] | undefined;
+    while (remaining > 0) {
+      db = this.#handle();
+      const size = Math.min(this.options.iteratePageSize, remaining);
+      let page: Row[];
+      try {
+        // Without a rowid to page on (every alias shadowed by a column), fall back to OFFSET paging.
+        const keyset = last !== undefined && rowid !== undefined ? keysetPredicate(keys, last) : undefined;
+        const filter = keyset === undefined ? where.sql : `${where.sql === '' ? ' WHERE' : `${where.sql} AND`} ${keyset.sql}`;
+        const statement = this.#prepare(db, `${base}${filter}${orderBy} LIMIT ? OFFSET ?`);
+        // Safe integers: the order keys must be bound back exactly.
+        const values = asArrays(statement, true).all([...where.params, ...(keyset?.params ?? []), size, offset]) as unknown[][];
+        const lastValues = values[values.length - 1];
+        if (rowid === undefined) offset += values.length;
+        else if (lastValues !== undefined) {
+          offset = 0;
+          last = lastValues.slice(lastValues.length - keys.length);
+        }
+        const columns = statement.columns();
+        page = new RowDecoder(columns.slice(0, columns.length - keys.length)).rows(values, true) as Row[];
+      } catch (error) {
+        if (isCode(error, 'SQLITE_ERROR') && String((error as Error).message).startsWith('no such table')) return;
+        throw this.#fail(error, `iterate over ${safeName(table)}`);
+      }
+      remaining -= page.length;
+      for (const row of page) yield row;
+      if (page.length < size) return;
+    }
+  }
+
+  /** Rows matching `where`; 0 when the table is missing. */
+  async count(table: string, where: Filter[] = []): Promise<number> {
+    const db = this.#handle();
+    try {
+      if (this.#checkedSchema(db, table, where.map((f) => f.column)) === undefined) return 0;
+      const clause = whereClause(where);
+      const statement = this.#prepare(db, `SELECT count(*) FROM ${quoteIdentifier(table)}${clause.sql}`);
+      return Number(statement.safeIntegers(false).pluck(true).get(clause.params));
+    } catch (error) {
+      return this.#missingTableOr(error, table, 0, `count rows of ${safeName(table)}`);
+    }
+  }
+
+  /** Sets `values` on the matching rows in one statement; resolves the count; 0 when the table is missing or `values` is empty. */
+  async update(table: string, values: Row, where: Filter[]): Promise<number> {
+    const db = this.#handle();
+    try {
+      const columns = Object.keys(values);
+      if (this.#checkedSchema(db, table, [...columns, ...where.map((f) => f.column)]) === undefined) return 0;
+      if (columns.length === 0) return 0;
+      const clause = whereClause(where);
+      const set = columns.map((c) => `${quoteIdentifier(c)} = ?`).join(', ');
+      const statement = this.#prepare(db, `UPDATE ${quoteIdentifier(table)} SET ${set}${clause.sql}`);
+      return statement.run([...columns.map((c) => bindValue(values[c])), ...clause.params]).changes;
+    } catch (error) {
+      return this.#missingTableOr(error, table, 0, `update ${safeName(table)}`);
+    }
+  }
+
+  /** Deletes the matching rows in one statement; resolves the count; 0 when the table is missing. */
+  async delete(table: string, where: Filter[]): Promise<number> {
+    const db = this.#handle();
+    try {
+      if (this.#checkedSchema(db, table, where.map((f) => f.column)) === undefined) return 0;
+      const clause = whereClause(where);
+      return this.#prepare(db, `DELETE FROM ${quoteIdentifier(table)}${clause.sql}`).run(clause.params).changes;
+    } catch (error) {
+      return this.#missingTableOr(error, table, 0, `delete from ${safeName(table)}`);
+    }
+  }
+
+  /**
+   * Runs one statement with positional parameters: rows for statements that return rows, `[]`
+   * otherwise. A statement that leaves a transaction open is rolled back and refused, because the
+   * engine never holds a transaction between calls.
+   */
+  async sql(query: string, params: CellValue[] = []): Promise<Row[]> {
+    const db = this.#handle();
+    try {
+      const statement = this.#prepare(db, query);
+      const bound = params.map(bindValue);
+      let rows: Row[] = [];
+      if (statement.reader) {
+        rows = this.#readRows(statement, bound);
+      } else {
+        statement.run(bound);
+      }
+      if (!statement.readonly) this.#schemas.clear();
+      if (db.inTransaction) {
+        this.#rollbackQuietly(db);
+        throw new XetrackError(
+          'INVALID_ARGUMENT',
+          `sqlite: sql() on ${this.location} left a transaction open, so it was rolled back. Run whole statements; the engine manages transactions.`,
+        );
+      }
+      return rows;
+    } catch (error) {
+      throw this.#fail(error, 'run sql()');
+    }
+  }
+
+  /** Releases the connection (an injected handle stays open for its owner). Safe to call twice. */
+  async close(): Promise<void> {
+    const db = this.#db;
+    if (db === undefined) return;
+    this.#db = undefined;
+    this.#statements.clear();
+    this.#inserts.clear();
+    this.#lastInsert.clear();
+    this.#schemas.clear();
+    if (!this.#owned) return;
+    try {
+      db.close();
+    } catch (error) {
+      throw toXetrackError(error, { location: this.location, action: 'close' });
+    }
+  }
+
+  #handle(): SqliteDatabase {
+    const db = this.#db;
+    if (db === undefined) {
+      throw new XetrackError('CLOSED', `sqlite: the engine for ${this.location} was closed. Open a new engine to use it again.`);
+    }
+    return db;
+  }
+
+  #prepare(db: SqliteDatabase, sql: string): SqliteStatement {
+    return this.#statements.get(sql, () => db.prepare(sql));
+  }
+
+  /**
+   * All rows of a reading statement, decoded. Read first with plain numbers (fast); when a value is
+   * beyond +-2^53-1, read again with safe integers (statements that write are only run once, safely).
+   */
+  #readRows(statement: SqliteStatement, params: unknown[]): Row[] {
+    if (statement.readonly) {
+      const arrays = asArrays(statement, false).all(params) as unknown[][];
+      const rows = new RowDecoder(statement.columns()).rows(arrays, false);
+      if (rows !== undefined) return rows;
+    }
+    const arrays = asArrays(statement, true).all(params) as unknown[][];
+    return new RowDecoder(statement.columns()).rows(arrays, true) as Row[];
+  }
+
+  /** The table's schema, from this connection's cache unless `refresh`; undefined when it does not exist. */
+  #schema(db: SqliteDatabase, table: string, refresh: boolean): TableSchema | undefined {
+    if (!refresh) {
+      const cached = this.#schemas.get(table);
+      if (cached !== undefined) return cached;
+    }
+    const info = asObjects(this.#prepare(db, 'SELECT name, type FROM pragma_table_info(?)')).all(table) as {
+      name: string;
+      type: string;
+    }[];
+    if (info.length === 0) {
+      this.#schemas.delete(table);
+      return undefined;
+    }
+    const schema: TableSchema = {
+      columns: info.map((c) => ({ name: c.name, type: columnTypeOf(c.type) })),
+      folded: new Set(info.map((c) => fold(c.name))),
+    };
+    this.#schemas.set(table, schema);
+    return schema;
+  }
+
+  /**
+   * The schema, after checking every referenced column exists (re-reading once, in case another
+   * connection added it): UNKNOWN_COLUMN otherwise, rather than whatever SQLite would say.
+   */
+  #checkedSchema(db: SqliteDatabase, table: string, columns: readonly string[]): TableSchema | undefined {
+    quoteIdentifier(table);
+    let schema = this.#schema(db, table, false);
+    if (schema === undefined) return undefined;
+    if (columns.every((c) => schema?.folded.has(fold(c)))) return schema;
+    schema = this.#schema(db, table, true);
+    if (schema === undefined) return undefined;
+    const known = schema.folded;
+    const unknown = columns.find((c) => !known.has(fold(c)));
+    if (unknown !== undefined) {
+      throw new XetrackError(
+        'UNKNOWN_COLUMN',
+        `sqlite: table ${quoteIdentifier(table)} in ${this.location} has no column ${JSON.stringify(unknown)}. Check the name, or add it with ensureColumns() first.`,
+      );
+    }
+    return schema;
+  }
+
+  /** A table dropped by another connection since we looked reads as missing; anything else fails. */
+  #missingTableOr<T>(error: unknown, table: string, missing: T, action: string): T {
+    if (isCode(error, 'SQLITE_ERROR') && String((error as Error).message).startsWith('no such table')) {
+      this.#schemas.delete(table);
+      return missing;
+    }
+    throw this.#fail(error, action);
+  }
+
+  #rollbackQuietly(db: SqliteDatabase): void {
+    if (!db.inTransaction) return;
+    try {
+      this.#rollback.run();
+    } catch {
+      // SQLite may already have rolled back (e.g. after SQLITE_FULL); the original error matters.
+    }
+  }
+
+  #fail(error: unknown, action: string): XetrackError {
+    return toXetrackError(error, { location: this.location, action });
+  }
+}
+
+// Statements are shared through the cache, so each use sets its row mode. better-sqlite3's toggles
+// only leave their own mode: raw(false) leaves raw, pluck(false) leaves pluck.
+
+/** Rows as objects, integers as numbers. */
+function asObjects(statement: SqliteStatement): SqliteStatement {
+  return statement.raw(false).pluck(false).safeIntegers(false);
+}
+
+/** Rows as arrays; `safe` reads every integer as a bigint. */
+function asArrays(statement: SqliteStatement, safe: boolean): SqliteStatement {
+  return statement.raw(true).safeIntegers(safe);
+}
+
+interface PreparedInsert {
+  readonly keys: readonly string[];
+  readonly statement: SqliteStatement;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A table name for messages, even one that cannot be quoted. */
+function safeName(table: string): string {
+  return JSON.stringify(table);
+}
+
+function referencedColumns(options: SelectOptions): string[] {
+  return [
+    ...(options.where ?? []).map((f) => f.column),
+    ...(options.columns ?? []),
+    ...(options.orderBy ?? []).map((o) => o.column),
+  ];
+}
+
+function selectList(columns: readonly string[] | undefined): string {
+  if (columns === undefined) return '*';
+  if (columns.length === 0) {
+    throw new XetrackError('INVALID_ARGUMENT', 'sqlite: options.columns is empty. Omit it to get every column.');
+  }
+  return columns.map(quoteIdentifier).join(', ');
+}
+
+function orderTerms(orderBy: readonly OrderBy[] | undefined): string[] {
+  return (orderBy ?? []).map((o) => `${quoteIdentifier(o.column)}${o.desc === true ? ' DESC' : ''}`);
+}
+
+/** `rowid`, or an alias of it no column shadows; undefined when a table shadows all three. */
+function rowidAlias(schema: TableSchema): string | undefined {
+  return ['rowid', '_rowid_', 'oid'].find((alias) => !schema.folded.has(alias));
+}
+
+function checkLimit(options: SelectOptions): void {
+  for (const key of ['limit', 'offset'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw new XetrackError('INVALID_ARGUMENT', `sqlite: options.${key} must be a whole number >= 0, not ${String(value)}.`);
+    }
+  }
+}
+
+function limitClause(options: SelectOptions): string {
+  checkLimit(options);
+  if (options.limit === undefined && options.offset === undefined) return '';
+  return ' LIMIT ? OFFSET ?';
+}
+
+function limitParams(options: SelectOptions): number[] {
+  if (options.limit === undefined && options.offset === undefined) return [];
+  return [options.limit ?? -1, options.offset ?? 0];
+}
+
+/**
+ * "Comes after `last` in this order", for keyset pagination: an OR over each key of "equal on
+ * the keys before it and after on this one". NULLs sort first ascending and last descending, as
+ * SQLite orders them; values are the raw ones read back, so they compare exactly.
+ */
+function keysetPredicate(keys: readonly { sql: string; desc: boolean }[], last: readonly unknown[]): { sql: string; params: unknown[] } {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const { sql, desc } = keys[i] as { sql: string; desc: boolean };
+    const value = last[i];
+    let after: string;
+    const afterParams: unknown[] = [];
+    if (!desc) {
+      if (value === null) after = `${sql} IS NOT NULL`;
+      else {
+        after = `${sql} > ?`;
+        afterParams.push(value);
+      }
+    } else {
+      if (value === null) continue;
+      after = `(${sql} < ? OR ${sql} IS NULL)`;
+      afterParams.push(value);
+    }
+    const parts: string[] = [];
+    for (let j = 0; j < i; j++) {
+      parts.push(`${(keys[j] as { sql: string }).sql} IS ?`);
+      params.push(last[j]);
+    }
+    parts.push(after);
+    params.push(...afterParams);
+    terms.push(`(${parts.join(' AND ')})`);
+  }
+  return { sql: `(${terms.join(' OR ')})`, params };
+}
