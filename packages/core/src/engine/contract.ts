@@ -32,7 +32,10 @@ export interface ColumnSpec {
 
 export type FilterOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'is null' | 'is not null';
 
-/** One condition of a WHERE clause; several are joined with AND. `in` takes an array value. */
+/**
+ * One condition of a WHERE clause; several are joined with AND. `in` takes an array value (`[]`
+ * matches nothing). As in SQL, NULL matches no comparison: use `is null`.
+ */
 export interface Filter {
   column: string;
   op: FilterOp;
@@ -89,9 +92,10 @@ export interface Engine {
   ensureColumns(table: string, columns: ColumnSpec[]): Promise<void>;
 
   /**
-   * Inserts `rows` (a missing key is NULL; booleans are stored the engine's way) in one transaction
-   * and resolves with the count once they are committed. `[]` resolves 0. A row whose primary key already exists rejects the whole call with
-   * an error whose `code` is `DUPLICATE_KEY`, and nothing of the call is kept.
+   * Inserts `rows` (a missing key is NULL; booleans are stored the engine's way) and resolves with
+   * the count once they are committed. `[]` resolves 0. A row whose primary key already exists rejects
+   * the call with an error whose `code` is `DUPLICATE_KEY`; an engine with `transactions` keeps
+   * nothing of a rejected call (core relies on that to retry safely).
    */
   insert(table: string, rows: Row[]): Promise<number>;
 
