@@ -1,0 +1,460 @@
+import { promisify } from 'node:util';
+import { deflate, inflate } from 'node:zlib';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import KeyvSqlite from '@keyv/sqlite';
+import type { AssetStore, CellValue, Engine } from '@xetrack/core';
+import { XetrackError } from '@xetrack/core/engine';
+import { BUILT_IN_SERIALIZERS, rawSerializer, v8Serializer, type AssetSerializer } from './serializers.js';
+import { xxh64Hex } from './xxh64.js';
+
+const deflateAsync = promisify(deflate);
+const inflateAsync = promisify(inflate);
+
+/** Keyv namespace of the asset records and the column index; blobs live in `xetrack-assets-blob`. */
+export const ASSETS_NAMESPACE = 'xetrack-assets';
+export const BLOBS_NAMESPACE = 'xetrack-assets-blob';
+/** The table of the default store in the SQLite file (never Python xetrack's `assets`/`keys`/`counts`). */
+export const DEFAULT_TABLE = 'xetrack_assets';
+
+export interface AssetStoreOptions {
+  /** SQLite file of the default store (@keyv/sqlite, table `xetrack_assets`): usually the tracker's own database. */
+  path?: string;
+  /**
+   * Any Keyv store instead of the SQLite file: a factory (called once for the records and once for
+   * the blobs, so listing never reads a blob), a store adapter, or a `Keyv`. Stores you pass are
+   * not closed by `close()`.
+   */
+  store?: (() => KeyvStoreAdapter | Keyv | Map<unknown, unknown>) | KeyvStoreAdapter | Keyv | Map<unknown, unknown>;
+  /** Store blobs zlib-compressed (Python's `compress=True`). Each asset records whether it is, so reads never need this option. */
+  compress?: boolean;
+  /** Serializers for your types, tried in order before the built-in rules (`raw` for Uint8Array, `v8` for the rest). */
+  serializers?: readonly AssetSerializer[];
+  /** A plain Uint8Array/Buffer value: an asset stored raw (`'asset'`, default) or a BLOB cell of the row (`'cell'`). */
+  bytes?: 'asset' | 'cell';
+  /** Milliseconds the default SQLite store's connection waits for another writer's lock (default 30000, as the SQLite engine). */
+  busyTimeoutMs?: number;
+  /** Print warnings to stderr (default true). */
+  warnings?: boolean;
+  /** Receives warnings instead of stderr. */
+  onWarning?: (message: string) => void;
+}
+
+/** What the store keeps about one asset (the blob itself is stored apart). */
+export interface AssetRecord {
+  /** The serializer that wrote it (`raw`, `v8`, or a custom serializer's name). */
+  serializer: string;
+  compressed: boolean;
+  /** Bytes of the serialized value (what the hash is computed over). */
+  size: number;
+  /** Bytes actually stored (after compression). */
+  storedBytes: number;
+  /** References counted by `put` (one per logged value, duplicates included), decremented by `remove`. */
+  count: number;
+  /** First stored and last put, in ms since the epoch. */
+  created: number;
+  touched: number;
+}
+
+/** One asset as `list()` returns it. */
+export interface AssetInfo extends AssetRecord {
+  hash: string;
+  /** Columns whose last logged asset this is. */
+  columns: string[];
+}
+
+export interface GcOptions {
+  /** Keep unreferenced assets put less than this many milliseconds ago (default 60000), so a row another process is about to commit never loses its asset. 0 frees all. */
+  graceMs?: number;
+}
+
+export interface GcResult {
+  /** Assets deleted. */
+  removed: number;
+  /** Bytes they took in the store. */
+  bytes: number;
+  /** Unreferenced assets kept because they are younger than `graceMs`. */
+  kept: number;
+}
+
+/** A hash: 16 lowercase hex characters (xxh64). */
+export const HASH_PATTERN = /^[0-9a-f]{16}$/;
+
+const DEFAULT_GRACE_MS = 60_000;
+const SCAN_PAGE = 5_000;
+
+/**
+ * A content-addressed, deduplicated object store on Keyv: values are serialized, hashed with xxh64
+ * (16 hex characters) and stored once; the row holds the hash. Reference counts follow Python
+ * xetrack (`remove`), and `gc()` deletes what no row of any tracking table references.
+ *
+ * Within one process every change is serialized, so counts are exact; several processes writing
+ * one store can race on a count (Keyv has no atomic increment): `gc()` relies on the rows, not the
+ * counts, and is always right.
+ */
+export class KeyvAssetStore implements AssetStore {
+  private readonly records: Keyv;
+  private readonly blobs: Keyv;
+  /** Blob keys carry this prefix when records and blobs share one Keyv. */
+  private readonly blobPrefix: string;
+  private readonly owned: Keyv[] = [];
+  private readonly serializers: readonly AssetSerializer[];
+  private readonly compress: boolean;
+  private readonly bytesAsAssets: boolean;
+  private readonly warn: (message: string, once?: string) => void;
+  private context: { engine: Engine; table: string } | undefined;
+  /** The tail of this process's chain of changes: each change starts when the previous one ended. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(options: AssetStoreOptions = {}) {
+    const custom = options.serializers ?? [];
+    for (const s of custom) {
+      if (BUILT_IN_SERIALIZERS.includes(s.name)) throw new XetrackError('INVALID_ARGUMENT', `Serializer name "${s.name}" is taken by a built-in serializer: choose another.`);
+    }
+    const names = custom.map((s) => s.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw new XetrackError('INVALID_ARGUMENT', `Two serializers are named "${twice}": names must be unique (they are stored with each asset).`);
+    this.serializers = custom;
+    this.compress = options.compress === true;
+    this.bytesAsAssets = (options.bytes ?? 'asset') === 'asset';
+    const seen = new Set<string>();
+    const sink = options.onWarning ?? (options.warnings === false ? undefined : (m: string) => process.stderr.write(`xetrack warning: ${m}\n`));
+    this.warn = (message, once = message) => {
+      if (sink && !seen.has(once)) {
+        seen.add(once);
+        sink(message);
+      }
+    };
+
+    const { store } = options;
+    if (store === undefined) {
+      if (!options.path) throw new XetrackError('INVALID_ARGUMENT', 'assetStore() needs a SQLite file (`path`) or a Keyv store (`store`).');
+      const sqlite = () => {
+        const adapter = new KeyvSqlite({ uri: `sqlite://${options.path}`, table: DEFAULT_TABLE, busyTimeout: options.busyTimeoutMs ?? 30_000 });
+        // the adapter connects at once; a failure (an unwritable file) surfaces at the first use,
+        // never as an unhandled rejection of a store that was not used
+        adapter.query('SELECT 1').catch(() => undefined);
+        return adapter;
+      };
+      this.records = this.keyv(sqlite(), ASSETS_NAMESPACE, true);
+      this.blobs = this.keyv(sqlite(), BLOBS_NAMESPACE, true);
+      this.blobPrefix = '';
+    } else if (typeof store === 'function') {
+      const factory = store as () => KeyvStoreAdapter | Keyv | Map<unknown, unknown>;
+      this.records = this.keyv(factory(), ASSETS_NAMESPACE, false);
+      this.blobs = this.keyv(factory(), BLOBS_NAMESPACE, false);
+      this.blobPrefix = '';
+    } else {
+      this.records = this.keyv(store, ASSETS_NAMESPACE, false);
+      this.blobs = this.records;
+      this.blobPrefix = 'blob:';
+    }
+  }
+
+  /** A Keyv over `store` that throws store errors instead of swallowing them. */
+  private keyv(store: KeyvStoreAdapter | Keyv | Map<unknown, unknown>, namespace: string, owned: boolean): Keyv {
+    const keyv = store instanceof Keyv ? store : new Keyv({ store: store as KeyvStoreAdapter, namespace, throwOnErrors: true });
+    if (store instanceof Keyv) keyv.throwOnErrors = true;
+    keyv.on('error', () => undefined); // errors are thrown to the caller; the event is not needed
+    if (owned) this.owned.push(keyv);
+    return keyv;
+  }
+
+  accepts(value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    for (const s of this.serializers) if (s.test(value)) return true;
+    if (Array.isArray(value) || value instanceof Date || isPlainObject(value)) return false;
+    if (value instanceof Uint8Array) return this.bytesAsAssets;
+    return typeof (value as { then?: unknown }).then !== 'function';
+  }
+
+  /** Serializes `value`, stores it once (by its hash), counts a reference from `column`, and returns the hash. */
+  async put(value: unknown, column: string): Promise<string> {
+    this.check();
+    const serializer = this.serializerFor(value);
+    let data: Uint8Array;
+    try {
+      data = await serializer.serialize(value);
+    } catch (error) {
+      throw new XetrackError('INVALID_VALUE', `Column "${column}": the value cannot be stored as an asset with the ${serializer.name} serializer (${(error as Error).message}). Register a serializer for its type.`, { cause: error });
+    }
+    if (!(data instanceof Uint8Array)) throw new XetrackError('INVALID_VALUE', `Serializer "${serializer.name}" returned ${typeof data}, not a Uint8Array.`);
+    const hash = xxh64Hex(data);
+    // v8's output is ours; anything else may be the caller's memory, copied so a later change can't alter what is stored
+    const stored = this.compress ? await deflateAsync(data) : serializer === v8Serializer ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+    return this.exclusive(async () => {
+      const now = Date.now();
+      const record = await this.record(hash);
+      if (record) {
+        record.count += 1;
+        record.touched = now;
+        // a blob lost by hand (or by a crash between the two writes) is written again
+        if (!(await this.blobs.has(this.blobKey(hash)))) await this.blobs.set(this.blobKey(hash), stored);
+        await this.records.set(`meta:${hash}`, record);
+      } else {
+        await this.blobs.set(this.blobKey(hash), stored);
+        const fresh: AssetRecord = { serializer: serializer.name, compressed: this.compress, size: data.byteLength, storedBytes: stored.byteLength, count: 1, created: now, touched: now };
+        await this.records.set(`meta:${hash}`, fresh);
+      }
+      await this.records.set(`column:${column}`, hash);
+      return hash;
+    });
+  }
+
+  /** The value under a hash, or the last value logged under a column name (Python's order: column first); undefined when absent. */
+  async get(hashOrColumn: string): Promise<unknown> {
+    this.check();
+    const hash = (await this.records.get<string>(`column:${hashOrColumn}`)) ?? hashOrColumn;
+    const bytes = await this.serialized(hash);
+    if (!bytes) return undefined;
+    const serializer = this.serializerNamed(bytes.record.serializer, hash);
+    return serializer.deserialize(bytes.data);
+  }
+
+  /** The serialized bytes of an asset (decompressed: the hash's input) and its record; undefined when absent. */
+  async serialized(hash: string): Promise<{ data: Uint8Array; record: AssetRecord } | undefined> {
+    this.check();
+    const record = await this.record(hash);
+    if (!record) return undefined;
+    const stored = await this.blobs.get<Buffer | Uint8Array>(this.blobKey(hash));
+    if (!stored) return undefined;
+    const data: Uint8Array = record.compressed ? await inflateAsync(stored) : stored;
+    if (xxh64Hex(data) !== hash) {
+      throw new XetrackError('ENGINE_FAILURE', `Asset ${hash} is damaged: its bytes no longer hash to its name. Delete it (removeHash) and log the value again.`);
+    }
+    return { data, record };
+  }
+
+  /** Drops one reference from `column`'s last asset (the blob goes at zero) and forgets the column; false when the column has none. */
+  async remove(column: string): Promise<boolean> {
+    this.check();
+    return this.exclusive(async () => {
+      const hash = await this.records.get<string>(`column:${column}`);
+      if (hash === undefined) return false;
+      const record = await this.record(hash);
+      if (record && record.count > 1) {
+        record.count -= 1;
+        await this.records.set(`meta:${hash}`, record);
+      } else {
+        await this.deleteAsset(hash);
+      }
+      await this.records.delete(`column:${column}`);
+      return true;
+    });
+  }
+
+  /**
+   * Deletes the asset `hash` (whatever its count) and every column entry pointing to it. With
+   * `column`, also sets that column to NULL in the rows (of every tracking table) that held the
+   * hash. False when there is no such asset.
+   */
+  async removeHash(hash: string, options: { column?: string } = {}): Promise<boolean> {
+    this.check();
+    const found = await this.exclusive(async () => {
+      const record = await this.record(hash);
+      if (!record) return false;
+      await this.deleteAsset(hash);
+      for (const [key, value] of await this.columnEntries()) if (value === hash) await this.records.delete(key);
+      return true;
+    });
+    if (found && options.column !== undefined) await this.clearColumn(options.column, hash);
+    return found;
+  }
+
+  /**
+   * Deletes the assets that no row of any tracking table references (a cell holding the hash, in
+   * any column), except those put less than `graceMs` ago; resolves what it freed.
+   */
+  async gc(options: GcOptions = {}): Promise<GcResult> {
+    this.check();
+    const engine = this.requireEngine('gc()');
+    const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    return this.exclusive(async () => {
+      const candidates = new Map<string, AssetRecord>();
+      for (const [hash, record] of await this.recordEntries()) candidates.set(hash, record);
+      if (candidates.size === 0) return { removed: 0, bytes: 0, kept: 0 };
+      await forEachReference(engine, candidates, (hash) => candidates.delete(hash));
+      const now = Date.now();
+      const result: GcResult = { removed: 0, bytes: 0, kept: 0 };
+      const columns = await this.columnEntries();
+      for (const [hash, record] of candidates) {
+        if (now - record.touched < graceMs) {
+          result.kept += 1;
+          continue;
+        }
+        await this.deleteAsset(hash);
+        for (const [key, value] of columns) if (value === hash) await this.records.delete(key);
+        result.removed += 1;
+        result.bytes += record.storedBytes;
+      }
+      return result;
+    });
+  }
+
+  /** Every asset with its record and the columns whose last asset it is. */
+  async list(): Promise<AssetInfo[]> {
+    this.check();
+    const byHash = new Map<string, string[]>();
+    for (const [key, hash] of await this.columnEntries()) {
+      const list = byHash.get(hash) ?? [];
+      list.push(key.slice('column:'.length));
+      byHash.set(hash, list);
+    }
+    return (await this.recordEntries())
+      .map(([hash, record]) => ({ hash, ...record, columns: (byHash.get(hash) ?? []).sort() }))
+      .sort((a, b) => a.created - b.created || a.hash.localeCompare(b.hash));
+  }
+
+  /** Column name → hash of the last asset logged under it (Python's `keys` table). */
+  async columns(): Promise<Record<string, string>> {
+    this.check();
+    return Object.fromEntries((await this.columnEntries()).map(([key, hash]) => [key.slice('column:'.length), hash]));
+  }
+
+  attach(context: { engine: Engine; table: string }): void {
+    this.context = context;
+  }
+
+  /** Closes the connections this store opened (not stores you passed in). Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    for (const keyv of this.owned) await keyv.disconnect();
+  }
+
+  private check(): void {
+    if (this.closed) throw new XetrackError('CLOSED', 'The asset store is closed: open a new one.');
+  }
+
+  private blobKey(hash: string): string {
+    return this.blobPrefix + hash;
+  }
+
+  private async record(hash: string): Promise<AssetRecord | undefined> {
+    return this.records.get<AssetRecord>(`meta:${hash}`);
+  }
+
+  private async deleteAsset(hash: string): Promise<void> {
+    await this.blobs.delete(this.blobKey(hash));
+    await this.records.delete(`meta:${hash}`);
+  }
+
+  private async entries(): Promise<[string, unknown][]> {
+    if (!this.records.iterator) {
+      throw new XetrackError('INVALID_ARGUMENT', 'This Keyv store cannot list its keys (no iterator): listing and gc() need a store that can, e.g. @keyv/sqlite, @keyv/redis or @keyv/postgres.');
+    }
+    const out: [string, unknown][] = [];
+    for await (const [key, value] of this.records.iterator(undefined)) {
+      const k = String(key);
+      if (this.blobPrefix && k.startsWith(this.blobPrefix)) continue;
+      out.push([k, value]);
+    }
+    return out;
+  }
+
+  private async recordEntries(): Promise<[string, AssetRecord][]> {
+    return (await this.entries()).filter(([k]) => k.startsWith('meta:')).map(([k, v]) => [k.slice('meta:'.length), v as AssetRecord]);
+  }
+
+  private async columnEntries(): Promise<[string, string][]> {
+    return (await this.entries()).filter(([k]) => k.startsWith('column:')) as [string, string][];
+  }
+
+  private serializerFor(value: unknown): AssetSerializer {
+    for (const s of this.serializers) if (s.test(value)) return s;
+    if (value instanceof Uint8Array) return rawSerializer;
+    const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+    const name = proto?.constructor?.name;
+    if (name && isClassInstance(value)) {
+      this.warn(
+        `Instances of class ${name} are stored with node:v8 serialization and read back as plain objects: pass a serializer for ${name} (assetStore({ serializers })) to get ${name} back.`,
+        `class:${name}`,
+      );
+    }
+    return v8Serializer;
+  }
+
+  private serializerNamed(name: string, hash: string): AssetSerializer {
+    if (name === rawSerializer.name) return rawSerializer;
+    if (name === v8Serializer.name) return v8Serializer;
+    const found = this.serializers.find((s) => s.name === name);
+    if (!found) throw new XetrackError('INVALID_ARGUMENT', `Asset ${hash} was stored with the serializer "${name}": pass a serializer of that name to assetStore({ serializers }) to read it.`);
+    return found;
+  }
+
+  private requireEngine(what: string): Engine {
+    if (!this.context) {
+      throw new XetrackError('INVALID_ARGUMENT', `${what} needs the database rows: open the store with a Tracker (assets option), or call attach({ engine, table }) first.`);
+    }
+    return this.context.engine;
+  }
+
+  private async clearColumn(column: string, hash: string): Promise<void> {
+    const engine = this.requireEngine('removeHash(hash, { column })');
+    for (const table of await engine.tables()) {
+      const spec = (await engine.describe(table)).find((c) => c.name.toLowerCase() === column.toLowerCase());
+      if (!spec) continue;
+      await engine.update(table, { [spec.name]: null }, [{ column: spec.name, op: 'in', value: [hash, JSON.stringify(hash)] }]);
+    }
+  }
+
+  /** Runs `change` after every change this store started before it. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(change, change);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** Calls `found(hash)` for every hash of `candidates` held by a text cell (or a JSON string cell) of any tracking table. */
+async function forEachReference(engine: Engine, candidates: Map<string, unknown>, found: (hash: string) => void): Promise<void> {
+  const check = (cell: CellValue) => {
+    if (typeof cell !== 'string') return;
+    if (cell.length === 16) {
+      if (candidates.has(cell)) found(cell);
+    } else if (cell.length === 18 && cell.charCodeAt(0) === 34 && candidates.has(cell.slice(1, 17))) {
+      found(cell.slice(1, 17));
+    }
+  };
+  for (const table of await engine.tables()) {
+    const columns = (await engine.describe(table)).filter((c) => c.type === 'text' || c.type === 'json').map((c) => c.name).filter((c) => c !== 'track_id' && c !== 'timestamp');
+    if (columns.length === 0) continue;
+    if (engine.iterate) {
+      for await (const row of engine.iterate(table, { columns })) {
+        for (const c of columns) check(row[c] ?? null);
+        if (candidates.size === 0) return;
+      }
+      continue;
+    }
+    for (let offset = 0; ; offset += SCAN_PAGE) {
+      const rows = await engine.select(table, { columns, orderBy: [{ column: 'track_id' }, { column: 'timestamp' }], limit: SCAN_PAGE, offset });
+      for (const row of rows) for (const c of columns) check(row[c] ?? null);
+      if (rows.length < SCAN_PAGE || candidates.size === 0) break;
+    }
+  }
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** An instance of a user class (not a built-in that v8 serialization keeps). */
+function isClassInstance(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return !(
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof RegExp ||
+    value instanceof Error ||
+    value instanceof ArrayBuffer ||
+    ArrayBuffer.isView(value) ||
+    isPlainObject(value)
+  );
+}
+
+/** An asset store on Keyv: `assetStore({ path })` for the SQLite file (what `Tracker.open(path, { assets: true })` uses), or `{ store }` for any Keyv store. */
+export function assetStore(options: AssetStoreOptions): KeyvAssetStore {
+  return new KeyvAssetStore(options);
+}

@@ -1,0 +1,270 @@
+import { statSync, type Stats } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import cacache from 'cacache';
+import type { CachedResult, CallIdentity, FunctionCache } from '@xetrack/core';
+import { cacheKey } from './cache-key.js';
+import { decodeResult, encodeResult } from './cached-value.js';
+import { warner, type WarningOptions } from './warnings.js';
+
+export interface CacheStoreOptions extends WarningOptions {
+  /**
+   * Bytes of stored results kept in memory by content hash (default 16 MiB; 0 turns it off), so a
+   * repeated hit in this process skips reading and verifying the content file. Entries are still
+   * looked up on disk every time, so what another process deleted or overwrote is seen at once.
+   */
+  memoryBytes?: number;
+}
+
+/** What an entry's metadata holds in cacache's index. */
+export interface EntryMetadata {
+  /** Format of the entry; bumped if it ever changes. */
+  v: 1;
+  trackId: string;
+  functionName: string;
+}
+
+/** One cached result with its lineage, as `readCache` and `scanCache` return it. */
+export interface CacheEntry {
+  key: string;
+  /** The track_id of the run that computed the result. */
+  trackId: string;
+  functionName: string;
+  /** When the result was stored. */
+  createdAt: Date;
+  /** Bytes of the stored result. */
+  size: number;
+  /** The result (absent when read with `results: false`). */
+  result?: unknown;
+}
+
+/** Largest result kept in memory; larger ones are read from disk on every hit. */
+const MAX_MEMO_ENTRY = 1 << 20;
+/** Index entries remembered per store (the newest lookups). */
+const MAX_MEMO_KEYS = 10_000;
+
+/** Where cacache keeps a key's index lines (one small file per key). */
+const { bucketPath } = createRequire(import.meta.url)('cacache/lib/entry-index.js') as { bucketPath(cache: string, key: string): string };
+
+/**
+ * A function-result cache in a directory, on cacache: results are stored content-addressed
+ * (identical results once), the index maps each call key to its result and the run that computed
+ * it. Files are written atomically (temporary file, then rename), so several processes can share a
+ * directory; a damaged entry is a miss with a warning, then recomputed and rewritten.
+ */
+export class CacheStore implements FunctionCache {
+  readonly id: string;
+  /** The cache directory (absolute). */
+  readonly directory: string;
+  private readonly warn: (message: string, once?: string) => void;
+  private readonly memo: ResultMemo;
+  /** Index entries read before, with the identity of their bucket file then (inode, size, mtime). */
+  private readonly lookups = new Map<string, { stamp: string; info: cacache.CacheObject }>();
+
+  constructor(directory: string, options: CacheStoreOptions = {}) {
+    if (typeof directory !== 'string' || directory.length === 0) {
+      throw new TypeError('cacheStore(directory): pass the path of a cache directory, e.g. cacheStore(".xetrack-cache").');
+    }
+    this.directory = path.resolve(directory);
+    this.id = `cacache:${this.directory}`;
+    this.warn = warner(options);
+    this.memo = new ResultMemo(options.memoryBytes ?? 16 * 1024 * 1024);
+  }
+
+  keyOf(call: CallIdentity): string | undefined {
+    const out = cacheKey(call);
+    if ('key' in out) return out.key;
+    const { type, path: where } = out.uncacheable;
+    this.warn(
+      `A ${type} (in ${where} of ${call.name}) can't be part of a cache key: calls with one are not cached (warned once per type). ` +
+        'Pass plain data (objects, arrays, Map, Set, Date, typed arrays), or give the class a toJSON() method.',
+      `uncacheable:${type}`,
+    );
+    return undefined;
+  }
+
+  async get(key: string): Promise<CachedResult | undefined> {
+    const entry = await this.read(key, true);
+    return entry && { value: entry.result, trackId: entry.trackId };
+  }
+
+  async set(key: string, entry: CachedResult & { functionName: string }): Promise<void> {
+    const data = encodeResult(entry.value);
+    const metadata: EntryMetadata = { v: 1, trackId: entry.trackId, functionName: entry.functionName };
+    const integrity = await cacache.put(this.directory, key, data, { metadata });
+    this.memo.put(String(integrity), data); // cacache resolves an ssri Integrity object; the index holds its text
+    // keep one index line per key: an overwrite (cacheForce, or two processes) leaves no history
+    await cacache.index.compact(this.directory, key, (a, b) => a.key === b.key).catch(() => undefined);
+  }
+
+  /**
+   * The entry under `key`, with its result unless `withResult` is false; undefined on a miss. A
+   * damaged entry (content missing, truncated or altered, unreadable metadata or result) is warned
+   * about once, removed, and reported as a miss.
+   */
+  async read(key: string, withResult = true): Promise<CacheEntry | undefined> {
+    let info: cacache.CacheObject | null;
+    try {
+      info = await this.lookup(key);
+    } catch (error) {
+      return this.damaged(key, undefined, error);
+    }
+    if (!info) return undefined;
+    const metadata = info.metadata as Partial<EntryMetadata> | undefined;
+    if (typeof metadata?.trackId !== 'string' || typeof metadata.functionName !== 'string') {
+      return this.damaged(key, info.integrity, new Error('its metadata has no track_id'));
+    }
+    const entry: CacheEntry = { key, trackId: metadata.trackId, functionName: metadata.functionName, createdAt: new Date(info.time), size: info.size ?? 0 };
+    if (!withResult) return entry;
+    try {
+      let data = this.memo.get(info.integrity);
+      if (!data) {
+        data = await cacache.get.byDigest(this.directory, info.integrity, info.size === undefined ? {} : { size: info.size });
+        this.memo.put(info.integrity, data);
+      }
+      entry.result = decodeResult(data);
+    } catch (error) {
+      return this.damaged(key, info.integrity, error, metadata.functionName);
+    }
+    return entry;
+  }
+
+  /**
+   * The index entry of `key`. A key's index is one small file that every write appends to or
+   * replaces, so when its inode, size and mtime are those of the last lookup, the entry read then is
+   * still the entry: one stat instead of reading and checking the file. Checked on every call, so a
+   * write or delete by another process is seen at once.
+   */
+  private async lookup(key: string): Promise<cacache.CacheObject | null> {
+    const bucket = bucketPath(this.directory, key);
+    // a synchronous stat: microseconds for a local file, where a thread-pool round trip costs tens
+    let s: Stats | undefined;
+    try {
+      s = statSync(bucket, { throwIfNoEntry: false });
+    } catch {
+      s = undefined; // unreadable: cacache's own read below reports it
+    }
+    if (s === undefined) {
+      // no bucket file (a miss), or an unreadable one: cacache decides, nothing is remembered
+      this.lookups.delete(key);
+      return cacache.get.info(this.directory, key);
+    }
+    const stamp = `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+    const known = this.lookups.get(key);
+    if (known?.stamp === stamp) return known.info;
+    // stamped before reading: a write in between makes the next lookup read again
+    const info = await cacache.get.info(this.directory, key);
+    if (info) {
+      if (this.lookups.size >= MAX_MEMO_KEYS) this.lookups.delete(this.lookups.keys().next().value!);
+      this.lookups.set(key, { stamp, info });
+    } else {
+      this.lookups.delete(key);
+    }
+    return info;
+  }
+
+  /** Every entry (the latest per key), in no particular order; results are read unless `results` is false. */
+  async *scan(options: { results?: boolean } = {}): AsyncGenerator<CacheEntry> {
+    const index = await this.index();
+    for (const key of Object.keys(index)) {
+      const entry = await this.read(key, options.results ?? true);
+      if (entry) yield entry;
+    }
+  }
+
+  /** Deletes the entries computed by `trackId` (and their stored results when no other entry shares them); resolves the count. */
+  async deleteByTrackId(trackId: string): Promise<number> {
+    const index = await this.index();
+    const doomed = Object.values(index).filter((e) => (e.metadata as Partial<EntryMetadata> | undefined)?.trackId === trackId);
+    const kept = new Set(Object.values(index).filter((e) => !doomed.includes(e)).map((e) => e.integrity));
+    for (const entry of doomed) {
+      await removeEntry(this.directory, entry.key);
+      if (!kept.has(entry.integrity)) {
+        this.memo.delete(entry.integrity);
+        await cacache.rm.content(this.directory, entry.integrity).catch(() => undefined);
+      }
+    }
+    return doomed.length;
+  }
+
+  /** The index (latest entry per key); an absent directory is an empty cache. */
+  private async index(): Promise<Record<string, cacache.CacheObject>> {
+    try {
+      return await cacache.ls(this.directory);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return {};
+      throw error;
+    }
+  }
+
+  private async damaged(key: string, integrity: string | undefined, error: unknown, functionName?: string): Promise<undefined> {
+    const reason = describeDamage(error);
+    const what = functionName ? `of ${functionName} ` : '';
+    this.warn(`The cache entry ${key} ${what}in ${this.directory} is damaged (${reason}): treated as a miss, it is recomputed and rewritten.`);
+    if (integrity) this.memo.delete(integrity);
+    this.lookups.delete(key);
+    await removeEntry(this.directory, key).catch(() => undefined);
+    // a damaged content file would otherwise stay: cacache never overwrites content it believes it has
+    if (integrity) await cacache.rm.content(this.directory, integrity).catch(() => undefined);
+    return undefined;
+  }
+}
+
+/** Opens (creating on first write) the cache in `directory`: what `Tracker.open(path, { cache: directory })` uses. */
+export function cacheStore(directory: string, options?: CacheStoreOptions): CacheStore {
+  return new CacheStore(directory, options);
+}
+
+/**
+ * Deletes a key's index bucket outright (`removeFully`; cacache's types lag behind the option), so a
+ * deleted or damaged entry leaves no line behind.
+ */
+function removeEntry(directory: string, key: string): Promise<unknown> {
+  const entry = cacache.rm.entry as unknown as (cache: string, key: string, options: { removeFully: boolean }) => Promise<unknown>;
+  return entry(directory, key, { removeFully: true });
+}
+
+function describeDamage(error: unknown): string {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'EINTEGRITY') return 'its content does not match its checksum';
+  if (code === 'EBADSIZE') return 'its content has the wrong size';
+  if (code === 'ENOENT') return 'its content file is missing';
+  return (error as Error | null)?.message ?? String(error);
+}
+
+/** Stored results by content hash, least recently used dropped first, within a byte budget. */
+class ResultMemo {
+  private readonly entries = new Map<string, Buffer>();
+  private bytes = 0;
+
+  constructor(private readonly budget: number) {}
+
+  get(integrity: string): Buffer | undefined {
+    const data = this.entries.get(integrity);
+    if (data) {
+      this.entries.delete(integrity);
+      this.entries.set(integrity, data);
+    }
+    return data;
+  }
+
+  put(integrity: string, data: Buffer): void {
+    if (data.length > MAX_MEMO_ENTRY || data.length > this.budget) return;
+    this.delete(integrity);
+    this.entries.set(integrity, data);
+    this.bytes += data.length;
+    for (const [oldest, old] of this.entries) {
+      if (this.bytes <= this.budget) break;
+      this.entries.delete(oldest);
+      this.bytes -= old.length;
+    }
+  }
+
+  delete(integrity: string): void {
+    const data = this.entries.get(integrity);
+    if (data) {
+      this.entries.delete(integrity);
+      this.bytes -= data.length;
+    }
+  }
+}
