@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { describeColumns, quantile } from '../src/format/stats.js';
+
+describe('describeColumns', () => {
+  it('computes pandas-style statistics for numbers', () => {
+    const values = [7, 1, 3, 10, 4, null, 2];
+    const { columns, rows } = describeColumns([{ name: 'x', type: 'integer', values }]);
+    expect(columns).toEqual(['statistic', 'x']);
+    const stat = Object.fromEntries(rows.map((r) => [r.statistic, r.x]));
+    const numbers = [1, 2, 3, 4, 7, 10];
+    const mean = 27 / 6;
+    expect(Object.keys(stat)).toEqual(['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max']);
+    expect(stat.count).toBe(6);
+    expect(stat.mean).toBeCloseTo(mean, 12);
+    expect(stat.std).toBeCloseTo(Math.sqrt(numbers.reduce((s, v) => s + (v - mean) ** 2, 0) / 5), 12);
+    // numpy: np.percentile([1,2,3,4,7,10], [25, 50, 75]) -> [2.25, 3.5, 6.25]
+    expect([stat['25%'], stat['50%'], stat['75%']]).toEqual([2.25, 3.5, 6.25]);
+    expect([stat.min, stat.max]).toEqual([1, 10]);
+  });
+
+  it('counts text, booleans and mixed columns as categories, and joins both kinds of rows', () => {
+    const { rows } = describeColumns([
+      { name: 'n', type: 'float', values: [1.5] },
+      { name: 'flag', type: 'boolean', values: [true, false, true, null] },
+      { name: 'mixed', type: 'integer', values: [3, 'None', 3] },
+    ]);
+    expect(rows.map((r) => r.statistic)).toEqual(['count', 'unique', 'top', 'freq', 'mean', 'std', 'min', '25%', '50%', '75%', 'max']);
+    const get = (stat: string) => rows.find((r) => r.statistic === stat)!;
+    expect(get('count')).toEqual({ statistic: 'count', n: 1, flag: 3, mixed: 3 });
+    expect(get('top')).toEqual({ statistic: 'top', n: null, flag: true, mixed: 3 });
+    expect(get('freq')).toEqual({ statistic: 'freq', n: null, flag: 2, mixed: 2 });
+    expect(get('unique')).toMatchObject({ flag: 2, mixed: 2 });
+    expect(get('std')).toMatchObject({ n: null }); // one value: no sample deviation
+  });
+
+  it('labels the statistic column without clashing with a column called statistic', () => {
+    expect(describeColumns([{ name: 'statistic', type: 'float', values: [1] }]).columns).toEqual(['_statistic', 'statistic']);
+  });
+});
+
+describe('quantile', () => {
+  it('interpolates linearly between neighbours', () => {
+    expect(quantile([1, 2], 0.25)).toBe(1.25);
+    expect(quantile([5], 0.75)).toBe(5);
+    expect(quantile([0, 10, 20, 30, 40], 0.5)).toBe(20);
+  });
+});
