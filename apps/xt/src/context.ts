@@ -11,6 +11,8 @@ export interface OpenOptions {
   engine?: string;
   /** The command changes data; otherwise a SQLite file is opened read-only when that leaves it untouched. */
   write?: boolean;
+  /** Create the database when it does not exist (a copy's target); otherwise it must exist. */
+  create?: boolean;
 }
 
 /** An engine a command uses directly (raw SQL); `close()` releases it. */
@@ -32,6 +34,8 @@ export interface CliContext {
   stderr: OutputStream;
   /** ANSI colour on stdout (a terminal, and NO_COLOR unset). */
   color: boolean;
+  /** Draw progress bars on stderr (it is a terminal). */
+  progress: boolean;
 }
 
 export interface ContextOptions {
@@ -40,6 +44,7 @@ export interface ContextOptions {
   stdout?: OutputStream;
   stderr?: OutputStream;
   color?: boolean;
+  progress?: boolean;
 }
 
 /** The context the `xt` binary runs with; every part can be replaced. */
@@ -51,15 +56,17 @@ export function createContext(options: ContextOptions = {}): CliContext {
       const plugin = await resolveEngine(engine, location);
       return Reader.open(location, { engine: plugin, table: table ?? 'default', engineOptions: engineOptionsFor(plugin, location, write) });
     },
-    async openEngine(location, { engine, write = false }) {
+    async openEngine(location, { engine, write = false, create = false }) {
       const { openEngine } = await import('@xetrack/core');
       const plugin = await resolveEngine(engine, location);
-      const opened = await openEngine(location, plugin, { mustExist: true, options: engineOptionsFor(plugin, location, write) });
+      const options = create ? undefined : engineOptionsFor(plugin, location, write);
+      const opened = await openEngine(location, plugin, { mustExist: !create, options });
       return { engine: opened.engine, close: () => opened.engine.close() };
     },
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
     color: options.color ?? colorWanted(),
+    progress: options.progress ?? process.stderr.isTTY === true,
   };
 }
 

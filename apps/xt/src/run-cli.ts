@@ -38,9 +38,16 @@ const SIGNATURES: Record<string, string> = {
   'stats bottom': 'xt stats bottom <db> <column>',
   'plot hist': 'xt plot hist <db> <column>',
   'plot scatter': 'xt plot scatter <db> <x> <y>',
+  copy: 'xt copy <source> <target> [--table T]',
+  export: 'xt export <db> <output>',
+  'cache ls': 'xt cache ls <dir>',
+  'cache delete': 'xt cache delete <dir> <track_id>',
+  'assets ls': 'xt assets ls <db>',
+  'assets export': 'xt assets export <db> <asset> <output>',
+  'assets delete': 'xt assets delete <db> <hash> [--column C]',
+  'assets gc': 'xt assets gc <db> [--grace-ms N]',
 };
-const GROUPS = ['stats', 'plot'];
-const OTHERS = ['copy', 'export', 'cache', 'assets'];
+const GROUPS = ['stats', 'plot', 'cache', 'assets'];
 
 /** The command the arguments name (`head`, `stats top`), if any. */
 function commandOf(argv: readonly string[]): string | undefined {
@@ -48,7 +55,7 @@ function commandOf(argv: readonly string[]): string | undefined {
   const [first, second] = words;
   if (first === undefined) return undefined;
   if (GROUPS.includes(first)) return second !== undefined && SIGNATURES[`${first} ${second}`] ? `${first} ${second}` : first;
-  return SIGNATURES[first] || OTHERS.includes(first) ? first : undefined;
+  return SIGNATURES[first] ? first : undefined;
 }
 
 /** yargs' messages, said in terms of this tool. */
@@ -56,7 +63,7 @@ function usageMessage(message: string, argv: readonly string[]): string {
   const command = commandOf(argv);
   const first = argv.find((a) => !a.startsWith('-'));
   if (command === undefined && first !== undefined && /^Unknown argument/.test(message)) {
-    return `Unknown command ${JSON.stringify(first)}. Commands: ${[...Object.keys(SIGNATURES).filter((c) => !c.includes(' ')), ...GROUPS, ...OTHERS].join(', ')}.`;
+    return `Unknown command ${JSON.stringify(first)}. Commands: ${[...Object.keys(SIGNATURES).filter((c) => !c.includes(' ')), ...GROUPS].join(', ')}.`;
   }
   const signature = command === undefined ? undefined : SIGNATURES[command];
   if (signature && /^Not enough non-option arguments/.test(message)) return `Missing arguments: ${signature}.`;
@@ -139,20 +146,13 @@ function buildParser(context: CliContext, argv: string[]): Argv {
   const headTail = (which: 'head' | 'tail') =>
     run(() => import('./commands/head-tail.js'), (m, args) => m.headTail(context, which, args));
 
-  const pendingCommand = (name: string, describe: string) => ({
-    command: `${name} [args..]`,
-    describe,
-    builder: (y: Argv) => y.strict(false),
-    handler: run(() => import('./commands/pending.js'), async (m) => m.pending(name)),
-  });
-
   const parser = yargs(argv)
     .scriptName('xt')
     .usage('$0 <command> DB [options]\n\nInspect and edit xetrack experiment databases (also those written by Python xetrack).')
     .version(VERSION)
     .locale('en')
     .strict()
-    .demandCommand(1, 'Name a command: head, tail, columns, ls, sql, set, delete, runs, stats, plot.')
+    .demandCommand(1, 'Name a command: head, tail, columns, ls, sql, set, delete, runs, stats, plot, copy, export, cache, assets.')
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
       throw error ?? new UsageError(message ?? 'Invalid command line.');
@@ -252,13 +252,57 @@ function buildParser(context: CliContext, argv: string[]): Argv {
             run(() => import('./commands/plot.js'), (m, args) => m.scatter(context, args)))
           .demandCommand(1, 'Name a plot: hist or scatter.'))],
     ['copy', (p) =>
-      p.command(pendingCommand('copy', 'Copy runs between databases (not available yet)'))],
+      p.command('copy <source> <target>', 'Copy tables between databases, any engines; rows the target has are skipped', (y) =>
+        y.positional('source', { type: 'string', describe: 'Database to read', demandOption: true })
+          .positional('target', { type: 'string', describe: 'Database to write (created when missing)', demandOption: true })
+          .option('table', { type: 'string', array: true, requiresArg: true, describe: 'A table to copy (repeatable; default: every table)' })
+          .option('engine', { ...ENGINE, describe: 'Engine of both sides (default: what each location implies)' })
+          .option('source-engine', { ...ENGINE, describe: 'Engine of the source' })
+          .option('target-engine', { ...ENGINE, describe: 'Engine of the target' })
+          .option('assets', { type: 'boolean', default: true, describe: 'Also copy @xetrack/assets between SQLite files (--no-assets: do not)' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
+        run(() => import('./commands/copy.js'), (m, args) => m.copyCommand(context, args)))],
     ['export', (p) =>
-      p.command(pendingCommand('export', 'Export a table to a file (not available yet)'))],
+      p.command('export <db> <output>', 'Write a table (or one run) to .csv, .jsonl or .parquet', (y) =>
+        tableOptions(y, false)
+          .positional('output', { type: 'string', describe: 'File to write: .csv, .jsonl or .parquet', demandOption: true })
+          .option('track-id', TRACK_ID)
+          .option('format', { type: 'string', choices: ['csv', 'jsonl', 'parquet'], describe: 'Format (default: from the extension)' }),
+        run(() => import('./commands/export.js'), (m, args) => m.exportCommand(context, args)))],
     ['cache', (p) =>
-      p.command(pendingCommand('cache', 'Inspect a function-result cache (needs @xetrack/cache; not available yet)'))],
+      p.command('cache', 'A function-result cache directory (@xetrack/cache): ls, delete', (cache) =>
+        cache
+          .command('ls <dir>', 'One line per cached call: track_id, function, created, bytes, key', (y) =>
+            y.positional('dir', { type: 'string', describe: 'The cache directory (Tracker.open(db, { cache: DIR }))', demandOption: true })
+              .option('json', JSON_FLAG),
+            run(() => import('./commands/cache.js'), (m, args) => m.cacheLs(context, args)))
+          .command('delete <dir> <track_id>', 'Delete the entries one run computed', (y) =>
+            y.positional('dir', { type: 'string', describe: 'The cache directory', demandOption: true })
+              .positional('track_id', { type: 'string', describe: 'The run whose entries go', demandOption: true }),
+            run(() => import('./commands/cache.js'), (m, args) => m.cacheDelete(context, { dir: String(args.dir), trackId: String(args.track_id) })))
+          .demandCommand(1, 'Name a cache command: ls or delete.'))],
     ['assets', (p) =>
-      p.command(pendingCommand('assets', 'Inspect stored assets (needs @xetrack/assets; not available yet)'))],
+      p.command('assets', 'Assets stored in a SQLite file (@xetrack/assets): ls, export, delete, gc', (assets) =>
+        assets
+          .command('ls <db>', 'Every asset: hash, serializer, sizes, references, columns', (y) =>
+            db(y).option('engine', ENGINE).option('json', JSON_FLAG),
+            run(() => import('./commands/assets.js'), (m, args) => m.assetsLs(context, args)))
+          .command('export <db> <asset> <output>', 'Write an asset\'s serialized bytes (a logged Uint8Array: its own bytes) to a file', (y) =>
+            db(y).option('engine', ENGINE)
+              .positional('asset', { type: 'string', describe: 'A hash, or a column name (its last asset)', demandOption: true })
+              .positional('output', { type: 'string', describe: 'File to write', demandOption: true }),
+            run(() => import('./commands/assets.js'), (m, args) => m.assetsExport(context, args)))
+          .command('delete <db> <hash>', 'Delete an asset, whatever its reference count', (y) =>
+            db(y).option('engine', ENGINE)
+              .positional('hash', { type: 'string', describe: 'The asset hash (16 hex characters)', demandOption: true })
+              .option('column', { type: 'string', requiresArg: true, describe: 'Also set this column to NULL where it held the hash' }),
+            run(() => import('./commands/assets.js'), (m, args) => m.assetsDelete(context, args)))
+          .command('gc <db>', 'Delete the assets no row of any table references', (y) =>
+            db(y).option('engine', ENGINE)
+              .option('grace-ms', { type: 'string', requiresArg: true, coerce: wholeNumber('grace-ms', 0, 2 ** 31 - 1), describe: 'Keep unreferenced assets put less than this many ms ago (default 60000)' })
+              .option('json', JSON_FLAG),
+            run(() => import('./commands/assets.js'), (m, args) => m.assetsGc(context, args)))
+          .demandCommand(1, 'Name an assets command: ls, export, delete or gc.'))],
   ];
   return commands.reduce((y, [, register]) => register(y), parser);
 }

@@ -326,11 +326,12 @@ describe('xt usage', () => {
     expect(runXt(['--version'])).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
   });
 
-  it('commands whose packages are not out yet answer with one line saying what to wait for', () => {
-    expectOneLineError(runXt(['copy', 'a.db', 'b.db']), 1, /^xt: xt copy is not available yet/);
-    expectOneLineError(runXt(['export', 'a.db', '--format', 'csv']), 1, /^xt: xt export is not available yet/);
-    expectOneLineError(runXt(['cache', 'ls', 'some/path']), 1, /needs @xetrack\/cache/);
-    expectOneLineError(runXt(['assets', 'ls', 'a.db']), 1, /needs @xetrack\/assets/);
+  it('copy, export, cache and assets are wired: a missing input is one clear line, exit 1', () => {
+    expectOneLineError(runXt(['copy', 'no-such.db', 'b.db']), 1, /^xt: No database at no-such\.db/);
+    expectOneLineError(runXt(['export', 'no-such.db', 'out.csv']), 1, /^xt: No database at no-such\.db/);
+    expectOneLineError(runXt(['cache', 'ls', 'some/missing/path']), 1, /^xt: No cache directory at some\/missing\/path/);
+    expectOneLineError(runXt(['assets', 'ls', 'no-such.db']), 1, /^xt: No database at no-such\.db/);
+    expectOneLineError(runXt(['copy', 'no-such.db']), 2, /^xt: Missing arguments: xt copy <source> <target>/);
   });
 });
 

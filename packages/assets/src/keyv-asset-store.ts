@@ -311,6 +311,29 @@ export class KeyvAssetStore implements AssetStore {
     return Object.fromEntries((await this.columnEntries()).map(([key, hash]) => [key.slice('column:'.length), hash]));
   }
 
+  /**
+   * Copies the assets of `source` this store lacks, as stored (same hash, serializer, compression
+   * and reference count), and the column → hash entries; used by `xt copy`. Resolves how many assets
+   * were copied. Copying twice copies nothing the second time.
+   */
+  async copyFrom(source: KeyvAssetStore): Promise<number> {
+    this.check();
+    source.check();
+    return this.exclusive(async () => {
+      let copied = 0;
+      for (const [hash, record] of await source.recordEntries()) {
+        if (await this.record(hash)) continue;
+        const stored = await source.blobs.get<Buffer | Uint8Array>(source.blobKey(hash));
+        if (!stored) continue; // a blob lost by hand: nothing to copy
+        await this.blobs.set(this.blobKey(hash), stored);
+        await this.records.set(`meta:${hash}`, record);
+        copied++;
+      }
+      for (const [key, hash] of await source.columnEntries()) await this.records.set(key, hash);
+      return copied;
+    });
+  }
+
   attach(context: { engine: Engine; table: string }): void {
     this.context = context;
   }

@@ -1,14 +1,12 @@
-// The `xt cache` command modules (apps/xt/src/commands/cache.ts), run in-process with an injected
-// context. They live here until the commands are wired into apps/xt's parser; then this file moves
-// to apps/xt/test.
+// The `xt cache` commands, run in-process with an injected context.
 import path from 'node:path';
 import { Tracker } from '@xetrack/core';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { describe, expect, it } from 'vitest';
-import { cacheDelete, cacheLs } from '../../../apps/xt/src/commands/cache.js';
-import { createContext } from '../../../apps/xt/src/context.js';
-import { scanCache } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { cacheDelete, cacheLs } from '../src/commands/cache.js';
+import { createContext } from '../src/context.js';
+import { scanCache } from '@xetrack/cache';
+import { tempDir } from './support/add-on-temp.js';
 
 function memory() {
   const out = { stdout: '', stderr: '' };

@@ -1,15 +1,13 @@
-// The `xt assets` command modules (apps/xt/src/commands/assets.ts), run in-process with an injected
-// context. They live here until the commands are wired into apps/xt's parser; then this file moves
-// to apps/xt/test.
+// The `xt assets` commands, run in-process with an injected context.
 import { chmodSync, copyFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Tracker } from '@xetrack/core';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { describe, expect, it } from 'vitest';
-import { assetsDelete, assetsExport, assetsGc, assetsLs } from '../../../apps/xt/src/commands/assets.js';
-import { createContext } from '../../../apps/xt/src/context.js';
-import { xxh64Hex } from '../src/index.js';
-import { tempDb, tempDir } from './helpers.js';
+import { assetsDelete, assetsExport, assetsGc, assetsLs } from '../src/commands/assets.js';
+import { createContext } from '../src/context.js';
+import { xxh64Hex } from '@xetrack/assets';
+import { tempDb, tempDir } from './support/add-on-temp.js';
 
 function memory() {
   const out = { stdout: '', stderr: '' };

@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Reader, Tracker } from '@xetrack/core';
+import { sqliteEngine } from '@xetrack/engine-sqlite';
+import { describe, expect, it } from 'vitest';
+import { runXt } from './support/run-xt.js';
+import { tempDir } from './support/add-on-temp.js';
+
+async function seed(file: string, trackId: string, rows: Record<string, unknown>[], options: { assets?: boolean } = {}) {
+  const tracker = await Tracker.open(file, { engine: sqliteEngine, trackId, assets: options.assets });
+  await tracker.logBatch(rows);
+  await tracker.close();
+}
+
+describe('xt copy (the built binary)', () => {
+  it('copies rows and columns, then copies nothing the second time', async () => {
+    const dir = tempDir();
+    const source = path.join(dir, 'a.db');
+    const target = path.join(dir, 'nested', 'b.db');
+    await seed(source, 'run-a', [{ x: 1 }, { x: 2, note: 'n' }]);
+    const first = runXt(['copy', source, target]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toBe(`Copied 2 rows from ${source} to ${target} (0 already there, 2 columns added).\n`);
+    const second = runXt(['copy', source, target, '--json']);
+    expect(JSON.parse(second.stdout)).toMatchObject({ copied: 0, skipped: 2 });
+    const reader = await Reader.open(target, { engine: sqliteEngine });
+    expect((await reader.toRows()).map((r) => [r.track_id, r.x, r.note])).toEqual([
+      ['run-a', 1, null],
+      ['run-a', 2, 'n'],
+    ]);
+    await reader.close();
+  });
+
+  it('copies the asset store between SQLite files, unless --no-assets', async () => {
+    const dir = tempDir();
+    const source = path.join(dir, 'a.db');
+    await seed(source, 'run-a', [{ model: new Float32Array([1, 2, 3]) }], { assets: true });
+    const withAssets = runXt(['copy', source, path.join(dir, 'b.db')]);
+    expect(withAssets.stdout).toContain(', 1 asset)');
+    const tracker = await Tracker.open(path.join(dir, 'b.db'), { engine: sqliteEngine, assets: true });
+    const hash = (await tracker.toRows({ all: true }))[0]!.model as string;
+    expect(Array.from((await tracker.assets!.get(hash)) as Float32Array)).toEqual([1, 2, 3]);
+    await tracker.close();
+    const without = runXt(['copy', source, path.join(dir, 'c.db'), '--no-assets']);
+    expect(without.stdout).not.toContain('asset');
+  });
+
+  it('fails clearly on a missing source and leaves no file behind', () => {
+    const dir = tempDir();
+    const missing = path.join(dir, 'missing.db');
+    const run = runXt(['copy', missing, path.join(dir, 'b.db')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^xt: No database at .*missing\.db/);
+    expect(existsSync(missing)).toBe(false);
+    expect(existsSync(path.join(dir, 'b.db'))).toBe(false);
+  });
+});
+
+describe('xt export (the built binary)', () => {
+  it('writes CSV and JSONL of a table or one run', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'a.db');
+    await seed(db, 'one', [{ x: 1, s: 'a,b' }, { x: 2, s: 'c' }]);
+    await seed(db, 'two', [{ x: 3 }]);
+    const csv = runXt(['export', db, path.join(dir, 'out.csv')]);
+    expect(csv.status, csv.stderr).toBe(0);
+    expect(csv.stdout).toBe(`Exported 3 rows of table "default" to ${path.join(dir, 'out.csv')}.\n`);
+    const lines = readFileSync(path.join(dir, 'out.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('track_id,timestamp,x,s');
+    expect(lines.slice(1).map((l) => l.split(',').slice(2).join(','))).toEqual(['1,"a,b"', '2,c', '3,']);
+    const jsonl = runXt(['export', db, path.join(dir, 'one.jsonl'), '--track-id', 'one']);
+    expect(jsonl.status).toBe(0);
+    const rows = readFileSync(path.join(dir, 'one.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { x: number });
+    expect(rows.map((r) => r.x)).toEqual([1, 2]);
+  });
+
+  it('rejects an unknown extension with a usage hint, writing nothing', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'a.db');
+    await seed(db, 'one', [{ x: 1 }]);
+    const run = runXt(['export', db, path.join(dir, 'out.xlsx')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('.csv, .jsonl or .parquet');
+    expect(existsSync(path.join(dir, 'out.xlsx'))).toBe(false);
+  });
+});
