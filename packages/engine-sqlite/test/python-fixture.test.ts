@@ -78,6 +78,15 @@ describe('a database written by Python xetrack 0.7.0', () => {
     await reader.close();
   });
 
+  it('addresses a Python column by its exact name (a numeric key became column "7")', async () => {
+    const reader = await Reader.open(db, { engine: sqliteEngine });
+    expect((await reader.column('7')).name).toBe('7');
+    expect(await reader.setWhere('7', 'eight', 'epoch', 3)).toBe(1);
+    expect(await reader.columns()).not.toContain('_7');
+    expect((await reader.toRows()).filter((r) => r['7'] !== null).map((r) => r['7'])).toEqual(['eight']);
+    await reader.close();
+  });
+
   it('appends with a Tracker, keeps every Python row, and reads the new rows back', async () => {
     const tracker = await Tracker.open(db, { engine: sqliteEngine, trackId: 'run-ts', params: { model: 'ts-mlp' } });
     await tracker.log({ accuracy: 0.99, epoch: 4, done: true, new_metric: 1.5 });

@@ -16,6 +16,8 @@ interface PendingWrite {
 interface KeyName {
   name: string;
   lower: string;
+  /** The key itself, lower-cased, when cleaning changed it: a column of exactly that name (e.g. `7`, written by Python) wins. */
+  rawLower?: string;
 }
 
 /** How often a write hit by another writer's (track_id, timestamp) is re-stamped and retried. */
@@ -91,7 +93,8 @@ export class TrackingTable {
     let known = this.keyNames.get(key);
     if (known === undefined) {
       const name = columnNameFor(key);
-      known = { name, lower: name.toLowerCase() };
+      const lower = name.toLowerCase();
+      known = key.toLowerCase() === lower ? { name, lower } : { name, lower, rawLower: key.toLowerCase() };
       if (this.keyNames.size >= KEY_NAME_CACHE_LIMIT) this.keyNames.clear();
       this.keyNames.set(key, known);
     }
@@ -112,12 +115,12 @@ export class TrackingTable {
     let json: Record<string, unknown> | undefined;
     for (const key in data) {
       const value = data[key];
-      const { name, lower } = this.keyName(key);
+      const { name, lower, rawLower } = this.keyName(key);
       if (lower === 'track_id' || lower === 'timestamp') {
         onKeyColumn?.(key);
         continue;
       }
-      let spec = this.specFor(lower);
+      let spec = (rawLower !== undefined ? this.confirmed.get(rawLower) : undefined) ?? this.specFor(lower);
       if (spec === undefined) {
         const type = columnTypeOf(value);
         if (type === undefined) continue; // null before any typed value: no column yet, reads give null
@@ -223,8 +226,8 @@ export class TrackingTable {
 
   /** The column a user-given key names; UNKNOWN_COLUMN when the table has none. */
   async existingColumn(key: string): Promise<ColumnSpec> {
-    const { lower } = this.keyName(key);
-    const spec = this.confirmed.get(lower) ?? (await this.columns(), this.confirmed.get(lower));
+    const find = () => this.confirmed.get(key.toLowerCase()) ?? this.confirmed.get(this.keyName(key).lower);
+    const spec = find() ?? (await this.columns(), find());
     if (!spec) {
       const names = [...this.confirmed.values()].map((s) => s.name);
       throw new XetrackError('UNKNOWN_COLUMN', `No column ${JSON.stringify(key)} in table ${JSON.stringify(this.name)}. Columns: ${names.join(', ')}.`);
