@@ -1,0 +1,17 @@
+import { coreSqlite } from './core-sqlite.js';
+import { rawSqlite } from './raw-sqlite.js';
+import type { Suite } from './suite.js';
+import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
+import { postgresSuites } from './suites/postgres.js';
+import { toRowsSuite } from './suites/to-rows-suite.js';
+import { trackSuite } from './suites/track-suite.js';
+import { writeSuites } from './suites/write-suites.js';
+import type { EnginePair } from './workloads.js';
+
+const sqlite: EnginePair = { engine: 'sqlite', ours: coreSqlite, raw: rawSqlite };
+
+/**
+ * Every suite, in the order they run. A new figure (DuckDB, PostgreSQL, cache hits, the CLI as a
+ * whole process) is a module exporting a `Suite`, added here.
+ */
+export const suites: readonly Suite[] = [...writeSuites(sqlite), trackSuite, toRowsSuite(sqlite), iterateMemorySuite, ...postgresSuites];
