@@ -65,6 +65,12 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toContain("[ 'computed', 'hit from this run', 'computed' ]");
     expect(existsSync(path.join(cwd, '.xetrack-cache', 'index-v5'))).toBe(true);
   },
+  'cache-redis.ts': (out, cwd) => {
+    expect(out).toContain("[ 'hit from the first run' ]");
+    expect(out).toContain('embed { tokens: 2, dims: 384 } true');
+    expect(existsSync(path.join(cwd, 'run-b.db'))).toBe(true);
+  },
+  'team-cache.ts': (out) => expect(out).toContain('laptop computed\ngpu-box hit, computed by the laptop run\n'),
   'cache-reading.ts': (out) => {
     expect(out).toMatch(/^144$/m);
     expect(out).toContain('square true');

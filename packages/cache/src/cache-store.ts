@@ -2,10 +2,11 @@ import { statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import cacache from 'cacache';
-import type { CachedResult, CallIdentity, FunctionCache } from '@xetrack/core';
-import { cacheKey } from './cache-key.js';
+import type { CachedResult } from '@xetrack/core';
+import type { CacheEntry, EntryMetadata } from './cache-entry.js';
 import { decodeResult, encodeResult } from './cached-value.js';
-import { warner, type WarningOptions } from './warnings.js';
+import { LineageCache } from './lineage-cache.js';
+import type { WarningOptions } from './warnings.js';
 
 export interface CacheStoreOptions extends WarningOptions {
   /**
@@ -14,28 +15,6 @@ export interface CacheStoreOptions extends WarningOptions {
    * looked up on disk every time, so what another process deleted or overwrote is seen at once.
    */
   memoryBytes?: number;
-}
-
-/** What an entry's metadata holds in cacache's index. */
-export interface EntryMetadata {
-  /** Format of the entry; bumped if it ever changes. */
-  v: 1;
-  trackId: string;
-  functionName: string;
-}
-
-/** One cached result with its lineage, as `readCache` and `scanCache` return it. */
-export interface CacheEntry {
-  key: string;
-  /** The track_id of the run that computed the result. */
-  trackId: string;
-  functionName: string;
-  /** When the result was stored. */
-  createdAt: Date;
-  /** Bytes of the stored result. */
-  size: number;
-  /** The result (absent when read with `results: false`). */
-  result?: unknown;
 }
 
 /** Largest result kept in memory; larger ones are read from disk on every hit. */
@@ -52,11 +31,10 @@ const { bucketPath } = createRequire(import.meta.url)('cacache/lib/entry-index.j
  * it. Files are written atomically (temporary file, then rename), so several processes can share a
  * directory; a damaged entry is a miss with a warning, then recomputed and rewritten.
  */
-export class CacheStore implements FunctionCache {
+export class CacheStore extends LineageCache {
   readonly id: string;
   /** The cache directory (absolute). */
   readonly directory: string;
-  private readonly warn: (message: string, once?: string) => void;
   private readonly memo: ResultMemo;
   /** Index entries read before, with the identity of their bucket file then (inode, size, mtime). */
   private readonly lookups = new Map<string, { stamp: string; info: cacache.CacheObject }>();
@@ -65,27 +43,14 @@ export class CacheStore implements FunctionCache {
     if (typeof directory !== 'string' || directory.length === 0) {
       throw new TypeError('cacheStore(directory): pass the path of a cache directory, e.g. cacheStore(".xetrack-cache").');
     }
+    super(options);
     this.directory = path.resolve(directory);
     this.id = `cacache:${this.directory}`;
-    this.warn = warner(options);
     this.memo = new ResultMemo(options.memoryBytes ?? 16 * 1024 * 1024);
   }
 
-  keyOf(call: CallIdentity): string | undefined {
-    const out = cacheKey(call);
-    if ('key' in out) return out.key;
-    const { type, path: where } = out.uncacheable;
-    this.warn(
-      `A ${type} (in ${where} of ${call.name}) can't be part of a cache key: calls with one are not cached (warned once per type). ` +
-        'Pass plain data (objects, arrays, Map, Set, Date, typed arrays), or give the class a toJSON() method.',
-      `uncacheable:${type}`,
-    );
-    return undefined;
-  }
-
-  async get(key: string): Promise<CachedResult | undefined> {
-    const entry = await this.read(key, true);
-    return entry && { value: entry.result, trackId: entry.trackId };
+  get location(): string {
+    return this.directory;
   }
 
   async set(key: string, entry: CachedResult & { functionName: string }): Promise<void> {
@@ -198,9 +163,7 @@ export class CacheStore implements FunctionCache {
   }
 
   private async damaged(key: string, integrity: string | undefined, error: unknown, functionName?: string): Promise<undefined> {
-    const reason = describeDamage(error);
-    const what = functionName ? `of ${functionName} ` : '';
-    this.warn(`The cache entry ${key} ${what}in ${this.directory} is damaged (${reason}): treated as a miss, it is recomputed and rewritten.`);
+    this.reportDamage(key, describeDamage(error), functionName);
     if (integrity) this.memo.delete(integrity);
     this.lookups.delete(key);
     await removeEntry(this.directory, key).catch(() => undefined);
