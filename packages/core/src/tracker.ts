@@ -5,7 +5,7 @@ import { messageOf, XetrackError } from './errors.js';
 import type { LogData, TrackedRow } from './rows.js';
 import { checkTableName, columnNameFor } from './schema/identifiers.js';
 import { generateTrackId } from './schema/track-id.js';
-import { nextTimestamp } from './schema/timestamp.js';
+import { formatMicros, nextTimestamp, reserveMicros } from './schema/timestamp.js';
 import { TrackingTable } from './table/tracking-table.js';
 import { argumentsText, isPlainObject, resultValue, unpackArguments } from './tracking/function-call.js';
 import { createWarn, type Warn } from './warnings.js';
@@ -102,6 +102,10 @@ export class Tracker<R = Record<string, unknown>> {
   private readonly addOns: AddOns;
   private last: TrackedRow<R> | undefined;
   private closed = false;
+  /** The params' cells, encoded once; cleared when they change. */
+  private paramCells: { cells: Row; json: Record<string, unknown> | undefined } | undefined;
+  /** JSON values as given, for rows that have any (reads return them parsed, so log() returns them so too). */
+  private readonly jsonValues = new WeakMap<Row, Record<string, unknown>>();
 
   private constructor(path: string, store: TrackingTable, ownedEngine: Engine | undefined, options: TrackerOptions, warn: Warn, addOns: AddOns) {
     this.path = path;
@@ -151,7 +155,10 @@ export class Tracker<R = Record<string, unknown>> {
   private async stampGitCommit(root: string): Promise<void> {
     const git = await importOptional('@xetrack/git', 'The gitRoot option');
     const hash = await (git.gitCommitHash as (root: string) => Promise<string | undefined>)(root);
-    if (hash) this.currentParams.git_commit_hash = hash;
+    if (hash) {
+      this.currentParams.git_commit_hash = hash;
+      this.paramCells = undefined;
+    }
     else this.warn(`gitRoot ${JSON.stringify(root)} is not inside a git repository with a commit: rows get no git_commit_hash.`);
   }
 
@@ -189,18 +196,36 @@ export class Tracker<R = Record<string, unknown>> {
     if (this.closed) throw new XetrackError('CLOSED', `The tracker for ${this.path} is closed: open a new one with Tracker.open().`);
   }
 
-  private row(data: Record<string, unknown>): { row: Row; json: Record<string, unknown> | undefined } {
+  /**
+   * The row for `data`: key columns, then the params (encoded once, until they change), then the
+   * data. JSON values as given are remembered beside the row, so `stored()` can return them parsed.
+   */
+  private row(data: Record<string, unknown>, timestamp: string): Row {
     if (!isRecordArgument(data)) {
       throw new XetrackError('INVALID_ARGUMENT', `log() takes a plain object of key/value pairs, not ${describe(data)}.`);
     }
-    const row: Row = { track_id: this.trackId, timestamp: nextTimestamp() };
-    const onKey = (key: string) => this.warn(`The key "${key}" is set by the tracker and was ignored in logged data.`);
-    const fromParams = this.store.encodeInto(row, this.currentParams, onKey);
-    const fromData = this.store.encodeInto(row, data, onKey);
-    return { row, json: fromParams || fromData ? { ...fromParams, ...fromData } : undefined };
+    const params = this.encodedParams();
+    const row = this.store.buildRow(this.trackId, timestamp, params.cells, data, this.onKeyColumn);
+    const json = this.store.lastJson;
+    if (json !== undefined || params.json !== undefined) this.jsonValues.set(row, { ...params.json, ...json });
+    return row;
   }
 
-  private stored(row: Row, json: Record<string, unknown> | undefined): TrackedRow<R> {
+  private encodedParams(): { cells: Row; json: Record<string, unknown> | undefined } {
+    if (this.paramCells === undefined) {
+      const cells: Row = {};
+      const json = this.store.encodeInto(cells, this.currentParams, this.onKeyColumn);
+      this.paramCells = { cells, json };
+    }
+    return this.paramCells;
+  }
+
+  private readonly onKeyColumn = (key: string): void =>
+    this.warn(`The key "${key}" is set by the tracker and was ignored in logged data.`);
+
+  /** A committed row as the caller gets it back: JSON columns hold the values given, not their text. */
+  private stored(row: Row): TrackedRow<R> {
+    const json = this.jsonValues.get(row);
     return (json ? { ...row, ...json } : row) as unknown as TrackedRow<R>;
   }
 
@@ -209,10 +234,12 @@ export class Tracker<R = Record<string, unknown>> {
     this.check();
     const { assets, monitor } = this.addOns;
     const input = assets || monitor?.snapshot ? await this.withAddOns(data as Record<string, unknown>) : (data as Record<string, unknown>);
-    const { row, json } = this.row(input);
-    await this.store.write([row]);
-    const stored = this.stored(row, json);
-    this.logRows([stored]);
+    const row = this.row(input, nextTimestamp());
+    const { group, call } = this.store.enqueueRow(row);
+    const failures = await group.done; // shared by every call of the group: no promise per call
+    if (failures !== undefined && call in failures) throw failures[call];
+    const stored = this.stored(row);
+    if (this.addOns.logger) this.logRows([stored]);
     return (this.last = stored);
   }
 
@@ -222,10 +249,17 @@ export class Tracker<R = Record<string, unknown>> {
     if (!Array.isArray(rows)) throw new XetrackError('INVALID_ARGUMENT', `logBatch() takes an array of rows, not ${describe(rows)}.`);
     if (rows.length === 0) return [];
     const inputs = this.addOns.assets || this.addOns.monitor?.snapshot ? await Promise.all(rows.map((r) => this.withAddOns(r as Record<string, unknown>))) : rows;
-    const prepared = inputs.map((data) => this.row(data as Record<string, unknown>));
-    await this.store.write(prepared.map((p) => p.row));
-    const out = prepared.map((p) => this.stored(p.row, p.json));
-    this.logRows(out);
+    const first = reserveMicros(inputs.length); // one clock read for the whole batch
+    const prepared = new Array<Row>(inputs.length);
+    let withJson = false;
+    for (let i = 0; i < inputs.length; i++) {
+      prepared[i] = this.row(inputs[i] as Record<string, unknown>, formatMicros(first + i));
+      withJson ||= this.store.lastJson !== undefined;
+    }
+    await this.store.committed(this.store.enqueue(prepared));
+    const out = prepared as unknown as TrackedRow<R>[];
+    if (withJson || this.paramCells?.json !== undefined) for (let i = 0; i < prepared.length; i++) out[i] = this.stored(prepared[i]!);
+    if (this.addOns.logger) this.logRows(out);
     this.last = out[out.length - 1];
     return out;
   }
@@ -370,6 +404,7 @@ export class Tracker<R = Record<string, unknown>> {
     this.check();
     await this.store.addColumnsFor(params);
     Object.assign(this.currentParams, params);
+    this.paramCells = undefined;
   }
 
   /** Sets `key` to `value` on every row of this run ("back in time"); resolves the count changed. */

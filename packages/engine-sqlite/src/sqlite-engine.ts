@@ -1,4 +1,5 @@
 import {
+  ROW_SHAPE,
   XetrackError,
   type CellValue,
   type ColumnSpec,
@@ -202,26 +203,67 @@ export class SqliteEngine implements Engine {
     }
   }
 
-  /** Binds one row, reusing the previous row's statement when the keys are the same. */
+  /**
+   * Binds one row, reusing the previous row's statement when its keys come in the same order
+   * (checked while binding, without allocating: this is the per-row cost of every insert).
+   */
   #insertOne(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
+    if (previous !== undefined) {
+      const shape = (row as Record<symbol, unknown>)[ROW_SHAPE];
+      if (shape !== undefined && shape === previous.shape) {
+        // core vouches that this row has the previous row's keys, in order
+        previous.bind(row, previous.params);
+        previous.statement.run(previous.params);
+        return previous;
+      }
+      const { keys, params, exactIntegers } = previous;
+      let i = 0;
+      for (const key in row) {
+        if (i === keys.length || keys[i] !== key) {
+          i = -1;
+          break;
+        }
+        params[i] = bindCell(row[key], exactIntegers[i]!);
+        i++;
+      }
+      if (i === keys.length) {
+        previous.shape = shape;
+        previous.statement.run(params);
+        return previous;
+      }
+    }
     const keys = Object.keys(row);
     const n = keys.length;
-    let prepared = previous;
-    if (prepared === undefined || !sameKeys(prepared.keys, keys)) {
-      // The key count in front keeps the join unambiguous even for (refused) names containing NUL.
-      const cacheKey = `${n}\0${table}\0${keys.join('\0')}`;
-      const statement = this.#inserts.get(cacheKey, () => {
-        const target = quoteIdentifier(table);
-        if (n === 0) return db.prepare(`INSERT INTO ${target} DEFAULT VALUES`);
-        const list = keys.map(quoteIdentifier).join(', ');
-        return db.prepare(`INSERT INTO ${target} (${list}) VALUES (${'?, '.repeat(n - 1)}?)`);
-      });
-      prepared = { keys, statement };
-    }
-    const params = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) params[i] = bindValue(row[keys[i] as string]);
-    prepared.statement.run(params);
+    // The key count in front keeps the join unambiguous even for (refused) names containing NUL.
+    const cacheKey = `${n}\0${table}\0${keys.join('\0')}`;
+    const statement = this.#inserts.get(cacheKey, () => {
+      const target = quoteIdentifier(table);
+      if (n === 0) return db.prepare(`INSERT INTO ${target} DEFAULT VALUES`);
+      const list = keys.map(quoteIdentifier).join(', ');
+      return db.prepare(`INSERT INTO ${target} (${list}) VALUES (${'?, '.repeat(n - 1)}?)`);
+    });
+    const exactIntegers = this.#exactIntegers(db, table, keys);
+    const prepared: PreparedInsert = {
+      keys,
+      statement,
+      params: new Array<unknown>(n),
+      exactIntegers,
+      bind: compileBinder(keys, exactIntegers),
+      shape: (row as Record<symbol, unknown>)[ROW_SHAPE],
+    };
+    for (let i = 0; i < n; i++) prepared.params[i] = bindCell(row[keys[i]!], prepared.exactIntegers[i]!);
+    statement.run(prepared.params);
     return prepared;
+  }
+
+  /** Per key: must a whole number be bound as an integer? Yes unless the column has numeric affinity (or is unknown). */
+  #exactIntegers(db: SqliteDatabase, table: string, keys: readonly string[]): boolean[] {
+    const schema = this.#schema(db, table, false);
+    const types = new Map(schema?.columns.map((c) => [fold(c.name), c.type]) ?? []);
+    return keys.map((key) => {
+      const type = types.get(fold(key));
+      return !(type === 'integer' || type === 'float' || type === 'boolean' || type === 'json');
+    });
   }
 
   /**
@@ -497,12 +539,35 @@ function asArrays(statement: SqliteStatement, safe: boolean): SqliteStatement {
 interface PreparedInsert {
   readonly keys: readonly string[];
   readonly statement: SqliteStatement;
+  /** Reused for every row (better-sqlite3 copies the bindings). */
+  readonly params: unknown[];
+  readonly exactIntegers: readonly boolean[];
+  /** Fills `params` from a row with these keys. */
+  readonly bind: (row: Row, params: unknown[]) => void;
+  /** The ROW_SHAPE tag of the rows last bound with these keys. */
+  shape: unknown;
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * A binder for rows with `keys`, compiled once per statement: one property load and bind per
+ * column, no key checks (the caller knows the keys). Keys are embedded as JSON string literals.
+ */
+function compileBinder(keys: readonly string[], exactIntegers: readonly boolean[]): (row: Row, params: unknown[]) => void {
+  const lines = keys.map((key, i) => {
+    const load = `const v${i} = row[${JSON.stringify(key)}];`;
+    return exactIntegers[i]
+      ? `${load} p[${i}] = bindValue(v${i});`
+      : `${load} p[${i}] = typeof v${i} === "number" ? (v${i} === v${i} ? v${i} : null) : bindValue(v${i});`;
+  });
+  return new Function('bindValue', `return function bind(row, p) {\n${lines.join('\n')}\n};`)(bindValue) as (row: Row, params: unknown[]) => void;
+}
+
+/**
+ * A cell as bound: a whole number stays a double where the column's affinity is numeric (SQLite
+ * stores it as an INTEGER there); only TEXT/BLOB columns need an integer binding ('5', not '5.0').
+ */
+function bindCell(value: unknown, exactInteger: boolean): unknown {
+  return typeof value === 'number' && !exactInteger ? (value === value ? value : null) : bindValue(value);
 }
 
 /** A table name for messages, even one that cannot be quoted. */

@@ -22,6 +22,13 @@ export function nextMicros(): number {
   return lastMicros;
 }
 
+/** Reserves `count` consecutive microsecond timestamps (one clock read) and returns the first. */
+export function reserveMicros(count: number): number {
+  const first = nextMicros();
+  lastMicros = first + count - 1;
+  return first;
+}
+
 /** Makes every later timestamp greater than `micros` (used after a key collision with another writer). */
 export function advancePast(micros: number): void {
   if (micros >= lastMicros) lastMicros = micros;

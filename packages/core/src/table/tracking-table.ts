@@ -3,15 +3,41 @@ import { isXetrackError, XetrackError } from '../errors.js';
 import { checkTableName, columnNameFor } from '../schema/identifiers.js';
 import { advancePast, nextTimestamp, parseTimestamp } from '../schema/timestamp.js';
 import { columnTypeOf, decodeValue, encodeValue, type Value } from '../schema/values.js';
+import { compileRowBuilder, hasKeysInOrder, type BuildRow } from './row-builder.js';
 
 /** A row as reads return it. */
 export type StoredRow = Record<string, Value>;
 
-interface PendingWrite {
+/**
+ * Rows queued for one group commit. Every caller awaits the same `done`, which never rejects: it
+ * resolves with the failures by call index (undefined when all were committed), so a burst of
+ * un-awaited calls costs one promise, not one each.
+ */
+interface Group {
   rows: Row[];
-  resolve(): void;
-  reject(error: unknown): void;
+  /** `rows` is the first caller's own array: copy it before adding to it. */
+  shared: boolean;
+  /** End (exclusive) of each call's rows in `rows`. */
+  ends: number[];
+  done: Promise<(unknown[] | undefined)>;
+  settle(failures: unknown[] | undefined): void;
 }
+
+/** A call's place in a group: `await table.committed(ticket)` resolves or throws that call's outcome. */
+export interface WriteTicket {
+  group: Group;
+  call: number;
+}
+
+/** A compiled builder for one shape of rows, or a shape seen once (compiled when seen again). */
+interface RowPlan {
+  params: Row;
+  dataKeys: string[];
+  build?: BuildRow;
+}
+
+/** How many row shapes keep a compiled builder. */
+const ROW_PLAN_LIMIT = 32;
 
 interface KeyName {
   name: string;
@@ -38,8 +64,15 @@ export class TrackingTable {
   /** Columns rows already use but the store may lack yet; added before the next insert. */
   private readonly inferred = new Map<string, ColumnSpec>();
   private readonly keyNames = new Map<string, KeyName>();
-  private pending: PendingWrite[] = [];
+  private open: Group | undefined;
   private draining: Promise<void> | undefined;
+  /** Row builders by data key order (`\0`-joined), for the current params object. */
+  private readonly plans = new Map<string, RowPlan>();
+  private lastPlan: RowPlan | undefined;
+  /** Set by `encodeInto`: the keys and columns of the data just encoded, when a builder could make such rows. */
+  private plannable: { keys: string[]; specs: ColumnSpec[] } | undefined;
+  /** The JSON values of the row `buildRow` just made (undefined when it has none). */
+  lastJson: Record<string, unknown> | undefined;
 
   private constructor(
     readonly engine: Engine,
@@ -113,15 +146,18 @@ export class TrackingTable {
    */
   encodeInto(row: Row, data: Record<string, unknown>, onKeyColumn?: (key: string) => void): Record<string, unknown> | undefined {
     let json: Record<string, unknown> | undefined;
+    let planned: { keys: string[]; specs: ColumnSpec[] } | undefined = { keys: [], specs: [] };
     for (const key in data) {
       const value = data[key];
       const { name, lower, rawLower } = this.keyName(key);
       if (lower === 'track_id' || lower === 'timestamp') {
         onKeyColumn?.(key);
+        planned = undefined;
         continue;
       }
       let spec = (rawLower !== undefined ? this.confirmed.get(rawLower) : undefined) ?? this.specFor(lower);
       if (spec === undefined) {
+        planned = undefined;
         const type = columnTypeOf(value);
         if (type === undefined) continue; // null before any typed value: no column yet, reads give null
         const cell = encodeValue(value, type, key);
@@ -130,10 +166,44 @@ export class TrackingTable {
         row[name] = cell;
       } else {
         row[spec.name] = encodeValue(value, spec.type, key);
+        if (planned !== undefined && spec.type !== 'json' && this.confirmed.get(spec.name.toLowerCase()) === spec) {
+          planned.keys.push(key);
+          planned.specs.push(spec);
+        } else planned = undefined;
       }
       if (spec.type === 'json' && value !== null && value !== undefined) (json ??= {})[spec.name] = value;
     }
+    this.plannable = planned;
     return json;
+  }
+
+  /**
+   * A row: `track_id`, `timestamp`, the encoded `params` cells, then `data` encoded (see
+   * `encodeInto`). A shape of rows seen twice gets a compiled builder (one object literal per row);
+   * `params` must be the same object for as long as the params do not change. The row's JSON values
+   * are left in `lastJson`.
+   */
+  buildRow(trackId: string, timestamp: string, params: Row, data: Record<string, unknown>, onKeyColumn?: (key: string) => void): Row {
+    const last = this.lastPlan;
+    if (last?.build !== undefined && last.params === params && hasKeysInOrder(data, last.dataKeys)) {
+      this.lastJson = undefined;
+      return last.build(trackId, timestamp, params, data);
+    }
+    const row: Row = { track_id: trackId, timestamp };
+    for (const key in params) row[key] = params[key]!;
+    this.lastJson = this.encodeInto(row, data, onKeyColumn);
+    const shape = this.plannable;
+    if (shape !== undefined && shape.keys.length > 0) {
+      const id = shape.keys.join('\0');
+      let plan = this.plans.get(id);
+      if (plan === undefined || plan.params !== params) {
+        if (this.plans.size >= ROW_PLAN_LIMIT) this.plans.clear();
+        plan = { params, dataKeys: shape.keys };
+        this.plans.set(id, plan);
+      } else plan.build ??= compileRowBuilder(Object.keys(params), shape.keys, shape.specs);
+      this.lastPlan = plan;
+    }
+    return row;
   }
 
   /** Creates the columns `data`'s keys need now (typed by its values), without logging a row. */
@@ -143,12 +213,53 @@ export class TrackingTable {
     await this.addInferredColumns();
   }
 
+  /** Queues rows for the next group commit; `committed(ticket)` waits for their outcome. */
+  enqueue(rows: readonly Row[]): WriteTicket {
+    let group = this.open;
+    if (group === undefined) {
+      group = this.open = this.newGroup(rows as Row[]);
+      group.ends.push(rows.length);
+      return { group, call: 0 };
+    }
+    if (group.shared) {
+      // the first call's array was adopted as is (no copy for a lone logBatch); copy before adding
+      group.rows = group.rows.slice();
+      group.shared = false;
+    }
+    for (const row of rows) group.rows.push(row);
+    group.ends.push(group.rows.length);
+    return { group, call: group.ends.length - 1 };
+  }
+
+  /** Queues one row (the `log()` path: no array per call); returns its call index in the group. */
+  enqueueRow(row: Row): WriteTicket {
+    let group = this.open;
+    if (group === undefined) group = this.open = this.newGroup([]);
+    else if (group.shared) {
+      group.rows = group.rows.slice();
+      group.shared = false;
+    }
+    group.rows.push(row);
+    group.ends.push(group.rows.length);
+    return { group, call: group.ends.length - 1 };
+  }
+
+  private newGroup(rows: Row[]): Group {
+    let settle!: (failures: unknown[] | undefined) => void;
+    const done = new Promise<unknown[] | undefined>((resolve) => (settle = resolve));
+    this.draining ??= Promise.resolve().then(() => this.drain());
+    return { rows, shared: rows.length > 0, ends: [], done, settle };
+  }
+
+  /** Resolves once the ticket's rows are committed; throws the error that kept them out. */
+  async committed({ group, call }: WriteTicket): Promise<void> {
+    const failures = await group.done;
+    if (failures !== undefined && call in failures) throw failures[call];
+  }
+
   /** Queues rows for the next group commit; resolves once they are committed. */
-  write(rows: Row[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ rows, resolve, reject });
-      this.draining ??= Promise.resolve().then(() => this.drain());
-    });
+  write(rows: readonly Row[]): Promise<void> {
+    return this.committed(this.enqueue(rows));
   }
 
   /** Resolves once every queued write has been committed or has failed. */
@@ -158,30 +269,38 @@ export class TrackingTable {
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0) {
-        const group = this.pending;
-        this.pending = [];
-        await this.commit(group);
+      while (this.open !== undefined) {
+        const group = this.open;
+        this.open = undefined;
+        group.settle(await this.commit(group));
       }
     } finally {
       this.draining = undefined;
     }
   }
 
-  private async commit(group: PendingWrite[]): Promise<void> {
+  /** Commits a group; on failure retries each call alone, so one bad call keeps only its own rows out. */
+  private async commit(group: Group): Promise<unknown[] | undefined> {
     try {
-      await this.insert(group.length === 1 ? group[0]!.rows : group.flatMap((w) => w.rows));
-      for (const w of group) w.resolve();
+      await this.insert(group.rows);
+      return undefined;
     } catch (error) {
-      if (group.length === 1) return group[0]!.reject(error);
-      for (const w of group) {
-        try {
-          await this.insert(w.rows);
-          w.resolve();
-        } catch (own) {
-          w.reject(own);
-        }
+      const failures: unknown[] = [];
+      if (group.ends.length === 1) {
+        failures[0] = error;
+        return failures;
       }
+      let start = 0;
+      for (let call = 0; call < group.ends.length; call++) {
+        const end = group.ends[call]!;
+        try {
+          await this.insert(group.rows.slice(start, end));
+        } catch (own) {
+          failures[call] = own;
+        }
+        start = end;
+      }
+      return failures;
     }
   }
 
