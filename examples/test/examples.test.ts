@@ -52,6 +52,13 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out.match(/ 0\.(9|91|95|86|81) /g)?.length).toBeGreaterThanOrEqual(3);
   },
   'postgres.ts': (out) => expect(out).toContain("[ [ 1, 0.9, null ], [ 2, 0.4, null ], [ 3, 0.2, 0.01 ] ]"),
+  'duckdb-engine.ts': (out, cwd) => {
+    expect(out).toContain("[ { model: 'cnn' } ]");
+    expect(existsSync(path.join(cwd, 'runs.duckdb'))).toBe(true);
+  },
+  'duckdb-tracker.ts': (out) => {
+    expect(out).toContain("[ 'mlp', 1, 0.91 ], [ 'mlp', 2, 0.94 ]");
+  },
   'sqlite-engine-direct.ts': (out, cwd) => {
     expect(out).toContain("[ { model: 'mlp', accuracy: 0.91 } ]");
     expect(existsSync(path.join(cwd, 'runs', 'track.db'))).toBe(true);
