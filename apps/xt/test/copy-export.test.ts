@@ -84,3 +84,43 @@ describe('xt export (the built binary)', () => {
     expect(existsSync(path.join(dir, 'out.xlsx'))).toBe(false);
   });
 });
+
+describe('xt across engines (SQLite and DuckDB files)', () => {
+  it('copies sqlite → duckdb → sqlite with the same rows, idempotently', async () => {
+    const dir = tempDir();
+    const source = path.join(dir, 'a.db');
+    await seed(source, 'run-a', [{ x: 1, f: 0.5, s: 'one', ok: true }, { x: 2, obj: { k: [1, 2] } }]);
+    const duck = path.join(dir, 'b.duckdb');
+    const first = runXt(['copy', source, duck, '--json']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ copied: 2, skipped: 0 });
+    expect(JSON.parse(runXt(['copy', source, duck, '--json']).stdout)).toMatchObject({ copied: 0, skipped: 2 });
+    const back = path.join(dir, 'c.db');
+    expect(JSON.parse(runXt(['copy', duck, back, '--json']).stdout)).toMatchObject({ copied: 2 });
+    const original = await Reader.open(source, { engine: sqliteEngine });
+    const roundTrip = await Reader.open(back, { engine: sqliteEngine });
+    expect(await roundTrip.toRows()).toEqual(await original.toRows());
+    expect(await roundTrip.columnTypes()).toEqual(await original.columnTypes());
+    await original.close();
+    await roundTrip.close();
+    const head = runXt(['head', duck, '--json']);
+    expect((JSON.parse(head.stdout) as { x: number }[]).map((r) => r.x)).toEqual([1, 2]);
+  });
+
+  it('exports Parquet that DuckDB reads back with the same rows and types', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'a.db');
+    await seed(db, 'run-a', [{ i: 1, f: 0.5, s: 'x', b: true }, { i: 2, f: -1.5, s: 'y', b: false }]);
+    const out = path.join(dir, 'rows.parquet');
+    const run = runXt(['export', db, out]);
+    expect(run.status, run.stderr).toBe(0);
+    const { duckdbEngine: plugin } = await import('@xetrack/engine-duckdb');
+    const engine = await plugin.create({ path: ':memory:' });
+    const rows = await engine.sql!(`SELECT i, f, s, b, typeof(i) AS ti, typeof(f) AS tf, typeof(b) AS tb FROM read_parquet('${out.replaceAll("'", "''")}') ORDER BY timestamp`);
+    expect(rows).toEqual([
+      { i: 1, f: 0.5, s: 'x', b: true, ti: 'BIGINT', tf: 'DOUBLE', tb: 'BOOLEAN' },
+      { i: 2, f: -1.5, s: 'y', b: false, ti: 'BIGINT', tf: 'DOUBLE', tb: 'BOOLEAN' },
+    ]);
+    await engine.close();
+  });
+});
