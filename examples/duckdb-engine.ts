@@ -8,5 +8,5 @@ await engine.insert('runs', [
   { track_id: 'run-1', timestamp: '2024-05-01 12:00:00.000002', model: 'cnn', accuracy: 0.94 },
 ]);
 console.log(await engine.select('runs', { columns: ['model'], where: [{ column: 'accuracy', op: '>', value: 0.92 }] }));
-console.log(await engine.sql('SELECT count(*) AS runs, max(accuracy) AS best FROM runs'));
+console.log(await engine.sql!('SELECT count(*) AS runs, max(accuracy) AS best FROM runs'));
 await engine.close();

@@ -1,6 +1,9 @@
 import { coreSqlite } from './core-sqlite.js';
 import { rawSqlite } from './raw-sqlite.js';
 import type { Suite } from './suite.js';
+import { cacheHitSuite } from './suites/cache-hit.js';
+import { cliStartupSuite } from './suites/cli-startup.js';
+import { duckdbSuites } from './suites/duckdb.js';
 import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
 import { toRowsSuite } from './suites/to-rows-suite.js';
@@ -14,4 +17,13 @@ const sqlite: EnginePair = { engine: 'sqlite', ours: coreSqlite, raw: rawSqlite 
  * Every suite, in the order they run. A new figure (DuckDB, PostgreSQL, cache hits, the CLI as a
  * whole process) is a module exporting a `Suite`, added here.
  */
-export const suites: readonly Suite[] = [...writeSuites(sqlite), trackSuite, toRowsSuite(sqlite), iterateMemorySuite, ...postgresSuites];
+export const suites: readonly Suite[] = [
+  ...writeSuites(sqlite),
+  trackSuite,
+  toRowsSuite(sqlite),
+  iterateMemorySuite,
+  cacheHitSuite,
+  cliStartupSuite,
+  ...duckdbSuites,
+  ...postgresSuites,
+];

@@ -16,4 +16,4 @@ export type ReadValue<T> = T extends Date ? string : T extends undefined ? null 
 export type TrackedRow<R> = string extends keyof R ? UntypedRow & KeyFields : { [K in keyof R]: ReadValue<R[K]> | null } & KeyFields;
 
 /** What `log()` accepts: any record when untyped, the declared fields (each optional) when typed. */
-export type LogData<R> = string extends keyof R ? Record<string, unknown> : Partial<R>;
+export type LogData<R> = string extends keyof R ? object : Partial<R>;
