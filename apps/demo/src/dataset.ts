@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { seededRandom } from './random.js';
 
 /**
- * A labelled 2-D data set. The points are private fields and `toJSON()` gives a summary, so when
- * it is passed to `tracker.track()` it is logged as `{arg}_name` / `{arg}_size` columns and a
- * short `args` text, not as thousands of numbers.
+ * A labelled 2-D data set. The points are private fields and `toJSON()` gives a summary with a
+ * SHA-256 of the points and labels, so when it is passed to `tracker.track()` it is logged as
+ * `{arg}_name` / `{arg}_size` / `{arg}_points` columns and a short `args` text, not as thousands of
+ * numbers, and a cached call's key changes whenever the data does.
  */
 export class Dataset {
   readonly name: string;
@@ -29,8 +31,9 @@ export class Dataset {
     return this.#y;
   }
 
-  toJSON(): { name: string; size: number } {
-    return { name: this.name, size: this.size };
+  toJSON(): { name: string; size: number; points: string } {
+    const hash = createHash('sha256').update(new Uint8Array(this.#x.buffer, this.#x.byteOffset, this.#x.byteLength)).update(this.#y);
+    return { name: this.name, size: this.size, points: hash.digest('hex') };
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Dataset } from './dataset.js';
 import { seededRandom, type Random } from './random.js';
 
@@ -13,8 +14,9 @@ const EPSILON = 1e-12;
  * A multi-layer perceptron for 2-class problems: inputs → `hidden` tanh units → one sigmoid unit,
  * trained with mini-batch SGD on log-loss. Plain TypeScript, no dependencies.
  *
- * Weights are private fields and `toJSON()` is a summary, so passing a model to
- * `tracker.track()` logs its shape (`model_inputs`, `model_hidden`), not its weights.
+ * Weights are private fields; `toJSON()` gives the shape and a SHA-256 of the weights, so passing a
+ * model to `tracker.track()` logs `model_inputs`, `model_hidden` and `model_weights` (the digest), not
+ * thousands of numbers, and the cache key of a tracked call is exact: identical weights, same key.
  */
 export class Mlp {
   readonly inputs: number;
@@ -119,7 +121,31 @@ export class Mlp {
     return this.score(data);
   }
 
-  toJSON(): { inputs: number; hidden: number } {
-    return { inputs: this.inputs, hidden: this.hidden };
+  /** All parameters in one array: w1 (hidden × inputs), b1 (hidden), w2 (hidden), b2. A copy. */
+  weights(): Float64Array {
+    const out = new Float64Array(this.#w1.length + 2 * this.hidden + 1);
+    out.set(this.#w1, 0);
+    out.set(this.#b1, this.#w1.length);
+    out.set(this.#w2, this.#w1.length + this.hidden);
+    out[out.length - 1] = this.#b2;
+    return out;
+  }
+
+  /** A model with the given parameters (the layout of `weights()`). */
+  static fromWeights(inputs: number, hidden: number, weights: Float64Array): Mlp {
+    const expected = hidden * inputs + 2 * hidden + 1;
+    if (weights.length !== expected) throw new Error(`Mlp.fromWeights: ${weights.length} numbers for ${expected} parameters`);
+    const model = new Mlp(inputs, hidden, 0);
+    model.#w1.set(weights.subarray(0, hidden * inputs));
+    model.#b1.set(weights.subarray(hidden * inputs, hidden * inputs + hidden));
+    model.#w2.set(weights.subarray(hidden * inputs + hidden, hidden * inputs + 2 * hidden));
+    model.#b2 = weights[expected - 1]!;
+    return model;
+  }
+
+  /** The shape and a SHA-256 of the weights' bytes: what the cache keys on and the row shows. */
+  toJSON(): { inputs: number; hidden: number; weights: string } {
+    const bytes = this.weights();
+    return { inputs: this.inputs, hidden: this.hidden, weights: createHash('sha256').update(new Uint8Array(bytes.buffer)).digest('hex') };
   }
 }

@@ -1,4 +1,6 @@
 import { Tracker } from '@xetrack/core';
+import type { FunctionCache } from '@xetrack/core';
+import { systemMonitor } from '@xetrack/sysmon';
 import type { Dataset } from './dataset.js';
 import { evaluate } from './evaluate.js';
 import { Mlp } from './model.js';
@@ -29,8 +31,14 @@ export interface SweepOptions {
   sweep: string;
   data: { train: Dataset; validation: Dataset };
   grid?: SweepGrid;
-  /** An engine name (`XT_DEMO_ENGINE`); omitted, Tracker.open picks the default (SQLite, loaded lazily). */
+  /** An engine name (`--engine`, `XT_DEMO_ENGINE`); omitted, Tracker.open picks the default (SQLite, loaded lazily). */
   engine?: string;
+  /** The cache the evaluations go through (a `cacheStore()`), shared by every run of the sweep. */
+  cache?: FunctionCache;
+  /** A directory inside a git repository: every row gets `git_commit_hash`. Omitted: no stamp. */
+  gitRoot?: string;
+  /** Milliseconds between system-monitor samples during the tracked evaluation; 0: no monitor. Default 100. */
+  monitorInterval?: number;
 }
 
 /** What a finished run reports back. */
@@ -39,33 +47,56 @@ export interface SweepRun {
   lr: number;
   hidden: number;
   engine: string;
+  /** The trained model (kept so the best one can be stored as an asset). */
+  model: Mlp;
+  val_loss: number;
+  val_accuracy: number;
+  /** The evaluation's lineage: '' when computed by this run, else the track_id of the run that computed it. */
+  cache: string;
+}
+
+/** The params every row of a run carries. */
+export function runParams(sweep: string, lr: number, hidden: number, grid: SweepGrid = DEFAULT_GRID) {
+  return { sweep, model: 'mlp', lr, hidden, seed: grid.seed };
 }
 
 /**
  * Trains one MLP per grid point, each run its own Tracker (so its own track_id) with the
- * hyper-parameters as params: one row per epoch, then one row from the tracked evaluation.
+ * hyper-parameters as params: one row per epoch, then one row from the tracked evaluation, which
+ * goes through the cache (identical trained weights: answered from it) and is sampled by the
+ * system monitor (`cpu_percent`, `ram_percent`, ... on its row).
  */
-export async function runSweep({ dbPath, sweep, data, grid = DEFAULT_GRID, engine }: SweepOptions): Promise<SweepRun[]> {
+export async function runSweep({ dbPath, sweep, data, grid = DEFAULT_GRID, engine, cache, gitRoot, monitorInterval = 100 }: SweepOptions): Promise<SweepRun[]> {
   const runs: SweepRun[] = [];
-  for (const lr of grid.learningRates) {
-    for (const hidden of grid.hiddenUnits) {
-      const tracker = await Tracker.open(dbPath, {
-        params: { sweep, model: 'mlp', lr, hidden, seed: grid.seed },
-        ...(engine ? { engine } : {}),
-      });
-      try {
-        const model = new Mlp(2, hidden, grid.seed);
-        const random = seededRandom(grid.seed + 1);
-        for (let epoch = 1; epoch <= grid.epochs; epoch++) {
-          const { loss, accuracy } = model.trainEpoch(data.train, { lr, batchSize: grid.batchSize, random });
-          await tracker.log({ epoch, train_loss: loss, train_accuracy: accuracy });
+  const monitor = monitorInterval > 0 ? systemMonitor({ interval: monitorInterval }) : undefined;
+  await monitor?.ready();
+  try {
+    for (const lr of grid.learningRates) {
+      for (const hidden of grid.hiddenUnits) {
+        const tracker = await Tracker.open(dbPath, {
+          params: runParams(sweep, lr, hidden, grid),
+          ...(engine ? { engine } : {}),
+          ...(cache ? { cache } : {}),
+          ...(monitor ? { monitor } : {}),
+          ...(gitRoot !== undefined ? { gitRoot } : {}),
+        });
+        try {
+          const model = new Mlp(2, hidden, grid.seed);
+          const random = seededRandom(grid.seed + 1);
+          for (let epoch = 1; epoch <= grid.epochs; epoch++) {
+            const { loss, accuracy } = model.trainEpoch(data.train, { lr, batchSize: grid.batchSize, random });
+            await tracker.log({ epoch, train_loss: loss, train_accuracy: accuracy });
+          }
+          const scores = await tracker.track(evaluate, { args: [model, data.validation] });
+          const lineage = tracker.latest?.cache;
+          runs.push({ trackId: tracker.trackId, lr, hidden, engine: tracker.engine.name, model, ...scores, cache: typeof lineage === 'string' ? lineage : '' });
+        } finally {
+          await tracker.close();
         }
-        await tracker.track(evaluate, { args: [model, data.validation] });
-        runs.push({ trackId: tracker.trackId, lr, hidden, engine: tracker.engine.name });
-      } finally {
-        await tracker.close();
       }
     }
+  } finally {
+    await monitor?.close();
   }
   return runs;
 }

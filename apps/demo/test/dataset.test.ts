@@ -36,9 +36,12 @@ describe('makeMoons', () => {
     }
   });
 
-  it('logs as a summary, not as its points', () => {
+  it('logs as a summary with a digest of its points, not as its points', () => {
     const { validation } = makeMoons({ samples: 100, seed: 1 });
-    expect(JSON.parse(JSON.stringify(validation))).toEqual({ name: 'validation', size: 20 });
+    expect(JSON.parse(JSON.stringify(validation))).toEqual({ name: 'validation', size: 20, points: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(Object.keys(validation).sort()).toEqual(['name', 'size']);
+    // the digest follows the data: same seed, same digest; another seed, another one
+    expect(validation.toJSON().points).toBe(makeMoons({ samples: 100, seed: 1 }).validation.toJSON().points);
+    expect(validation.toJSON().points).not.toBe(makeMoons({ samples: 100, seed: 2 }).validation.toJSON().points);
   });
 });

@@ -38,10 +38,24 @@ describe('Mlp', () => {
     expect(p).toBeLessThan(1);
   });
 
-  it('logs its shape, not its weights', () => {
+  it('logs its shape and a digest of its weights, not its weights', () => {
     const model = new Mlp(2, 16, 1);
     expect(Object.keys(model).sort()).toEqual(['hidden', 'inputs']);
-    expect(JSON.parse(JSON.stringify(model))).toEqual({ inputs: 2, hidden: 16 });
+    expect(JSON.parse(JSON.stringify(model))).toEqual({ inputs: 2, hidden: 16, weights: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // same seed, same weights, same digest (what makes a cached evaluation hit); training changes it
+    const twin = new Mlp(2, 16, 1);
+    expect(twin.toJSON().weights).toBe(model.toJSON().weights);
+    twin.trainEpoch(xor(), { lr: 0.5, batchSize: 2, random: seededRandom(3) });
+    expect(twin.toJSON().weights).not.toBe(model.toJSON().weights);
+  });
+
+  it('round-trips its weights through fromWeights()', () => {
+    const model = new Mlp(2, 4, 5);
+    model.trainEpoch(xor(), { lr: 0.5, batchSize: 2, random: seededRandom(3) });
+    const copy = Mlp.fromWeights(2, 4, model.weights());
+    expect(copy.weights()).toEqual(model.weights());
+    expect(copy.predict([1, 0])).toBe(model.predict([1, 0]));
+    expect(() => Mlp.fromWeights(2, 4, new Float64Array(3))).toThrow(/3 numbers for 17 parameters/);
   });
 
   it('evaluate() returns the validation columns', () => {
