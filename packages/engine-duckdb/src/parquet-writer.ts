@@ -53,7 +53,8 @@ export async function writeParquet(file: string, columns: ColumnSpec[], rows: As
     instance = await DuckDBInstance.create(path.join(staging, 'staging.duckdb'), {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
-      memory_limit: '256MB',
+      memory_limit: '128MB',
+      threads: '1',
       temp_directory: path.join(staging, 'spill'),
     });
     connection = await instance.connect();
