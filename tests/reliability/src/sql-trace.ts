@@ -1,0 +1,129 @@
+/**
+ * Records every SQL text a better-sqlite3 handle is asked to run, so a test can prove that no key,
+ * value or table name ever changed the SQL: each statement's *skeleton* (the text with quoted
+ * identifiers and string literals cut out) must be one the library means to run. A name that
+ * escaped its quotes would leave its own text in the skeleton and match no allowed pattern.
+ */
+import Database from 'better-sqlite3';
+
+export interface TracedDatabase {
+  /** The handle to inject (`sqliteEngine.create({ database })`); every SQL text it runs is recorded. */
+  db: Database.Database;
+  /** The raw connection underneath (for the test's own reads; not recorded). */
+  raw: Database.Database;
+  /** SQL texts recorded since the last `take()`. */
+  take(): string[];
+}
+
+export function tracedDatabase(file: string): TracedDatabase {
+  const raw = new Database(file);
+  let seen: string[] = [];
+  const db = new Proxy(raw, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, target);
+      if (property === 'prepare' || property === 'exec') {
+        return (source: string) => {
+          seen.push(source);
+          return (value as (s: string) => unknown).call(target, source);
+        };
+      }
+      if (property === 'pragma') {
+        return (source: string, options?: unknown) => {
+          seen.push(`PRAGMA ${source}`);
+          return (value as (s: string, o?: unknown) => unknown).call(target, source, options);
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : (void receiver, value);
+    },
+  });
+  return {
+    db,
+    raw,
+    take() {
+      const out = seen;
+      seen = [];
+      return out;
+    },
+  };
+}
+
+/**
+ * The statement with every double-quoted identifier replaced by `I` and every single-quoted string by
+ * `S` (both with SQL's doubled-quote escapes), runs of `I, I` / `?, ?` / `I T, I T` folded, and
+ * whitespace collapsed. Unbalanced quotes leave the rest of the text in place, which matches nothing.
+ */
+export function skeleton(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      for (;;) {
+        const k = sql.indexOf(c, j);
+        if (k < 0) return `${out}${sql.slice(i)} <UNTERMINATED>`;
+        if (sql[k + 1] === c) {
+          j = k + 2;
+          continue;
+        }
+        i = k + 1;
+        break;
+      }
+      out += c === '"' ? 'I' : 'S';
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/I (INTEGER|REAL|TEXT|BOOLEAN|BLOB|JSON)(, I (INTEGER|REAL|TEXT|BOOLEAN|BLOB|JSON))*/g, 'COLS')
+    .replace(/I(, I)+/g, 'I+')
+    .replace(/\?(, \?)+/g, '?+');
+}
+
+/** Statement shapes the SQLite engine runs whole, with nothing of the caller's in them. */
+const FIXED_SKELETONS: readonly RegExp[] = [
+  /^PRAGMA (busy_timeout = \d+|schema_version|journal_mode = WAL|synchronous = (NORMAL|FULL))$/,
+  /^(BEGIN IMMEDIATE|COMMIT|ROLLBACK)$/,
+  /^SELECT name, type FROM pragma_table_info\(\?\)$/,
+  /^SELECT m\.name FROM sqlite_master AS m WHERE m\.type = S AND EXISTS \(SELECT 1 FROM pragma_table_info\(m\.name\) AS p WHERE lower\(p\.name\) = S\) AND EXISTS \(SELECT 1 FROM pragma_table_info\(m\.name\) AS p WHERE lower\(p\.name\) = S\)$/,
+  /^CREATE TABLE I \(track_id TEXT, timestamp TEXT(, COLS)?, PRIMARY KEY \(track_id, timestamp\)\)$/,
+  /^ALTER TABLE I ADD COLUMN COLS$/,
+  /^INSERT INTO I (\(I\+?\) VALUES \(\?\+?\)|DEFAULT VALUES)$/,
+];
+
+/** Shapes with a WHERE / ORDER BY built from filters: quoted columns, bound values, and the operators. */
+const CLAUSE_SKELETONS: readonly RegExp[] = [
+  /^SELECT (\*|I\+?)(, I| , I|, rowid|, _rowid_|, oid)* FROM I( WHERE .*)?( ORDER BY .*)?( LIMIT \? OFFSET \?)?$/,
+  /^SELECT count\(\*\) FROM I( WHERE .*)?$/,
+  /^UPDATE I SET I = \?(, I = \?)*( WHERE .*)?$/,
+  /^DELETE FROM I( WHERE .*)?$/,
+];
+
+export const ALLOWED_SKELETONS: readonly RegExp[] = [...FIXED_SKELETONS, ...CLAUSE_SKELETONS];
+
+/** The parts a WHERE / ORDER BY of the engine is built from; anything else there is foreign text. */
+const CLAUSE_TOKENS =
+  /^(I|\?|\?\+|rowid|_rowid_|oid|AND|OR|IS|NOT|NULL|IN|DESC|ASC|=|!=|<|<=|>|>=|0|\(|\)|,|WHERE|ORDER|BY|LIMIT|OFFSET)$/;
+
+/** Statements whose skeleton is not an allowed one (an empty list means no foreign SQL ran). */
+export function foreignStatements(statements: readonly string[]): { sql: string; skeleton: string }[] {
+  const bad: { sql: string; skeleton: string }[] = [];
+  for (const sql of statements) {
+    const shape = skeleton(sql);
+    if (FIXED_SKELETONS.some((pattern) => pattern.test(shape))) continue;
+    let ok = CLAUSE_SKELETONS.some((pattern) => pattern.test(shape));
+    if (ok && / WHERE | ORDER BY /.test(shape)) {
+      const tail = shape.slice(shape.search(/ WHERE | ORDER BY /));
+      ok = tail
+        .replace(/([(),])/g, ' $1 ')
+        .split(/\s+/)
+        .filter(Boolean)
+        .every((token) => CLAUSE_TOKENS.test(token));
+    }
+    if (!ok) bad.push({ sql, skeleton: shape });
+  }
+  return bad;
+}
