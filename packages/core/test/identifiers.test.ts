@@ -8,6 +8,7 @@ describe('columnNameFor', () => {
     expect(columnNameFor('@@')).toBe('__');
     expect(columnNameFor('val-loss')).toBe('val_loss');
     expect(columnNameFor('é x')).toBe('__x');
+    expect(columnNameFor('acc🎯')).toBe('acc_');
     expect(columnNameFor('valid_key')).toBe('valid_key');
   });
 

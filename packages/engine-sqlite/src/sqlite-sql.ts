@@ -34,7 +34,7 @@ export function bindValue(value: unknown): unknown {
       if (Number.isSafeInteger(value)) return value === 0 && 1 / value < 0 ? value : BigInt(value);
       return Number.isNaN(value) ? null : value;
     case 'boolean':
-      return value ? 1 : 0;
+      return value ? 1n : 0n; // an integer binding: a TEXT column stores '1'/'0', as Python does
     case 'undefined':
       return null;
     case 'object':

@@ -19,19 +19,13 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
- * The documented key rule: characters outside [A-Za-z0-9_] become `_`, a leading digit gets `_`,
- * at most 64 characters. A "character" here is a UTF-16 code unit, as the README's examples
- * (`é x` → `__x`) and the implementation have it; Python counts code points (see the it.fails test
- * on astral characters in fuzz-keys.test.ts).
+ * The documented key rule: characters (code points, as in Python) outside [A-Za-z0-9_] become `_`,
+ * a leading digit gets `_`, at most 64 characters.
  */
 export function columnName(key: string): string | undefined {
   if (key.length === 0) return undefined;
   let name = '';
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-    name += ok ? key[i] : '_';
-  }
+  for (const ch of key) name += /^[A-Za-z0-9_]$/.test(ch) ? ch : '_';
   if (/^[0-9]/.test(name)) name = `_${name}`;
   return name.slice(0, 64);
 }

@@ -13,7 +13,8 @@ export function columnNameFor(key: string): string {
   if (key.length === 0) {
     throw new XetrackError('INVALID_IDENTIFIER', 'An empty key cannot name a column: give the value a non-empty key.');
   }
-  let name = key.replace(/[^A-Za-z0-9_]/g, '_');
+  // per code point (`u`): an emoji is one character, one `_`, as in Python
+  let name = key.replace(/[^A-Za-z0-9_]/gu, '_');
   if (name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57) name = `_${name}`;
   return name.length > MAX_COLUMN_LENGTH ? name.slice(0, MAX_COLUMN_LENGTH) : name;
 }
