@@ -5,10 +5,12 @@ import {
   type ColumnSpec,
   type Engine,
   type EngineCapabilities,
-  type Filter,
+  referencedColumns,
+  whereColumns,
   type OrderBy,
   type Row,
   type SelectOptions,
+  type Where,
 } from '@xetrack/core/engine';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { toXetrackError } from './sqlite-errors.js';
@@ -104,7 +106,7 @@ export class SqliteEngine implements Engine {
     try {
       return [...(this.#schema(db, table, true)?.columns ?? [])];
     } catch (error) {
-      throw this.#fail(error, `describe ${safeName(table)}`);
+      throw this.#fail(error, `describe ${JSON.stringify(table)}`);
     }
   }
 
@@ -132,7 +134,7 @@ export class SqliteEngine implements Engine {
           if (fold(table).startsWith('sqlite_')) {
             throw new XetrackError(
               'INVALID_IDENTIFIER',
-              `sqlite: cannot create table ${safeName(table)}: names starting with "sqlite_" are reserved by SQLite. Use another table name.`,
+              `sqlite: cannot create table ${JSON.stringify(table)}: names starting with "sqlite_" are reserved by SQLite. Use another table name.`,
             );
           }
           wanted.delete('track_id');
@@ -163,7 +165,7 @@ export class SqliteEngine implements Engine {
       this.#schema(db, table, true);
     } catch (error) {
       this.#schemas.delete(table);
-      throw this.#fail(error, `add columns to ${safeName(table)}`);
+      throw this.#fail(error, `add columns to ${JSON.stringify(table)}`);
     }
   }
 
@@ -199,7 +201,7 @@ export class SqliteEngine implements Engine {
     } catch (error) {
       if (isCode(error, 'SQLITE_ERROR')) this.#schemas.delete(table);
       const where = index >= 0 && index < count ? ` (row ${index + 1} of ${count}; the whole call was rolled back)` : '';
-      throw this.#fail(error, `insert into ${safeName(table)}${where}`);
+      throw this.#fail(error, `insert into ${JSON.stringify(table)}${where}`);
     }
   }
 
@@ -285,7 +287,7 @@ export class SqliteEngine implements Engine {
       const params = [...where.params, ...limitParams(options)];
       return this.#readRows(this.#prepare(db, sql), params);
     } catch (error) {
-      return this.#missingTableOr(error, table, [], `select from ${safeName(table)}`);
+      return this.#missingTableOr(error, table, [], `select from ${JSON.stringify(table)}`);
     }
   }
 
@@ -296,12 +298,11 @@ export class SqliteEngine implements Engine {
    */
   async *iterate(table: string, options: SelectOptions = {}): AsyncGenerator<Row> {
     let db = this.#handle();
-    checkLimit(options);
     let schema: TableSchema | undefined;
     try {
       schema = this.#checkedSchema(db, table, referencedColumns(options));
     } catch (error) {
-      throw this.#fail(error, `iterate over ${safeName(table)}`);
+      throw this.#fail(error, `iterate over ${JSON.stringify(table)}`);
     }
     if (schema === undefined) return;
     const where = whereClause(options.where);
@@ -334,7 +335,7 @@ export class SqliteEngine implements Engine {
         page = new RowDecoder(columns.slice(0, columns.length - keys.length)).rows(values, true) as Row[];
       } catch (error) {
         if (isCode(error, 'SQLITE_ERROR') && String((error as Error).message).startsWith('no such table')) return;
-        throw this.#fail(error, `iterate over ${safeName(table)}`);
+        throw this.#fail(error, `iterate over ${JSON.stringify(table)}`);
       }
       remaining -= page.length;
       for (const row of page) yield row;
@@ -343,43 +344,43 @@ export class SqliteEngine implements Engine {
   }
 
   /** Rows matching `where`; 0 when the table is missing. */
-  async count(table: string, where: Filter[] = []): Promise<number> {
+  async count(table: string, where: Where[] = []): Promise<number> {
     const db = this.#handle();
     try {
-      if (this.#checkedSchema(db, table, where.map((f) => f.column)) === undefined) return 0;
+      if (this.#checkedSchema(db, table, whereColumns(where)) === undefined) return 0;
       const clause = whereClause(where);
       const statement = this.#prepare(db, `SELECT count(*) FROM ${quoteIdentifier(table)}${clause.sql}`);
       return Number(statement.safeIntegers(false).pluck(true).get(clause.params));
     } catch (error) {
-      return this.#missingTableOr(error, table, 0, `count rows of ${safeName(table)}`);
+      return this.#missingTableOr(error, table, 0, `count rows of ${JSON.stringify(table)}`);
     }
   }
 
   /** Sets `values` on the matching rows in one statement; resolves the count; 0 when the table is missing or `values` is empty. */
-  async update(table: string, values: Row, where: Filter[]): Promise<number> {
+  async update(table: string, values: Row, where: Where[]): Promise<number> {
     const db = this.#handle();
     try {
       const columns = Object.keys(values);
-      if (this.#checkedSchema(db, table, [...columns, ...where.map((f) => f.column)]) === undefined) return 0;
+      if (this.#checkedSchema(db, table, [...columns, ...whereColumns(where)]) === undefined) return 0;
       if (columns.length === 0) return 0;
       const clause = whereClause(where);
       const set = columns.map((c) => `${quoteIdentifier(c)} = ?`).join(', ');
       const statement = this.#prepare(db, `UPDATE ${quoteIdentifier(table)} SET ${set}${clause.sql}`);
       return statement.run([...columns.map((c) => bindValue(values[c])), ...clause.params]).changes;
     } catch (error) {
-      return this.#missingTableOr(error, table, 0, `update ${safeName(table)}`);
+      return this.#missingTableOr(error, table, 0, `update ${JSON.stringify(table)}`);
     }
   }
 
   /** Deletes the matching rows in one statement; resolves the count; 0 when the table is missing. */
-  async delete(table: string, where: Filter[]): Promise<number> {
+  async delete(table: string, where: Where[]): Promise<number> {
     const db = this.#handle();
     try {
-      if (this.#checkedSchema(db, table, where.map((f) => f.column)) === undefined) return 0;
+      if (this.#checkedSchema(db, table, whereColumns(where)) === undefined) return 0;
       const clause = whereClause(where);
       return this.#prepare(db, `DELETE FROM ${quoteIdentifier(table)}${clause.sql}`).run(clause.params).changes;
     } catch (error) {
-      return this.#missingTableOr(error, table, 0, `delete from ${safeName(table)}`);
+      return this.#missingTableOr(error, table, 0, `delete from ${JSON.stringify(table)}`);
     }
   }
 
@@ -570,25 +571,8 @@ function bindCell(value: unknown, exactInteger: boolean): unknown {
   return typeof value === 'number' && !exactInteger ? (value === value ? value : null) : bindValue(value);
 }
 
-/** A table name for messages, even one that cannot be quoted. */
-function safeName(table: string): string {
-  return JSON.stringify(table);
-}
-
-function referencedColumns(options: SelectOptions): string[] {
-  return [
-    ...(options.where ?? []).map((f) => f.column),
-    ...(options.columns ?? []),
-    ...(options.orderBy ?? []).map((o) => o.column),
-  ];
-}
-
 function selectList(columns: readonly string[] | undefined): string {
-  if (columns === undefined) return '*';
-  if (columns.length === 0) {
-    throw new XetrackError('INVALID_ARGUMENT', 'sqlite: options.columns is empty. Omit it to get every column.');
-  }
-  return columns.map(quoteIdentifier).join(', ');
+  return columns === undefined ? '*' : columns.map(quoteIdentifier).join(', ');
 }
 
 function orderTerms(orderBy: readonly OrderBy[] | undefined): string[] {
@@ -600,17 +584,7 @@ function rowidAlias(schema: TableSchema): string | undefined {
   return ['rowid', '_rowid_', 'oid'].find((alias) => !schema.folded.has(alias));
 }
 
-function checkLimit(options: SelectOptions): void {
-  for (const key of ['limit', 'offset'] as const) {
-    const value = options[key];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
-      throw new XetrackError('INVALID_ARGUMENT', `sqlite: options.${key} must be a whole number >= 0, not ${String(value)}.`);
-    }
-  }
-}
-
 function limitClause(options: SelectOptions): string {
-  checkLimit(options);
   if (options.limit === undefined && options.offset === undefined) return '';
   return ' LIMIT ? OFFSET ?';
 }

@@ -8,6 +8,7 @@ import {
   type EngineCapabilities,
   type Filter,
   type Row,
+  type Where,
   type XetrackErrorCode,
 } from '@xetrack/core/engine';
 
@@ -657,7 +658,7 @@ export function engineConformance(name: string, factory: EngineFactory): void {
         );
         return rows;
       };
-      const ns = async (where: Filter[]): Promise<(CellValue | undefined)[]> =>
+      const ns = async (where: Where[]): Promise<(CellValue | undefined)[]> =>
         (await engine.select('m', { where, orderBy: [{ column: 'timestamp' }] })).map((r) => r.n);
 
       it('without options returns every row with every column in table order', async () => {
@@ -715,6 +716,56 @@ export function engineConformance(name: string, factory: EngineFactory): void {
             { column: 's', op: '!=', value: 'c' },
           ]),
         ).toEqual([4, 6]);
+      });
+
+      it('and/or nest to any depth; empty and matches all, empty or nothing', async () => {
+        await fixture();
+        // n < 2 OR (s = 'c' AND b = true) OR n IN (9)
+        const tree: Where[] = [
+          {
+            or: [
+              { column: 'n', op: '<', value: 2 },
+              { and: [{ column: 's', op: '=', value: 'c' }, { column: 'b', op: '=', value: true }] },
+              { column: 'n', op: 'in', value: [9] },
+            ],
+          },
+        ];
+        expect(await ns(tree)).toEqual([0, 1, 2, 8, 9]);
+        expect(await ns([{ column: 'n', op: '>', value: 0 }, { or: [{ column: 'x', op: 'is null' }, { column: 'n', op: '=', value: 4 }] }])).toEqual([3, 4]);
+        expect(await ns([{ or: [{ and: [{ or: [{ column: 'n', op: '=', value: 1 }] }] }, { column: 'n', op: 'in', value: [] }] }])).toEqual([1]);
+        expect(await ns([{ and: [] }])).toHaveLength(11);
+        expect(await ns([{ or: [] }])).toEqual([]);
+        expect(await engine.count('m', tree)).toBe(5);
+        expect(await engine.count('m', [{ or: [] }])).toBe(0);
+      });
+
+      it('like matches % and _ patterns, ASCII letters in either case, \\ escapes, NULL never', async () => {
+        await table('l', [{ name: 't', type: 'text' }, { name: 'n', type: 'integer' }], [
+          keyRow(0, { t: 'gpt-4o', n: 10 }),
+          keyRow(1, { t: 'GPT-3.5', n: 25 }),
+          keyRow(2, { t: 'claude_3', n: 3 }),
+          keyRow(3, { t: 'claude-3', n: 110 }),
+          keyRow(4, { t: '100%', n: null }),
+          keyRow(5, { t: null, n: 1 }),
+        ]);
+        const ts = async (where: Where[]) => (await engine.select('l', { where, orderBy: [{ column: 'timestamp' }] })).map((r) => r.t);
+        expect(await ts([{ column: 't', op: 'like', value: 'gpt%' }])).toEqual(['gpt-4o', 'GPT-3.5']);
+        expect(await ts([{ column: 't', op: 'like', value: 'claude_3' }])).toEqual(['claude_3', 'claude-3']);
+        expect(await ts([{ column: 't', op: 'like', value: 'claude\\_3' }])).toEqual(['claude_3']);
+        expect(await ts([{ column: 't', op: 'like', value: '%\\%' }])).toEqual(['100%']);
+        expect(await ts([{ column: 't', op: 'like', value: '%' }])).toHaveLength(5);
+        // a number matches as its text
+        expect(await ts([{ column: 'n', op: 'like', value: '1%' }])).toEqual(['gpt-4o', 'claude-3', null]);
+        expect(await engine.count('l', [{ or: [{ column: 't', op: 'like', value: 'GPT%' }, { column: 'n', op: '=', value: 3 }] }])).toBe(3);
+      });
+
+      it('update and delete take and/or trees', async () => {
+        await fixture();
+        const tree: Where[] = [{ or: [{ column: 'n', op: '=', value: 1 }, { column: 's', op: 'like', value: 'C' }] }];
+        expect(await engine.update('m', { x: 99 }, tree)).toBe(4);
+        expect(await ns([{ column: 'x', op: '=', value: 99 }])).toEqual([1, 2, 5, 8]);
+        expect(await engine.delete('m', tree)).toBe(4);
+        expect(await engine.count('m')).toBe(7);
       });
 
       it('filters a bigint beyond 2^53 exactly', async () => {
