@@ -1,6 +1,7 @@
 /** @xetrack/core: log experiments as rows of a wide SQL table, and read them back. */
 export { Tracker, type TrackerOptions, type TrackOptions } from './tracker.js';
-export { Reader, type ReaderOptions, type RunSummary } from './reader.js';
+export { Reader, type ReaderOptions } from './reader.js';
+export type { MetricGoal, MetricSummary, RunsOptions, RunSummary } from './query/run-summaries.js';
 export type { ColumnOf, Comparison, Condition, OrderSpec, PickedRow, QueryWhere, RowQuery } from './query/row-query.js';
 export type { KeyFields, LogData, ReadValue, TrackedRow, UntypedRow } from './rows.js';
 export type { JsonValue, Value } from './schema/values.js';

@@ -7,6 +7,7 @@ import { TrackingTable } from './table/tracking-table.js';
 import { readJsonl, readLogs, type LogRow, type ReadLogsOptions } from './logging/read-logs.js';
 import { checkTableName } from './schema/identifiers.js';
 import { exportFormatFor, exportTable, type ExportFormat } from './export/export-table.js';
+import { runSummaries, type RunsOptions, type RunSummary } from './query/run-summaries.js';
 import { QueryCompiler, type ColumnOf, type PickedRow, type RowQuery } from './query/row-query.js';
 
 export interface ReaderOptions {
@@ -16,14 +17,6 @@ export interface ReaderOptions {
   engine?: EngineChoice;
   /** Options merged into the engine's own when core creates it. */
   engineOptions?: Record<string, unknown>;
-}
-
-/** One run in a table: its id, row count and first and last timestamps. */
-export interface RunSummary {
-  track_id: string;
-  rows: number;
-  first: string;
-  last: string;
 }
 
 /**
@@ -169,20 +162,15 @@ export class Reader<R = Record<string, unknown>> {
     return typeof trackId === 'string' ? this.toRows({ trackId }) : [];
   }
 
-  /** One line per run (id, row count, first and last timestamp), oldest run first. */
-  async runs(): Promise<RunSummary[]> {
+  /**
+   * One summary per run, oldest first: id, row count, first and last timestamp, its params (the
+   * columns with one value on all its rows) and, for each metric in `metrics`, its last and best
+   * value, so "which run won" is one call: `runs({ metrics: { accuracy: 'max' } })`. Computed in
+   * the database (one GROUP BY track_id).
+   */
+  async runs(options: RunsOptions = {}): Promise<RunSummary[]> {
     this.check();
-    const runs = new Map<string, RunSummary>();
-    for await (const row of this.store.iterate({ columns: ['track_id', 'timestamp'], orderBy: [{ column: 'timestamp' }] })) {
-      const id = String(row.track_id);
-      const ts = String(row.timestamp);
-      const run = runs.get(id);
-      if (run) {
-        run.rows++;
-        run.last = ts;
-      } else runs.set(id, { track_id: id, rows: 1, first: ts, last: ts });
-    }
-    return [...runs.values()];
+    return runSummaries(this.store, options);
   }
 
   /** Deletes every row of a run; resolves the count deleted. */

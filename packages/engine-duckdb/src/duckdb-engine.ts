@@ -19,11 +19,13 @@ import {
   type Engine,
   type EngineCapabilities,
   composeWhere,
+  type AggregateOptions,
   type Filter,
   type Where,
   type Row,
   type SelectOptions,
 } from '@xetrack/core/engine';
+import { aggregateSql } from './duckdb-aggregate.js';
 import { toXetrackError, TRANSACTION_CONFLICT } from './duckdb-errors.js';
 import { cellReaderFor, columnKindOf, columnTypeOf, DUCKDB_TYPES, TYPE_COMMENT_PREFIX, type CellReader, type ColumnKind } from './duckdb-types.js';
 
@@ -126,6 +128,7 @@ export class DuckdbEngine implements Engine {
   readonly name = 'duckdb';
   readonly location: string;
   readonly capabilities: EngineCapabilities = Object.freeze({
+    aggregate: true,
     transactions: true,
     rawSql: true,
     concurrentWriters: false,
@@ -298,6 +301,18 @@ export class DuckdbEngine implements Engine {
       this.streams.delete(stream);
       closeStream(stream);
     }
+  }
+
+  /** Measures per group in one GROUP BY statement (see `aggregateSql`). */
+  aggregate(table: string, options: AggregateOptions): Promise<Row[]> {
+    return this.exclusive(`aggregate ${quoteIdentifier(table)}`, () =>
+      this.withSchema(table, [] as Row[], async (schema) => {
+        const params: Param[] = [];
+        const where = whereSql(schema, options.where, params);
+        const column = (name: string) => quoteIdentifier(resolveColumn(schema, name).name);
+        return this.query(aggregateSql(schema.name, options, { column, quote: quoteIdentifier, where }), params);
+      }),
+    );
   }
 
   count(table: string, where: Where[] = []): Promise<number> {

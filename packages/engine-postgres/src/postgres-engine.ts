@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   XetrackError,
+  type AggregateOptions,
   type CellValue,
   type ColumnSpec,
   type Engine,
@@ -11,6 +12,7 @@ import {
   type Row,
   type SelectOptions,
 } from '@xetrack/core/engine';
+import { aggregateSql } from './postgres-aggregate.js';
 import { openPool } from './postgres-connect.js';
 import { isConnectionError, sqlState, toXetrackError } from './postgres-errors.js';
 import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalName, quote } from './postgres-names.js';
@@ -38,6 +40,7 @@ const MAX_SCHEMA_RETRIES = 4;
 /** The longest one attempt to add or widen columns waits for a lock (the writers queued behind it wait as long). */
 const DDL_LOCK_SLICE_MS = 2000;
 const CAPABILITIES: EngineCapabilities = Object.freeze({
+  aggregate: true,
   transactions: true,
   rawSql: true,
   concurrentWriters: true,
@@ -616,6 +619,25 @@ export class PostgresEngine implements Engine {
       remaining -= page.length;
       for (const row of page) yield row;
       if (page.length < size) return;
+    }
+  }
+
+  /** Measures per group in one GROUP BY statement (see `aggregateSql`); `[]` when the table is missing. */
+  async aggregate(table: string, options: AggregateOptions): Promise<Row[]> {
+    this.#handle();
+    checkName(table);
+    const action = `aggregate ${JSON.stringify(table)}`;
+    const schema = await this.#resolved(table, referencedColumns(options), action);
+    if (schema === undefined) return [];
+    const resolve = (name: string) => findColumn(schema, name) as Column;
+    const params = new Params();
+    const { text, names, kinds } = aggregateSql(schema.qualified, options, resolve, whereClause(options.where, resolve, params));
+    try {
+      const result = await this.#read({ text, values: params.values, rowMode: 'array', types: READ_TYPES }, action);
+      const builder = new RowBuilder(names, kinds);
+      return (result.rows as unknown[][]).map((values) => builder.row(values));
+    } catch (error) {
+      return this.#missingTableOr(error, table, [], action);
     }
   }
 

@@ -1,6 +1,7 @@
 import {
   ROW_SHAPE,
   XetrackError,
+  type AggregateOptions,
   type CellValue,
   type ColumnSpec,
   type Engine,
@@ -17,11 +18,13 @@ import { toXetrackError } from './sqlite-errors.js';
 import { openDatabase } from './sqlite-open.js';
 import { resolveOptions, type ResolvedSqliteOptions, type SqliteEngineOptions } from './sqlite-options.js';
 import { RowDecoder } from './sqlite-rows.js';
+import { aggregateSql } from './sqlite-aggregate.js';
 import { bindValue, quoteIdentifier, whereClause } from './sqlite-sql.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { columnTypeOf, declaredType } from './sqlite-types.js';
 
 const CAPABILITIES: EngineCapabilities = Object.freeze({
+  aggregate: true,
   transactions: true,
   rawSql: true,
   concurrentWriters: true,
@@ -353,6 +356,21 @@ export class SqliteEngine implements Engine {
       return Number(statement.safeIntegers(false).pluck(true).get(clause.params));
     } catch (error) {
       return this.#missingTableOr(error, table, 0, `count rows of ${JSON.stringify(table)}`);
+    }
+  }
+
+  /** Measures per group in one GROUP BY statement (see `aggregateSql`); `[]` when the table is missing. */
+  async aggregate(table: string, options: AggregateOptions): Promise<Row[]> {
+    const db = this.#handle();
+    try {
+      const schema = this.#checkedSchema(db, table, referencedColumns(options));
+      if (schema === undefined) return [];
+      const { sql, params, columns } = aggregateSql(table, options, (name) => schema.columns.find((c) => fold(c.name) === fold(name))?.type);
+      const statement = this.#prepare(db, sql);
+      const decoder = new RowDecoder(columns);
+      return decoder.rows(asArrays(statement, false).all(params) as unknown[][], false) ?? (decoder.rows(asArrays(statement, true).all(params) as unknown[][], true) as Row[]);
+    } catch (error) {
+      return this.#missingTableOr(error, table, [], `aggregate ${JSON.stringify(table)}`);
     }
   }
 

@@ -545,6 +545,32 @@ export function trackerConformance(name: string, factory: TrackerSuiteFactory): 
         expect(await t.toRows({ where: { split: 'dev' }, all: true, columns: ['track_id'] })).toEqual(['run-0', 'run-1', 'run-2', 'run-3'].map((track_id) => ({ track_id })));
       });
 
+      it('runs() gives each run its params and the last and best of chosen metrics, oldest run first', async () => {
+        const r = await sweep();
+        const t = await tracker({ trackId: 'run-0' }); // a later row without the params: they are no longer constant
+        await t.log({ split: 'late', accuracy: 0.01 });
+        const runs = await r.runs({ metrics: { accuracy: 'max', Note: 'min' } });
+        expect(runs.map((x) => [x.track_id, x.rows, x.params])).toEqual([
+          ['run-0', 4, {}],
+          ['run-1', 3, { model: 'gpt', temperature: 0.7 }],
+          ['run-2', 3, { model: 'claude', temperature: 0 }],
+          ['run-3', 3, { model: 'claude', temperature: 0.7 }],
+        ]);
+        expect(runs.map((x) => x.metrics)).toEqual([
+          { accuracy: { last: 0.01, best: 2 / 12 }, Note: { last: 'gpt on test', best: 'gpt on dev' } },
+          { accuracy: { last: 5 / 12, best: 5 / 12 }, Note: { last: 'gpt on test', best: 'gpt on dev' } },
+          { accuracy: { last: 8 / 12, best: 8 / 12 }, Note: { last: 'claude on test', best: 'claude on dev' } },
+          { accuracy: { last: 11 / 12, best: 11 / 12 }, Note: { last: 'claude on test', best: 'claude on dev' } },
+        ]);
+        const [first] = await r.runs({ params: false, where: [{ column: 'split', op: '=', value: 'dev' }] });
+        expect(first).toMatchObject({ track_id: 'run-0', rows: 1, params: {}, metrics: {} });
+        // the winner in one call
+        const best = (await r.runs({ metrics: { accuracy: 'max' } })).sort((a, b) => Number(b.metrics.accuracy!.best) - Number(a.metrics.accuracy!.best))[0];
+        expect(best?.params).toEqual({ model: 'claude', temperature: 0.7 });
+        await expectCode(r.runs({ metrics: { accuracy: 'best' as never } }), 'INVALID_ARGUMENT');
+        await expectCode(r.runs({ metrics: { nope: 'max' } }), 'UNKNOWN_COLUMN');
+      });
+
       it('a bad query is a clear error: unknown key, bad op, bad limit; nothing changes', async () => {
         const r = await sweep();
         const unknown = await expectCode(r.toRows({ where: { acuracy: { gt: 0.5 } } }), 'UNKNOWN_COLUMN');

@@ -87,7 +87,7 @@ export async function aggregateRows(engine: Engine, table: string, options: Aggr
   const rows: AsyncIterable<Row> | Row[] = engine.iterate ? engine.iterate(table, select) : await engine.select(table, select);
   const groups = new Map<string, { keys: CellValue[]; measures: Accumulator[] }>();
   const fresh = (keys: CellValue[]) => ({ keys, measures: options.measures.map(accumulator) });
-  if (groupBy.length === 0) groups.set('', fresh([]));
+  if (groupBy.length === 0) groups.set('[]', fresh([]));
   for await (const row of rows) {
     const keys = groupBy.map((c) => row[c] ?? null);
     const id = JSON.stringify(keys.map((k) => (k instanceof Uint8Array ? Buffer.from(k).toString('hex') : typeof k === 'bigint' ? `${k}n` : k)));
