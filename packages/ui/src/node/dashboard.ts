@@ -20,9 +20,9 @@ export interface DashboardOptions {
   port?: number;
   /** Address to bind (default 127.0.0.1). Anything but a loopback address needs `expose`. */
   host?: string;
-  /** Allow a non-loopback `host`; requests must then carry the access token. */
+  /** Allow a non-loopback `host`; every request must then carry the access token (also on loopback). */
   expose?: boolean;
-  /** The access token (default: random when exposed, none on loopback). */
+  /** The access token (default: a random one when `expose`, none otherwise). */
   token?: string;
   /** Tables shown (default: every tracking table, the reader's first). */
   tables?: string[];
@@ -71,7 +71,7 @@ export async function startDashboard(reader: Reader, options: DashboardOptions =
   if (!isLoopback(host) && !options.expose) {
     throw new XetrackError('INVALID_ARGUMENT', `Binding ${host} lets other machines read this database: add --expose to do it (every request then needs the access token printed at start), or keep the default 127.0.0.1.`);
   }
-  const token = options.token ?? (isLoopback(host) ? null : randomBytes(18).toString('base64url'));
+  const token = options.token ?? (options.expose ? randomBytes(18).toString('base64url') : null);
   const tableNames = options.tables?.length ? options.tables : [reader.table, ...(await reader.tables()).filter((t) => t !== reader.table)];
   const sources = new Map<string, TableSource>();
   const readers: Reader[] = [];
