@@ -54,7 +54,7 @@ describe.each([
   it('xt report writes one self-contained page holding the runs', async () => {
     const db = await writeDatabase(engine, tempDir(), file);
     const out = path.join(tempDir(), 'report.html');
-    const result = runXt(['report', db, '-o', out, '--metrics', 'acc,loss', '--max-rows', '3']);
+    const result = runXt(['report', db, '-o', out, '--metrics', 'acc,loss', '--max-rows', '3', '--baseline', 'run-a', '--check', 'acc:higher']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Wrote .*report\.html \(\d+ KB\)\. Open it in a browser/);
     const html = readFileSync(out, 'utf8');
@@ -64,6 +64,11 @@ describe.each([
     expect(data.tables.default.rows.rows).toHaveLength(3);
     expect(data.meta.limits.dropped.default.rows).toBe(2);
     expect(html).not.toMatch(/<script[^>]+src=/);
+    // the comparison core's compare() made: run-b's last acc (0.8) against run-a's (0.75)
+    const comparison = data.tables.default.comparison;
+    expect(comparison.runs).toEqual(['run-a', 'run-b']);
+    expect(comparison.checks).toEqual(['acc:higher']);
+    expect(comparison.lines.find((l: { name: string }) => l.name === 'acc').verdict).toEqual([null, 'improved']);
   });
 
   it('xt ui serves the page and paged JSON until SIGTERM', async () => {
@@ -102,6 +107,9 @@ describe('xt report and xt ui: bad input is one line and exit 1', () => {
     expectOneLineError(runXt(['report', db, '--metrics', 'nope', '-o', path.join(tempDir(), 'r.html')]), /No column nope/);
     expect(existsSync(path.join(tempDir(), 'r.html'))).toBe(false);
     expectOneLineError(runXt(['report', db, '-o', path.join(tempDir(), 'no', 'such', 'dir.html')]), /Could not write the report/);
+    expectOneLineError(runXt(['report', db, '-o', path.join(tempDir(), 'r.html'), '--baseline', 'nope']), /baseline nope is not among/);
+    expectOneLineError(runXt(['report', db, '-o', path.join(tempDir(), 'r.html'), '--baseline', 'run-a', '--check', 'acc:sideways']), /direction must be "higher" or "lower"/);
+    expect(existsSync(path.join(tempDir(), 'r.html'))).toBe(false);
   });
 
   it('a port in use says so; another address needs --expose, and then prints the token', async () => {

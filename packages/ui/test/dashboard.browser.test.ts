@@ -58,6 +58,14 @@ describe.skipIf(chromiumMissing() && !process.env.CI)('xt ui in a browser', () =
     expect((await fetch(`${base}/api/rows?table=nope`)).status).toBe(404);
     expect((await fetch(`${base}/api/rows`, { method: 'POST' })).status).toBe(405);
     expect((await fetch(`${base}/api/series?metric=nope`)).status).toBe(404);
+    // compare goes through core's diffRuns/compare: loss is lower-is-better, run 1's last loss is lower
+    const comparison = await (await fetch(`${base}/api/compare?ids=${ids[0]}%0A${ids[1]}&baseline=${ids[0]}&checks=loss:lower`)).json();
+    expect(comparison.runs).toEqual([ids[0], ids[1]]);
+    expect(comparison.lines.find((l: { name: string }) => l.name === 'loss').verdict).toEqual([null, 'improved']);
+    expect(comparison.verdict).toBe('improved');
+    const unknown = await fetch(`${base}/api/compare?ids=${ids[0]}%0Anope&baseline=${ids[0]}`);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toMatch(/No run "nope"/);
   });
 
   it('shows the runs, then a run logged by another process appears within the open page', async () => {

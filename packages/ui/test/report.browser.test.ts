@@ -24,7 +24,7 @@ describe.skipIf(chromiumMissing() && !process.env.CI)('xt report in a browser', 
     ids = await makeSweep(db, { runs: 4, epochs: 30 });
     const reader = await Reader.open(db);
     file = path.join(dir, 'report.html');
-    await writeReport(reader, file, { maxPoints: 12 });
+    await writeReport(reader, file, { maxPoints: 12, baseline: ids[0] });
     await reader.close();
     browser = await launch();
   });
@@ -92,8 +92,12 @@ describe.skipIf(chromiumMissing() && !process.env.CI)('xt report in a browser', 
     expect(names).toContain('lr');
     expect(names).not.toContain('model'); // both runs are mlp: the same, so hidden by default
     expect(await page.textContent('#compare-table tr[data-name="lr"]')).toContain('0.001');
+    expect(await page.$$eval('#baseline option', (o) => o.map((x) => x.textContent))).toEqual(['(none)', ids[0]]);
     await page.selectOption('#baseline', ids[0]!);
     await page.waitForSelector('#compare-table .delta', WAIT);
+    // core's compare(): loss lower and accuracy higher are better; run 2 has both
+    expect(await page.textContent('#check-verdict')).toBe('check: improved');
+    expect(await page.textContent('#compare-table tr[data-name="loss"] .verdict')).toBe('improved');
     // loss last: 1/(30+0) for run 0 and 1/(30+2) for run 2
     const delta = 1 / 32 - 1 / 30;
     expect(await page.textContent('#compare-table tr[data-name="loss"]')).toContain(String(Number(delta.toPrecision(5))));

@@ -15,6 +15,8 @@ export interface ReportArgs {
   maxRuns?: number | undefined;
   maxRows?: number | undefined;
   maxPoints?: number | undefined;
+  baseline?: string | undefined;
+  check?: string[] | undefined;
   title?: string | undefined;
 }
 
@@ -33,7 +35,7 @@ export async function report(context: CliContext, args: ReportArgs): Promise<voi
   try {
     const bytes = await ui.writeReport(reader, args.output, {
       tables, runs: listOf(args.runs), search: args.search, metrics: listOf(args.metrics),
-      maxRuns: args.maxRuns, maxRows: args.maxRows, maxPoints: args.maxPoints, title: args.title, source: args.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@'),
+      maxRuns: args.maxRuns, maxRows: args.maxRows, maxPoints: args.maxPoints, baseline: args.baseline, checks: listOf(args.check), title: args.title, source: args.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@'),
     });
     context.stdout.write(`Wrote ${args.output} (${(bytes / 1024).toFixed(0)} KB). Open it in a browser: no server or network needed.\n`);
   } finally {
@@ -56,6 +58,8 @@ export const spec = defineCommand<ReportArgs>({
       .option('max-runs', { type: 'string', requiresArg: true, coerce: wholeNumber('max-runs', 1, 1e7), describe: 'Runs kept per table, oldest first (default 2000)' })
       .option('max-rows', { type: 'string', requiresArg: true, coerce: wholeNumber('max-rows', 0, 1e7), describe: 'Raw rows kept per table for the Rows view (default 1000)' })
       .option('max-points', { type: 'string', requiresArg: true, coerce: wholeNumber('max-points', 4, 1e6), describe: 'Points per chart line; longer lines are down-sampled (default 200)' })
+      .option('baseline', { type: 'string', requiresArg: true, describe: 'A run the Compare view checks the others against (as xt check)' })
+      .option('check', { type: 'string', array: true, requiresArg: true, describe: 'Metrics for those verdicts, NAME:higher|lower[:tolerance] (default: every metric, direction guessed from its name)' })
       .option('title', { type: 'string', requiresArg: true, describe: 'The page title' }),
   run: report,
 });

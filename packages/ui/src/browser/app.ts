@@ -22,6 +22,8 @@ export interface AppState {
   selected: string[];
   baseline: string | null;
   showAll: boolean;
+  /** Metric specs for the verdicts (`loss:lower`); undefined: the server's default. */
+  checks?: string[];
   runsOffset: number;
   rowsOffset: number;
   rowsOnlySelected: boolean;

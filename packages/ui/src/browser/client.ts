@@ -2,9 +2,8 @@
  * Where the page gets its data: the report's inlined JSON, or the dashboard's server. The views
  * talk only to this interface, so the report and the dashboard are one front end.
  */
-import { compareRunLines } from '../shared/compare-adapter.js';
 import { searchRuns } from '../shared/search.js';
-import type { AssetInfo, Comparison, FunctionTiming, Histogram, Meta, ReportData, RowsEvent, RowsPage, RunInfo, RunsPage, Series, SystemSeries, TableMeta } from '../shared/types.js';
+import type { AssetInfo, Comparison, FunctionTiming, Histogram, Meta, ReportData, RowsEvent, RowsPage, RunsPage, Series, SystemSeries, TableMeta } from '../shared/types.js';
 
 export interface RunsQuery {
   query: string;
@@ -25,7 +24,9 @@ export interface DataClient {
   timings(table: string): Promise<FunctionTiming[]>;
   system(table: string): Promise<SystemSeries>;
   assets(table: string): Promise<AssetInfo[]>;
-  compare(table: string, trackIds: string[], baseline: string | null): Promise<Comparison>;
+  compare(table: string, trackIds: string[], baseline: string | null, checks?: string[]): Promise<Comparison>;
+  /** Whether any run can be the baseline (the dashboard), or only the one the report was written with. */
+  readonly fixedBaseline: (table: string) => string | null | undefined;
   /** Where an asset downloads from (dashboard only). */
   assetUrl?(hash: string): string;
   /** New rows as they are written (dashboard only); returns the unsubscribe. */
@@ -86,9 +87,30 @@ export class ReportClient implements DataClient {
     return this.t(table).assets;
   }
 
+  readonly fixedBaseline = (table: string) => this.t(table).comparison?.baseline ?? null;
+
+  /**
+   * The selected runs' columns out of the comparison core made when the report was written; deltas
+   * and verdicts only against that comparison's baseline (the page cannot run a query).
+   */
   async compare(table: string, trackIds: string[], baseline: string | null): Promise<Comparison> {
-    const runs = trackIds.map((id) => this.t(table).runs.find((r) => r.track_id === id)).filter((r): r is RunInfo => r !== undefined);
-    return compareRunLines(runs, baseline);
+    const all = this.t(table).comparison;
+    const useBaseline = all?.baseline !== null && all?.baseline === baseline && trackIds.includes(baseline);
+    const runs = useBaseline ? [baseline!, ...trackIds.filter((id) => id !== baseline)] : trackIds;
+    const empty: Comparison = { runs, baseline: useBaseline ? baseline : null, lines: [], checks: all?.checks ?? [] };
+    if (!all || runs.length < 2) return { ...empty, problem: 'Select two or more runs to compare them.' };
+    const at = runs.map((id) => all.runs.indexOf(id));
+    const missing = runs.filter((_, i) => at[i]! < 0);
+    if (missing.length) return { ...empty, problem: `This report holds the comparison of its first ${all.runs.length} runs; ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not among them (write the report with --runs to choose).` };
+    const pick = <T>(values: T[] | undefined) => (values ? at.map((i) => values[i]!) : undefined);
+    const lines = all.lines.map((line) => {
+      const values = at.map((i) => line.values[i] ?? null);
+      return { kind: line.kind, name: line.name, values, differs: values.some((v) => v !== values[0]),
+        ...(useBaseline ? { delta: pick(line.delta), relative: pick(line.relative), verdict: pick(line.verdict) } : {}) };
+    });
+    const verdicts = useBaseline ? lines.flatMap((l) => l.verdict ?? []).filter((v): v is string => typeof v === 'string') : [];
+    const verdict = ['regressed', 'missing', 'inconclusive', 'improved', 'unchanged'].find((v) => verdicts.includes(v));
+    return { ...empty, lines, ...(verdict ? { verdict } : {}) };
   }
 }
 
@@ -145,8 +167,10 @@ export class LiveClient implements DataClient {
     return this.get<AssetInfo[]>('/api/assets', { table });
   }
 
-  compare(table: string, trackIds: string[], baseline: string | null) {
-    return this.get<Comparison>('/api/compare', { table, ids: trackIds.join('\n'), baseline: baseline ?? undefined });
+  readonly fixedBaseline = () => undefined;
+
+  compare(table: string, trackIds: string[], baseline: string | null, checks?: string[]) {
+    return this.get<Comparison>('/api/compare', { table, ids: trackIds.join('\n'), baseline: baseline ?? undefined, checks: checks?.join('\n') });
   }
 
   assetUrl(hash: string): string {

@@ -31,3 +31,11 @@ export function select(label: string, options: string[], value: string | undefin
   const el = h('select', { onchange: (e: Event) => onChange((e.target as HTMLSelectElement).value), id }, ...options.map((o) => h('option', { value: o, selected: o === value }, o)));
   return h('label', { className: 'field' }, h('span', {}, label), el);
 }
+
+/** Appends children to `el`, skipping the empty ones. */
+export function add(el: Element, ...children: (Child | Child[])[]): void {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+}

@@ -7,11 +7,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { Reader, XetrackError } from '@xetrack/core';
-import { compareRunLines } from '../shared/compare-adapter.js';
+import { isXetrackError, Reader, XetrackError } from '@xetrack/core';
 import { SearchSyntaxError } from '../shared/search.js';
 import type { Meta, RowsEvent } from '../shared/types.js';
 import { assetBytes, listAssets } from './assets.js';
+import { compareView } from './compare-view.js';
 import { pageHtml } from './page.js';
 import { TableSource } from './table-source.js';
 
@@ -132,10 +132,9 @@ export async function startDashboard(reader: Reader, options: DashboardOptions =
     '/api/system': async (url) => sourceOf(url).system(SERIES_POINTS),
     '/api/assets': async (url) => listAssets(sourceOf(url).reader, true),
     '/api/compare': async (url) => {
-      const source = sourceOf(url);
-      const wanted = ids(url) ?? [];
-      const runs = source.runs().filter((r) => wanted.includes(r.track_id));
-      return compareRunLines(wanted.map((id) => runs.find((r) => r.track_id === id)).filter((r) => r !== undefined), url.searchParams.get('baseline'));
+      const checks = url.searchParams.get('checks');
+      const specs = checks === null ? undefined : checks.split('\n').map((c) => c.trim()).filter((c) => c !== '');
+      return compareView(sourceOf(url).reader, (ids(url) ?? []).slice(0, 50), url.searchParams.get('baseline'), specs);
     },
     '/api/events': async (url, request, response) => {
       const source = sourceOf(url);
@@ -202,7 +201,7 @@ export async function startDashboard(reader: Reader, options: DashboardOptions =
         response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
         response.end(JSON.stringify(body));
       } catch (error) {
-        const status = error instanceof HttpError ? error.status : error instanceof SearchSyntaxError ? 400 : 500;
+        const status = error instanceof HttpError ? error.status : error instanceof SearchSyntaxError || isXetrackError(error) ? 400 : 500;
         if (!response.headersSent) response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
         response.end(error instanceof Error ? error.message : String(error));
       }

@@ -7,6 +7,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Reader, XetrackError } from '@xetrack/core';
 import { isNumericType } from './column-roles.js';
 import { listAssets } from './assets.js';
+import { compareView } from './compare-view.js';
 import { pageHtml } from './page.js';
 import { TableSource } from './table-source.js';
 import type { ReportData, TableData } from '../shared/types.js';
@@ -26,13 +27,19 @@ export interface ReportOptions {
   maxRows?: number;
   /** Points per chart line; longer lines are down-sampled (default 200). */
   maxPoints?: number;
+  /** The run the Compare view checks the others against (core's compare(), as `xt check`). */
+  baseline?: string;
+  /** Metric specs for those verdicts, as `xt check --metric` (default: every metric, direction guessed from its name). */
+  checks?: string[];
+  /** Runs whose comparison the report carries (default 200). */
+  maxCompare?: number;
   /** The page's title (default: "xetrack report: <db>"). */
   title?: string;
   /** Where the data came from, shown in the page (default: the reader's path). */
   source?: string;
 }
 
-export const REPORT_DEFAULTS = { maxRuns: 2_000, maxRows: 1_000, maxPoints: 200, bins: 30 } as const;
+export const REPORT_DEFAULTS = { maxRuns: 2_000, maxRows: 1_000, maxPoints: 200, maxCompare: 200, bins: 30 } as const;
 
 /** The data a report inlines, read from `reader`'s database. */
 export async function reportData(reader: Reader, options: ReportOptions = {}): Promise<ReportData> {
@@ -71,6 +78,13 @@ export async function reportData(reader: Reader, options: ReportOptions = {}): P
     for (const column of meta.columns) {
       if (column.role !== 'key' && isNumericType(column.type)) histograms[column.name] = await source.histogram(column.name, REPORT_DEFAULTS.bins, ids);
     }
+    const compared = runs.slice(0, options.maxCompare ?? REPORT_DEFAULTS.maxCompare).map((r) => r.track_id);
+    if (options.baseline && !compared.includes(options.baseline)) {
+      if (!runs.some((r) => r.track_id === options.baseline)) throw new XetrackError('INVALID_ARGUMENT', `The baseline ${options.baseline} is not among the report's runs in table ${name}: name one listed by \`xt runs\`.`);
+      compared.unshift(options.baseline);
+    }
+    const comparison = compared.length >= 2 ? await compareView(tableReader, compared, options.baseline ?? null, options.checks) : null;
+    if (comparison?.problem && options.checks) throw new XetrackError('INVALID_ARGUMENT', comparison.problem);
     tables[name] = {
       meta: { ...meta, totalRuns: runs.length, totalRows: rows.total },
       runs,
@@ -80,6 +94,7 @@ export async function reportData(reader: Reader, options: ReportOptions = {}): P
       timings: await source.timings(),
       system: await source.system(maxPoints * 5),
       assets: await listAssets(tableReader, false),
+      comparison,
     };
     dropped[name] = { rows: Math.max(0, rows.total - rows.rows.length), runs: matchedRuns - runs.length, sampledSeries };
     if (tableReader !== reader) await tableReader.close();

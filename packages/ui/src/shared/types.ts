@@ -126,26 +126,32 @@ export interface AssetInfo {
   downloadable: boolean;
 }
 
-/** One line of a comparison: a param or metric across the compared runs. */
+/** One line of a comparison: a column across the compared runs (from core's `diffRuns`). */
 export interface CompareLine {
+  /** `param`: the same on every row of each run; `metric`: changes within a run (its last value shown). */
   kind: 'param' | 'metric';
   name: string;
   /** One value per compared run, in `runs` order. */
   values: Cell[];
   differs: boolean;
-  /** Against the baseline (metrics with numbers on both sides): candidate − baseline, and that over |baseline|. */
+  /** Against the first run (the baseline when one is chosen): candidate − baseline, and that over |baseline|. */
   delta?: (number | null)[];
   relative?: (number | null)[];
-  /** The check verdict against the baseline, per run (`regressed`, `improved`, `unchanged`…). */
+  /** core `compare()`'s verdict per run against the baseline (`regressed`, `improved`, `unchanged`…). */
   verdict?: (string | null)[];
 }
 
 export interface Comparison {
+  /** The compared runs, the baseline first when there is one. */
   runs: string[];
   baseline: string | null;
   lines: CompareLine[];
-  /** The check verdict overall (`pass`/`fail`) when a baseline was given. */
-  verdict?: 'pass' | 'fail';
+  /** The metric specs the verdicts used (`loss:lower`, `acc:higher:0.01`, as `xt check --metric`). */
+  checks: string[];
+  /** The worst verdict of any metric of any run (core's order: regressed, missing, inconclusive, improved, unchanged). */
+  verdict?: string;
+  /** Why the comparison could not be made (too few runs, a bad metric spec). */
+  problem?: string;
 }
 
 /** Everything a report carries for one table. */
@@ -157,6 +163,8 @@ export interface TableData {
   series: Record<string, Series[]>;
   /** numeric column → histogram over the report's rows. */
   histograms: Record<string, Histogram>;
+  /** Every compared run's columns, computed when the report was written (the browser cannot query). */
+  comparison: Comparison | null;
   timings: FunctionTiming[];
   system: SystemSeries;
   assets: AssetInfo[];

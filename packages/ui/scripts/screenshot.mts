@@ -1,4 +1,5 @@
-import { launch, screenshot } from './browser.ts';
+// Screenshots a page for a person to look at: tsx scripts/screenshot.mts URL NAME [WIDTH HEIGHT light|dark TAB]
+import { launch, screenshot } from '../test/support/browser.ts';
 const browser = await launch();
 const [url, name, width, height, theme, tab] = process.argv.slice(2);
 const page = await browser.newPage({ viewport: { width: Number(width ?? 1280), height: Number(height ?? 800) }, colorScheme: (theme ?? 'light') as 'light' });
