@@ -39,6 +39,7 @@ const SIGNATURES: Record<string, string> = {
   'plot hist': 'xt plot hist <db> <column>',
   'plot scatter': 'xt plot scatter <db> <x> <y>',
   copy: 'xt copy <source> <target> [--table T]',
+  merge: 'xt merge <target> <source...> [--provenance COLUMN]',
   export: 'xt export <db> <output>',
   'cache ls': 'xt cache ls <dir>',
   'cache delete': 'xt cache delete <dir> <track_id>',
@@ -152,7 +153,7 @@ function buildParser(context: CliContext, argv: string[]): Argv {
     .version(VERSION)
     .locale('en')
     .strict()
-    .demandCommand(1, 'Name a command: head, tail, columns, ls, sql, set, delete, runs, stats, plot, copy, export, cache, assets.')
+    .demandCommand(1, 'Name a command: head, tail, columns, ls, sql, set, delete, runs, stats, plot, copy, merge, export, cache, assets.')
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
       throw error ?? new UsageError(message ?? 'Invalid command line.');
@@ -262,6 +263,18 @@ function buildParser(context: CliContext, argv: string[]): Argv {
           .option('assets', { type: 'boolean', default: true, describe: 'Also copy @xetrack/assets between SQLite files (--no-assets: do not)' })
           .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
         run(() => import('./commands/copy.js'), (m, args) => m.copyCommand(context, args)))],
+    ['merge', (p) =>
+      p.command('merge <target> <source..>', 'Merge many stores, any engines, into one; a row is there once, conflicts are listed and kept', (y) =>
+        y.positional('target', { type: 'string', describe: 'Database to write (created when missing)', demandOption: true })
+          .positional('source', { type: 'string', array: true, describe: 'Databases to read', demandOption: true })
+          .option('table', { type: 'string', array: true, requiresArg: true, describe: 'A table to merge (repeatable; default: every table)' })
+          .option('engine', { ...ENGINE, describe: 'Engine of every store (default: what each location implies)' })
+          .option('source-engine', { ...ENGINE, describe: 'Engine of the sources' })
+          .option('target-engine', { ...ENGINE, describe: 'Engine of the target' })
+          .option('provenance', { type: 'string', describe: 'Add a text column (default name source_store) naming the store each row came from' })
+          .option('assets', { type: 'boolean', default: true, describe: 'Also carry @xetrack/assets from SQLite sources into a SQLite target (--no-assets: do not)' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
+        run(() => import('./commands/merge.js'), (m, args) => m.mergeCommand(context, args)))],
     ['export', (p) =>
       p.command('export <db> <output>', 'Write a table (or one run) to .csv, .jsonl or .parquet', (y) =>
         tableOptions(y, false)
