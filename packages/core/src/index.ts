@@ -19,3 +19,4 @@ export { copy, type CopyOptions, type CopyProgress, type CopyResult, type TableC
 export { exportFormatFor, type ExportFormat } from './export/export-table.js';
 export { merge, type MergeConflict, type MergeOptions, type MergeProgress, type MergeResult, type SourceMergeResult } from './merge.js';
 export type { RowConflict } from './insert-new-rows.js';
+export * from './compare/index.js';

@@ -3,7 +3,9 @@ import type { Engine, MergeConflict, MergeProgress } from '@xetrack/core';
 import type { CliContext, OpenedEngine } from '../context.js';
 import { reportConflicts } from './conflict-report.js';
 import { copyAssets } from './copy-assets.js';
+import { ENGINE } from './options.js';
 import { progressBar } from './progress-bar.js';
+import { defineCommand } from './spec.js';
 
 export interface MergeArgs {
   target: string;
@@ -57,3 +59,21 @@ export async function mergeCommand(context: CliContext, args: MergeArgs): Promis
     for (const source of sources) await source.close();
   }
 }
+
+export const spec = defineCommand<MergeArgs>({
+  name: 'merge',
+  description: 'Merge many stores, any engines, into one; a row is there once, conflicts are listed and kept',
+  signature: 'merge <target> <source..> [--provenance COLUMN]',
+  options: (y) =>
+    y
+      .positional('target', { type: 'string', describe: 'Database to write (created when missing)', demandOption: true })
+      .positional('source', { type: 'string', array: true, describe: 'Databases to read', demandOption: true })
+      .option('table', { type: 'string', array: true, requiresArg: true, describe: 'A table to merge (repeatable; default: every table)' })
+      .option('engine', { ...ENGINE, describe: 'Engine of every store (default: what each location implies)' })
+      .option('source-engine', { ...ENGINE, describe: 'Engine of the sources' })
+      .option('target-engine', { ...ENGINE, describe: 'Engine of the target' })
+      .option('provenance', { type: 'string', describe: 'Add a text column (default name source_store) naming the store each row came from' })
+      .option('assets', { type: 'boolean', default: true, describe: 'Also carry @xetrack/assets from SQLite sources into a SQLite target (--no-assets: do not)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
+  run: mergeCommand,
+});
