@@ -78,9 +78,9 @@ describe.each([
       expect(ui.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       const page = await fetch(ui.url);
       expect(await page.text()).toContain('<div id="app"');
-      const runs = await (await fetch(`${ui.url}api/runs?q=${encodeURIComponent('model = "mlp"')}`)).json();
+      const runs = (await (await fetch(`${ui.url}api/runs?q=${encodeURIComponent('model = "mlp"')}`)).json()) as { runs: { track_id: string }[] };
       expect(runs.runs.map((r: { track_id: string }) => r.track_id)).toEqual(['run-b']);
-      const rows = await (await fetch(`${ui.url}api/rows?limit=2`)).json();
+      const rows = (await (await fetch(`${ui.url}api/rows?limit=2`)).json()) as { rows: unknown[]; total: number };
       expect(rows.rows).toHaveLength(2);
       expect(rows.total).toBe(5);
     } finally {

@@ -27,6 +27,11 @@ export function listOf(values: unknown): string[] | undefined {
   return list.length ? list : undefined;
 }
 
+/** A database location fit to show in a page: a URL's password cut out. */
+export function shownLocation(location: string): string {
+  return location.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@');
+}
+
 /** `xt report DB -o report.html`: one self-contained HTML page of the database (@xetrack/ui). */
 export async function report(context: CliContext, args: ReportArgs): Promise<void> {
   const ui = (await importOptional('@xetrack/ui', 'xt report')) as unknown as typeof Ui;
@@ -35,7 +40,7 @@ export async function report(context: CliContext, args: ReportArgs): Promise<voi
   try {
     const bytes = await ui.writeReport(reader, args.output, {
       tables, runs: listOf(args.runs), search: args.search, metrics: listOf(args.metrics),
-      maxRuns: args.maxRuns, maxRows: args.maxRows, maxPoints: args.maxPoints, baseline: args.baseline, checks: listOf(args.check), title: args.title, source: args.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@'),
+      maxRuns: args.maxRuns, maxRows: args.maxRows, maxPoints: args.maxPoints, baseline: args.baseline, checks: listOf(args.check), title: args.title, source: shownLocation(args.db),
     });
     context.stdout.write(`Wrote ${args.output} (${(bytes / 1024).toFixed(0)} KB). Open it in a browser: no server or network needed.\n`);
   } finally {

@@ -2,7 +2,7 @@ import { importOptional } from '@xetrack/core';
 import type * as Ui from '@xetrack/ui';
 import type { CliContext } from '../context.js';
 import { ENGINE, db, wholeNumber } from './options.js';
-import { listOf } from './report.js';
+import { listOf, shownLocation } from './report.js';
 import { defineCommand } from './spec.js';
 
 export interface UiArgs {
@@ -23,7 +23,7 @@ export async function ui(context: CliContext, args: UiArgs, stopped: Promise<unk
   const tables = listOf(args.table);
   const reader = await context.openReader(args.db, { engine: args.engine, table: tables?.[0] });
   try {
-    const dashboard = await pkg.startDashboard(reader, { port: args.port, host: args.host, expose: args.expose, tables, source: args.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@') });
+    const dashboard = await pkg.startDashboard(reader, { port: args.port, host: args.host, expose: args.expose, tables, source: shownLocation(args.db) });
     context.stdout.write(`xt ui: ${args.db} at ${dashboard.url} (read-only, live; Ctrl-C to stop)\n`);
     if (dashboard.token) context.stdout.write(`Access token: ${dashboard.token} (every request needs it; the address above carries it)\n`);
     await stopped;
