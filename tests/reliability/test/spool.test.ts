@@ -34,7 +34,7 @@ function xtIngest(spool: string, db: string): Promise<IngestResult> {
 }
 
 /** Every (track_id, seq) in the table and how often. */
-async function seqCounts(location: string, engine: Parameters<typeof Reader.open>[1]['engine']): Promise<Map<string, number>> {
+async function seqCounts(location: string, engine: NonNullable<Parameters<typeof Reader.open>[1]>['engine']): Promise<Map<string, number>> {
   const reader = await Reader.open(location, { engine });
   const counts = new Map<string, number>();
   for await (const row of reader.iterate()) {
