@@ -31,7 +31,7 @@ export function fragmentName(): string {
  */
 export function encodeCell(value: CellValue): unknown {
   if (typeof value === 'bigint') return { $bigint: value.toString() };
-  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { $float: String(value) };
+  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { $float: Object.is(value, -0) ? '-0' : String(value) };
   if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
   return value;
 }
