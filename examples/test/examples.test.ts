@@ -41,6 +41,13 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toContain('score 0.8999999999999999 rows in this run 4');
     expect(existsSync(path.join(cwd, 'quickstart.db'))).toBe(true);
   },
+  'ui-report.ts': (out, cwd) => {
+    expect(out).toMatch(/^report\.html: \d+ KB, one file that opens from file:\/\/$/m);
+    expect(out).toContain('runs with lr >= 0.05: [ 0.1 ]');
+    const html = readFileSync(path.join(cwd, 'report.html'), 'utf8');
+    expect(html).toContain('"lr":0.01');
+    expect(html).not.toContain('"lr":0.1');
+  },
   'typed-rows.ts': (out) => expect(out).toMatch(/^0\.91 [a-z]+-[a-z]+-\d{4}$/m),
   'track-functions.ts': (out) => {
     expect(out).toContain("[ 'train', 'anonymous', 'anonymous' ]");

@@ -22,4 +22,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'export', load: async () => (await import('./export.js')).spec },
   { name: 'cache', load: async () => (await import('./cache.js')).spec },
   { name: 'assets', load: async () => (await import('./assets.js')).spec },
+  { name: 'report', load: async () => (await import('./report.js')).spec },
+  { name: 'ui', load: async () => (await import('./ui.js')).spec },
 ];
