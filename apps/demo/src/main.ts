@@ -45,6 +45,13 @@ export function engineFrom(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 
 const isUrl = (dbPath: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(dbPath);
 
+/** A database as a shell command names it: quoted URL, a path relative to where pnpm ran when below it, else absolute. */
+function shownPath(dbPath: string): string {
+  if (isUrl(dbPath)) return `'${dbPath}'`;
+  const relative = path.relative(process.env.INIT_CWD || process.cwd(), dbPath);
+  return relative && !relative.startsWith('..') ? relative : dbPath;
+}
+
 function databasePath(engine: string | undefined): string {
   const given = process.env.XT_DEMO_DB;
   if (given) return isUrl(given) ? given : path.resolve(given);
@@ -124,7 +131,7 @@ async function main(): Promise<void> {
     const report = ['report', dbPath, '-o', reportFile, '--baseline', best.track_id, '--check', 'val_accuracy:higher', '--check', 'val_loss:lower', ...engineArgs];
     out.push('', ...block(shown(report).replace(reportFile, path.basename(reportFile)), await xt(report)),
       `open ${pathToFileURL(reportFile).href} (one file: no server, no network)`,
-      `live dashboard, updated as runs are logged: pnpm xt ui ${isUrl(dbPath) ? `'${dbPath}'` : path.relative(process.env.INIT_CWD || process.cwd(), dbPath) || dbPath}${engine ? ` --engine ${engine}` : ''}, then open http://127.0.0.1:8787/`);
+      `live dashboard, updated as runs are logged: pnpm xt ui ${shownPath(dbPath)}${engine ? ` --engine ${engine}` : ''}, then open http://127.0.0.1:8787/`);
   }
   out.push('', `${summary.rows} rows logged and read back in ${((performance.now() - started) / 1000).toFixed(1)} s. Run again to append another sweep.`);
   process.stdout.write(`${out.join('\n')}\n`);
