@@ -105,6 +105,10 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(hash).toBeDefined();
     expect(out).toContain(`[ '${hash} count 2 in weights' ]`);
   },
+  'assets-keyv-sqlite.ts': (out, cwd) => {
+    expect(out).toMatch(/^[0-9a-f]{16} Float32Array\(2\) \[ 0\.5, 0\.25 \]$/m);
+    expect(existsSync(path.join(cwd, 'blobs.db'))).toBe(true);
+  },
   'asset-serializers.ts': (out) => {
     expect(out).toContain('true 106');
     expect(out).toMatch(/\{ removed: 1, bytes: [1-9]\d*, kept: 0 \}/);

@@ -539,6 +539,7 @@ export class Tracker<R = Record<string, unknown>> {
     try {
       await this.store.flush();
     } finally {
+      this.addOns.assets?.detach?.();
       for (const addOn of this.addOns.owned) await addOn.close?.();
       await this.ownedEngine?.close();
     }
