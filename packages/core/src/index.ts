@@ -11,6 +11,7 @@ export { formatMicros, nextTimestamp, parseTimestamp } from './schema/timestamp.
 export { engineNameFor, enginePackageFor, loadEnginePlugin, openEngine, type EngineChoice, type OpenedEngine } from './engine/load-engine.js';
 export * from './engine/contract.js';
 export { quantile } from './engine/aggregate.js';
+export { runSql } from './query/raw-sql.js';
 export * from './errors.js';
 export type { AssetStore } from './extensions/asset-store.js';
 export type { CachedResult, CallIdentity, FunctionCache } from './extensions/function-cache.js';

@@ -7,6 +7,7 @@ import { TrackingTable } from './table/tracking-table.js';
 import { readJsonl, readLogs, type LogRow, type ReadLogsOptions } from './logging/read-logs.js';
 import { checkTableName } from './schema/identifiers.js';
 import { exportFormatFor, exportTable, type ExportFormat } from './export/export-table.js';
+import { runSql } from './query/raw-sql.js';
 import { runSummaries, type RunsOptions, type RunSummary } from './query/run-summaries.js';
 import { QueryCompiler, type ColumnOf, type PickedRow, type RowQuery } from './query/row-query.js';
 
@@ -192,14 +193,14 @@ export class Reader<R = Record<string, unknown>> {
     return this.store.update({ [key]: value }, [...((await this.queries.select(query)).options.where ?? []), filter]);
   }
 
-  /** Runs raw SQL on engines that support it (`capabilities.rawSql`). */
-  async sql(query: string, params: CellValue[] = []): Promise<UntypedRow[]> {
+  /**
+   * Runs one raw SQL statement (engines with `capabilities.rawSql`) with positional parameters,
+   * exactly as written; rows typed as `T` (unchecked). A failure gets the hints `xt sql` gives: quote
+   * a table named like an SQL keyword (`FROM "default"`), the columns there are for an unknown one.
+   */
+  async sql<T extends object = UntypedRow>(query: string, params: CellValue[] = []): Promise<T[]> {
     this.check();
-    const engine = this.store.engine;
-    if (!engine.sql) {
-      throw new XetrackError('INVALID_ARGUMENT', `The ${engine.name} engine does not run raw SQL: use toRows() or iterate() instead.`);
-    }
-    return engine.sql(query, params);
+    return (await runSql(this.store.engine, query, params)) as unknown as T[];
   }
 
   /** Closes the engine if this reader opened it. Safe to call twice. */

@@ -87,7 +87,7 @@ const RULES: Rule[] = [
   {
     code: 'UNKNOWN_COLUMN',
     test: /Referenced column .* not found|Column with name .* does not exist|does not have a column named/i,
-    advice: () => 'Check the column name, or add the column first (ensureColumns).',
+    advice: () => 'Check the column name (Reader.columns() and xt columns list them).',
   },
   {
     code: 'INVALID_VALUE',

@@ -272,7 +272,7 @@ export class PostgresEngine implements Engine {
     for (let attempt = 0; ; attempt++) {
       const schema = this.#schemas.get(table) ?? (await this.#refresh(table, action));
       if (schema === undefined) {
-        throw new XetrackError('UNKNOWN_TABLE', `postgres: ${action} failed on ${this.location}: the table does not exist. Create it with ensureColumns() first.`);
+        throw new XetrackError('UNKNOWN_TABLE', `postgres: ${action} failed on ${this.location}: the table does not exist. Check its name (Reader.tables() lists the tables).`);
       }
       const plan = this.#planInsert(schema, rows);
       if (plan instanceof Map) {
@@ -873,7 +873,7 @@ export class PostgresEngine implements Engine {
   #unknownColumn(table: string, column: string): XetrackError {
     return new XetrackError(
       'UNKNOWN_COLUMN',
-      `postgres: table ${JSON.stringify(table)} in ${this.location} has no column ${JSON.stringify(column)}. Check the name, or add it with ensureColumns() first.`,
+      `postgres: table ${JSON.stringify(table)} in ${this.location} has no column ${JSON.stringify(column)}. Check the name (Reader.columns() and xt columns list them).`,
     );
   }
 

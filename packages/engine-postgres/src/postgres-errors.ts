@@ -103,9 +103,9 @@ function advice(code: XetrackErrorCode, error: unknown, context: FailureContext)
     case 'DUPLICATE_KEY':
       return 'a row with the same (track_id, timestamp) already exists; nothing of this call was kept. Use a later timestamp or another track_id.';
     case 'UNKNOWN_TABLE':
-      return 'the table does not exist. Create it with ensureColumns() first.';
+      return 'the table does not exist. Check its name (Reader.tables() lists the tables).';
     case 'UNKNOWN_COLUMN':
-      return 'the table has no such column. Add it with ensureColumns() first.';
+      return 'the table has no such column. Check the name (Reader.columns() and xt columns list them).';
     case 'NOT_FOUND':
       return 'the database or schema does not exist.';
     case 'READ_ONLY':

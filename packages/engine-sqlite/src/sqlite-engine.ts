@@ -538,7 +538,7 @@ export class SqliteEngine implements Engine {
     if (unknown !== undefined) {
       throw new XetrackError(
         'UNKNOWN_COLUMN',
-        `sqlite: table ${quoteIdentifier(table)} in ${this.location} has no column ${JSON.stringify(unknown)}. Check the name, or add it with ensureColumns() first.`,
+        `sqlite: table ${quoteIdentifier(table)} in ${this.location} has no column ${JSON.stringify(unknown)}. Check the name (Reader.columns() and xt columns list them).`,
       );
     }
     return schema;

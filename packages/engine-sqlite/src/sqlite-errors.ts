@@ -48,8 +48,8 @@ const ADVICE: Readonly<Partial<Record<XetrackErrorCode, string>>> = Object.freez
   STORAGE_FULL: 'the disk or the database is full. Free some space and retry.',
   NOT_A_DATABASE:
     'the file is not a SQLite database (or is encrypted); it was left untouched. Point to a SQLite file, or to a new path to create one.',
-  UNKNOWN_TABLE: 'the table does not exist. Create it with ensureColumns() first.',
-  UNKNOWN_COLUMN: 'the table has no such column. Add it with ensureColumns() first.',
+  UNKNOWN_TABLE: 'the table does not exist. Check its name (Reader.tables() lists the tables).',
+  UNKNOWN_COLUMN: 'the table has no such column. Check the name (Reader.columns() and xt columns list them).',
   INVALID_VALUE:
     'a value cannot be stored. Pass a string, number, bigint within 64 bits, boolean, Uint8Array or null.',
   CLOSED: 'the connection is closed. Open a new engine.',

@@ -571,6 +571,18 @@ export function trackerConformance(name: string, factory: TrackerSuiteFactory): 
         await expectCode(r.runs({ metrics: { nope: 'max' } }), 'UNKNOWN_COLUMN');
       });
 
+      it('sql<T>() types its rows; its errors carry the hints xt sql gives', async () => {
+        const r = await sweep();
+        if (!r.engine.capabilities.rawSql) return;
+        const rows = await r.sql<{ n: number }>('SELECT count(*) AS n FROM "default"');
+        expect(Number(rows[0]!.n)).toBe(12);
+        const keyword = await expectCode(r.sql('SELECT * FROM default'), 'ENGINE_FAILURE');
+        expect(keyword.message).toContain('write it in double quotes, e.g. SELECT * FROM "default"');
+        const column = await expectCode(r.sql('SELECT acuracy FROM "default"'), 'UNKNOWN_COLUMN');
+        expect(column.message).toMatch(/no column acuracy\. Columns of "default": track_id, timestamp, model, temperature, split, accuracy, note/);
+        expect(column.message).not.toContain('ensureColumns');
+      });
+
       it('a bad query is a clear error: unknown key, bad op, bad limit; nothing changes', async () => {
         const r = await sweep();
         const unknown = await expectCode(r.toRows({ where: { acuracy: { gt: 0.5 } } }), 'UNKNOWN_COLUMN');

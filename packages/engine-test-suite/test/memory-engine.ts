@@ -100,7 +100,7 @@ export class MemoryEngine implements Engine {
 
   #column(table: Table, name: string): string {
     const column = table.columns.find((c) => fold(c.name) === fold(name));
-    if (column === undefined) throw new XetrackError('UNKNOWN_COLUMN', `memory: no column ${JSON.stringify(name)}. Add it first.`);
+    if (column === undefined) throw new XetrackError('UNKNOWN_COLUMN', `memory: no column ${JSON.stringify(name)}. Check the name.`);
     return column.name;
   }
 

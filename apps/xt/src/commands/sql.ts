@@ -1,4 +1,4 @@
-import { isXetrackError, XetrackError } from '@xetrack/core';
+import { runSql } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { printRows } from './print-rows.js';
 import { db, ENGINE, JSON_FLAG } from './options.js';
@@ -22,54 +22,13 @@ const READ_ONLY = /^\s*(select|values|explain)\b/i;
 export async function sql(context: CliContext, args: SqlArgs): Promise<void> {
   const opened = await context.openEngine(args.db, { engine: args.engine, write: !READ_ONLY.test(args.query) });
   try {
-    const { engine } = opened;
-    if (!engine.sql) {
-      throw new XetrackError('INVALID_ARGUMENT', `The ${engine.name} engine does not run raw SQL: use xt head, xt ls or xt stats instead.`);
-    }
-    let rows;
-    try {
-      rows = await engine.sql(args.query);
-    } catch (error) {
-      throw await withTableHint(error, args.query, () => engine.tables());
-    }
+    const rows = await runSql(opened.engine, args.query, [], 'use xt head, xt ls or xt stats instead');
     // Without rows there are no column names to show (the engine contract returns rows only).
     if (rows.length === 0 && !args.json) context.stderr.write('The statement returned no rows.\n');
     else printRows(context, rows[0] ? Object.keys(rows[0]) : [], rows, args.json);
   } finally {
     await opened.close();
   }
-}
-
-/** Words SQLite, DuckDB and PostgreSQL reserve that make sense as table names. */
-const KEYWORDS = new Set([
-  'all', 'analyze', 'and', 'as', 'asc', 'between', 'by', 'case', 'check', 'column', 'create', 'cross', 'current', 'default',
-  'delete', 'desc', 'distinct', 'drop', 'else', 'end', 'except', 'from', 'full', 'group', 'having', 'in', 'index', 'inner',
-  'insert', 'intersect', 'into', 'is', 'join', 'key', 'left', 'limit', 'natural', 'not', 'null', 'offset', 'on', 'or',
-  'order', 'outer', 'primary', 'references', 'right', 'select', 'set', 'table', 'then', 'to', 'transaction', 'union',
-  'unique', 'update', 'user', 'using', 'values', 'view', 'when', 'where', 'window', 'with',
-]);
-
-/**
- * The error, with a hint added when the query names a table whose name is an SQL keyword
- * without quotes (e.g. `SELECT * FROM default`).
- */
-async function withTableHint(error: unknown, query: string, tables: () => Promise<string[]>): Promise<unknown> {
-  let names: string[];
-  try {
-    names = await tables();
-  } catch {
-    return error;
-  }
-  const unquoted = names.filter((t) => KEYWORDS.has(t.toLowerCase()) && new RegExp(`(?<![\\w"\`\\[.])${escape(t)}(?![\\w"\`\\]])`, 'i').test(query));
-  const first = unquoted[0];
-  if (first === undefined) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const hint = ` The table name ${first} is an SQL keyword: write it in double quotes, e.g. SELECT * FROM "${first}".`;
-  return new XetrackError(isXetrackError(error) ? error.code : 'ENGINE_FAILURE', `${message.replace(/\.?$/, '.')}${hint}`, { cause: error });
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export const spec = defineCommand<SqlArgs>({
