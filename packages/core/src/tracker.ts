@@ -25,6 +25,12 @@ export interface TrackerOptions {
   table?: string;
   /** Values logged on every row; logged data wins a key clash. */
   params?: Record<string, unknown>;
+  /**
+   * Column types to declare now, before any value decides them: `{ temperature: 'float' }` keeps
+   * `temperature: 0` from making an integer column. An existing integer column declared `float` is
+   * widened (its values kept). Keys are named as `log()` names them.
+   */
+  columns?: Record<string, ColumnType>;
   /** This run's id; generated (`adjective-animal-1234`) when omitted or empty. */
   trackId?: string;
   /** Delete every row of the table before logging (columns stay). */
@@ -149,6 +155,7 @@ export class Tracker<R = Record<string, unknown>> {
     const guarded = guardEngine(engine);
     try {
       const store = await TrackingTable.open(guarded, options.table ?? 'default', { create: true });
+      if (options.columns !== undefined) await store.declareColumns(options.columns);
       const addOns: AddOns = {
         owned: [],
         cache: typeof options.cache === 'string' ? await defaultCache(options.cache) : options.cache,

@@ -207,6 +207,12 @@ export class DuckdbEngine implements Engine {
       checkTable(table);
       const wanted = checkSpecs(columns);
       await this.retryConflicts(() => this.addMissing(table, wanted));
+      // an integer column declared float is widened, as a float value arriving in it would be
+      const schema = await this.loadSchema(table, true);
+      for (const spec of wanted) {
+        const column = schema?.byFolded.get(fold(spec.name));
+        if (schema !== undefined && spec.type === 'float' && column?.kind === 'integer') await this.retryConflicts(() => this.widen(schema, column, 'DOUBLE'));
+      }
     });
   }
 

@@ -207,7 +207,19 @@ export class PostgresEngine implements Engine {
       declaredType(column.type);
     }
     const known = this.#schemas.get(table);
-    if (known !== undefined && columns.every((c) => findColumn(known, c.name) !== undefined)) return;
+    const settled = (schema: TableSchema, c: ColumnSpec) => {
+      const column = findColumn(schema, c.name);
+      return column !== undefined && !(c.type === 'float' && column.kind === 'integer');
+    };
+    if (known !== undefined && columns.every((c) => settled(known, c))) return;
+    // an integer column declared float is widened (as a float value arriving in it would be)
+    const current = await this.#refresh(table, `add columns to ${JSON.stringify(table)}`);
+    const widen: Widenings = new Map();
+    for (const c of columns) {
+      const column = current === undefined ? undefined : findColumn(current, c.name);
+      if (c.type === 'float' && column?.kind === 'integer') widen.set(column.physical, 'float');
+    }
+    if (widen.size > 0) await this.#widen(table, widen);
     await this.#underTableLock(table, `add columns to ${JSON.stringify(table)}`, async (client, current) => {
       const wanted = new Map<string, ColumnSpec>();
       for (const column of columns) {
@@ -460,9 +472,10 @@ export class PostgresEngine implements Engine {
         }
         const expression = to === 'float' ? `${column.quoted}::double precision` : variantUsing(column);
         clauses.push(`ALTER COLUMN ${column.quoted} TYPE ${to === 'float' ? 'double precision' : 'jsonb'} USING ${expression}`);
+        // a float column says float (Python and describe() read it so); a variant remembers the type it had
         const remembered = formatComment({
           ...(column.name !== column.physical ? { name: column.name } : {}),
-          type: column.remembered ?? column.type,
+          type: to === 'float' ? 'float' : (column.remembered ?? column.type),
         }) as string;
         comments.push(`COMMENT ON COLUMN ${current.qualified}.${column.quoted} IS ${literal(remembered)}`);
       }

@@ -24,6 +24,7 @@ import { RowDecoder } from './sqlite-rows.js';
 import { aggregateSql } from './sqlite-aggregate.js';
 import { bindValue, quoteIdentifier, whereClause } from './sqlite-sql.js';
 import { StatementCache } from './sqlite-statement-cache.js';
+import { fractionalColumns, rebuildAsReal } from './sqlite-widen.js';
 import { columnTypeOf, declaredType } from './sqlite-types.js';
 
 const CAPABILITIES: EngineCapabilities = Object.freeze({
@@ -70,6 +71,8 @@ export class SqliteEngine implements Engine {
   /** The last insert statement per table: consecutive calls with the same keys skip the cache lookup. */
   readonly #lastInsert = new Map<string, PreparedInsert>();
   readonly #schemas = new Map<string, TableSchema>();
+  /** Folded names of each schema's INTEGER columns, for the widening check on insert. */
+  readonly #integerColumns = new WeakMap<TableSchema, Set<string>>();
   readonly #begin: SqliteStatement;
   readonly #commit: SqliteStatement;
   readonly #rollback: SqliteStatement;
@@ -128,7 +131,8 @@ export class SqliteEngine implements Engine {
   async ensureColumns(table: string, columns: ColumnSpec[]): Promise<void> {
     const db = this.#handle();
     const known = this.#schemas.get(table);
-    if (known !== undefined && columns.every((c) => known.folded.has(fold(c.name)))) return;
+    const settled = (c: ColumnSpec) => known?.folded.has(fold(c.name)) && (c.type !== 'float' || known.columns.find((k) => fold(k.name) === fold(c.name))?.type !== 'integer');
+    if (known !== undefined && columns.every(settled)) return;
     const quotedTable = quoteIdentifier(table);
     const wanted = new Map<string, string>();
     for (const column of columns) {
@@ -157,6 +161,10 @@ export class SqliteEngine implements Engine {
               `sqlite: table ${quotedTable} in ${this.location} exists but is not a tracking table (it has no track_id and timestamp columns). Use another table name.`,
             );
           }
+          const toReal = new Set(
+            columns.filter((c) => c.type === 'float' && current.columns.some((k) => fold(k.name) === fold(c.name) && k.type === 'integer')).map((c) => fold(c.name)),
+          );
+          if (toReal.size > 0) rebuildAsReal(db, table, toReal);
           for (const [key, definition] of wanted) {
             if (current.folded.has(key)) continue;
             try {
@@ -189,6 +197,7 @@ export class SqliteEngine implements Engine {
     if (count === 0) return 0;
     let index = -1; // the row being written, for the message
     try {
+      this.#widenFor(db, table, rows);
       let previous = this.#lastInsert.get(table);
       if (count === 1) {
         previous = this.#insertOne(db, table, rows[0] as Row, previous);
@@ -211,6 +220,38 @@ export class SqliteEngine implements Engine {
       if (isCode(error, 'SQLITE_ERROR')) this.#schemas.delete(table);
       const where = index >= 0 && index < count ? ` (row ${index + 1} of ${count}; the whole call was rolled back)` : '';
       throw this.#fail(error, `insert into ${JSON.stringify(table)}${where}`);
+    }
+  }
+
+  /**
+   * An INTEGER column receiving a fractional number is rebuilt as REAL first (in one BEGIN
+   * IMMEDIATE transaction that re-reads the schema, so two writers widen once), so the declared type
+   * says what the column holds. Costs one pass over the integer columns of the rows.
+   */
+  #widenFor(db: SqliteDatabase, table: string, rows: readonly Row[]): void {
+    const schema = this.#schema(db, table, false);
+    if (schema === undefined) return;
+    let integers = this.#integerColumns.get(schema);
+    if (integers === undefined) {
+      integers = new Set(schema.columns.filter((c) => c.type === 'integer').map((c) => fold(c.name)));
+      this.#integerColumns.set(schema, integers);
+    }
+    if (integers.size === 0) return;
+    const widen = fractionalColumns(rows, integers);
+    if (widen.size === 0) return;
+    this.#begin.run();
+    try {
+      this.#schema(db, table, true);
+      rebuildAsReal(db, table, widen);
+      this.#commit.run();
+    } catch (error) {
+      this.#rollbackQuietly(db);
+      throw error;
+    } finally {
+      this.#schema(db, table, true);
+      this.#statements.clear();
+      this.#inserts.clear();
+      this.#lastInsert.clear();
     }
   }
 

@@ -1,4 +1,4 @@
-import { KEY_COLUMNS, type ColumnSpec, type Engine, type Filter, type Row, type SelectOptions, type Where } from '../engine/contract.js';
+import { KEY_COLUMNS, type ColumnSpec, type ColumnType, type Engine, type Filter, type Row, type SelectOptions, type Where } from '../engine/contract.js';
 import { isXetrackError, XetrackError } from '../errors.js';
 import { checkTableName, columnNameFor } from '../schema/identifiers.js';
 import { advancePast, nextTimestamp, parseTimestamp } from '../schema/timestamp.js';
@@ -48,6 +48,7 @@ interface KeyName {
 
 /** How often a write hit by another writer's (track_id, timestamp) is re-stamped and retried. */
 const MAX_KEY_RETRIES = 8;
+const COLUMN_TYPES: readonly ColumnType[] = ['integer', 'float', 'text', 'boolean', 'blob', 'json'];
 const KEY_NAME_CACHE_LIMIT = 10_000;
 
 /**
@@ -204,6 +205,19 @@ export class TrackingTable {
       this.lastPlan = plan;
     }
     return row;
+  }
+
+  /** Creates columns of the given types (keys named as `log()` names them); an integer column declared float is widened. */
+  async declareColumns(types: Record<string, ColumnType>): Promise<void> {
+    const specs = Object.entries(types).map(([key, type]): ColumnSpec => {
+      if (!COLUMN_TYPES.includes(type)) {
+        throw new XetrackError('INVALID_ARGUMENT', `Column ${JSON.stringify(key)}: unknown type ${JSON.stringify(type)}. Use one of ${COLUMN_TYPES.join(', ')}.`);
+      }
+      const existing = this.confirmed.get(this.keyName(key).lower);
+      return { name: existing?.name ?? this.keyName(key).name, type };
+    });
+    await this.engine.ensureColumns(this.name, specs);
+    this.setConfirmed(await this.engine.describe(this.name));
   }
 
   /** Creates the columns `data`'s keys need now (typed by its values), without logging a row. */
