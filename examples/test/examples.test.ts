@@ -62,6 +62,11 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toContain("{ model: 'claude', temperature: 0, split: 'test', accuracy: 0.85 },\n  { model: 'gpt', temperature: 0.7, split: 'test', accuracy: 0.75 },\n  { model: 'gpt', temperature: 0, split: 'test', accuracy: 0.7 }\n]");
     expect(out).toContain("'claude @ 0' => 0.85,\n  'claude @ 0.7' => 0.65,\n  'gpt @ 0' => 0.7,\n  'gpt @ 0.7' => 0.75");
   },
+  'runs.ts': (out) => {
+    expect(out).toContain("temperature: 'float'");
+    expect(out).toContain("{ temperature: 0, model: 'gpt' } { last: 0.7, best: 0.7 } 2\n{ temperature: 0.7, model: 'gpt' } { last: 0.74, best: 0.74 } 2\n{ temperature: 0, model: 'claude' } { last: 0.78, best: 0.8 } 2");
+    expect(out).toContain("winner { temperature: 0, model: 'claude' }");
+  },
   'postgres.ts': (out) => expect(out).toContain("[ [ 1, 0.9, null ], [ 2, 0.4, null ], [ 3, 0.2, 0.01 ] ]"),
   'duckdb-engine.ts': (out, cwd) => {
     expect(out).toContain("[ { model: 'cnn' } ]");
@@ -136,7 +141,7 @@ describe('examples', () => {
       } finally {
         rmSync(cwd, { recursive: true, force: true });
       }
-    });
+    }, 300_000); // a whole process (tsx compiling the example) on a loaded 2-core machine: no tight limit
   }
 });
 

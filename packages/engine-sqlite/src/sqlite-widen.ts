@@ -50,7 +50,9 @@ export function rebuildAsReal(db: SqliteDatabase, table: string, widen: Readonly
   const names = info.map((c) => quoteIdentifier(c.name)).join(', ');
   db.exec(`DROP TABLE IF EXISTS ${scratch}`);
   db.exec(`CREATE TABLE ${scratch} (${definitions.join(', ')})`);
-  db.exec(`INSERT INTO ${scratch} (${names}) SELECT ${names} FROM ${target} ORDER BY rowid`);
+  // rowids are kept, so rows keep their insertion order (reads break timestamp ties by rowid)
+  const rowid = info.some((c) => fold(c.name) === 'rowid') ? '' : 'rowid, ';
+  db.exec(`INSERT INTO ${scratch} (${rowid}${names}) SELECT ${rowid}${names} FROM ${target}`);
   db.exec(`DROP TABLE ${target}`);
   db.exec(`ALTER TABLE ${scratch} RENAME TO ${target}`);
   for (const sql of indexes) db.exec(sql);

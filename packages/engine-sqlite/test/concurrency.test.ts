@@ -75,3 +75,45 @@ describe('several processes writing one file', () => {
     await engine.close();
   }, 120_000);
 });
+
+describe('widening an integer column while another process writes', () => {
+  it('the rebuild waits for the other writer and it for the rebuild: every row kept, the column REAL for both', async () => {
+    expect(existsSync(DIST), `${DIST} is missing: build the package first`).toBe(true);
+    const dir = tempDir();
+    const file = path.join(dir, 'widen.db');
+    const engine = await sqliteEngine.create({ path: file });
+    await engine.ensureColumns('t', [{ name: 'n', type: 'integer' }, { name: 'who', type: 'text' }]);
+    await engine.insert('t', [{ track_id: 'parent', timestamp: 'p-0000', n: 1, who: 'parent' }]);
+    // the child knows the column as INTEGER (it has inserted into it) before the parent widens it
+    const script = `
+      const { sqliteEngine } = await import(${JSON.stringify(DIST)});
+      const engine = await sqliteEngine.create({ path: ${JSON.stringify(file)} });
+      await engine.insert('t', [{ track_id: 'child', timestamp: 'c-0000', n: 0, who: 'child' }]);
+      process.stdout.write('ready\\n');
+      const errors = [];
+      for (let i = 1; i < 300; i++) {
+        try { await engine.insert('t', [{ track_id: 'child', timestamp: 'c-' + String(i).padStart(4, '0'), n: i % 7 === 0 ? i + 0.25 : i, who: 'child' }]); }
+        catch (e) { errors.push(String(e.message)); }
+      }
+      await engine.close();
+      process.stdout.write(JSON.stringify({ id: 1, rows: 300, errors }) + '\\n');`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const ready = new Promise<void>((resolve) => child.stdout.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), stdout.startsWith('ready\n') && resolve())));
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await ready;
+    for (let i = 1; i < 100; i++) await engine.insert('t', [{ track_id: 'parent', timestamp: `p-${String(i).padStart(4, '0')}`, n: i === 1 ? 0.5 : i, who: 'parent' }]);
+    expect(await done, stderr).toBe(0);
+    const report = JSON.parse(stdout.trim().split('\n').pop()!) as WriterResult;
+    expect(report.errors).toEqual([]);
+    expect((await engine.describe('t')).find((c) => c.name === 'n')?.type).toBe('float');
+    expect(await engine.count('t')).toBe(400);
+    expect(await engine.count('t', [{ column: 'n', op: '=', value: 7.25 }])).toBe(1);
+    expect(await engine.count('t', [{ column: 'n', op: '=', value: 0.5 }])).toBe(1);
+    const declared = await engine.sql!("SELECT type FROM pragma_table_info('t') WHERE name = 'n'");
+    expect(declared).toEqual([{ type: 'REAL' }]);
+    await engine.close();
+  });
+});
