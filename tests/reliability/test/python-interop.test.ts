@@ -14,7 +14,7 @@ import { integrityCheck, openRaw, removeTempDirs, tableInfo, tempDir, WORKERS_DI
 
 afterAll(removeTempDirs);
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../../../shared/fixtures/python-xetrack-0.7.0/xetrack_fixture.db');
+const FIXTURE = path.resolve(import.meta.dirname, '../../../fixtures/python-xetrack-0.7.0/xetrack_fixture.db');
 const PYTHON = (() => {
   try {
     execFileSync('python3', ['-c', 'import sqlite3, json'], { stdio: 'pipe' });
