@@ -72,12 +72,18 @@ describePython(PYTHONPATH ? 'the real Python xetrack 0.7.0 reads what we write a
     await calls.close();
   }
 
-  it("Python's Reader and `xt head` read a database written here: every value, with the type Python gives it", async () => {
+  /** A new database from writeHere(), and its rows as we read them. */
+  async function writtenHere(): Promise<{ file: string; rows: Awaited<ReturnType<Reader['toRows']>> }> {
     const file = path.join(tempDir(), 'ts.db');
     await writeHere(file);
     const reader = await Reader.open(file);
-    const ours = await reader.toRows();
+    const rows = await reader.toRows();
     await reader.close();
+    return { file, rows };
+  }
+
+  it("Python's Reader and `xt head` read a database written here: every value, with the type Python gives it", async () => {
+    const { file, rows: ours } = await writtenHere();
 
     const read = python<PythonRead>('read', file, 'default');
     expect(read.len).toBe(3);
@@ -109,11 +115,7 @@ describePython(PYTHONPATH ? 'the real Python xetrack 0.7.0 reads what we write a
   });
 
   it('Python appends to a database written here; we read its row, and ours are unchanged', async () => {
-    const file = path.join(tempDir(), 'ts.db');
-    await writeHere(file);
-    const reader = await Reader.open(file);
-    const before = await reader.toRows();
-    await reader.close();
+    const { file, rows: before } = await writtenHere();
 
     expect(python<{ track_id: string }>('append', file)).toEqual({ track_id: 'py-append' });
     const after = await Reader.open(file);
