@@ -186,7 +186,9 @@ describe('fuzz: the xt command line', () => {
             expect(row[k], `${context}\nrow ${i} column ${show(k)}`).toEqual(old[k]);
           }
           // rows of other runs keep their value
-          if (c.trackId !== undefined && old.track_id !== c.trackId) expect(row[changed] ?? null, `${context}\nrow ${i} of another run`).toEqual(old[changed] ?? null);
+          // (own properties only: a new column named like `toString` was null before, not Object's method)
+          const was = Object.hasOwn(old, changed) ? old[changed] : null;
+          if (c.trackId !== undefined && old.track_id !== c.trackId) expect(row[changed] ?? null, `${context}\nrow ${i} of another run`).toEqual(was ?? null);
         });
         // text the shell passed through (v:…) lands as given in every row the command selected
         if (c.value.startsWith('v:') && c.where === undefined && !existing && newColumns.length === 1) {
