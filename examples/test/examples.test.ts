@@ -83,6 +83,11 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toContain('square true');
     expect(out).toContain('1 entry deleted');
   },
+  'merge-stores.ts': (out) => {
+    expect(out).toContain('merged 4 then 0 conflicts 0');
+    expect(out).toMatch(/'laptop-run epoch 1 from \/\S+\/laptop\.db'/); // the engine's location: an absolute path
+    expect(out).toMatch(/'gpu-box-run epoch 2 from \/\S+\/gpu-box\.db'/);
+  },
   'assets.ts': (out) => {
     const hash = /^([0-9a-f]{16}) Float32Array\(3\) \[/m.exec(out)?.[1]; // xxh64 of the node:v8 serialization
     expect(hash).toBeDefined();
