@@ -4,7 +4,7 @@ import { downsample } from '../src/shared/downsample.js';
 import type { RunInfo } from '../src/shared/types.js';
 
 const run = (id: string, params: RunInfo['params'], loss: number | null): RunInfo => ({
-  track_id: id, rows: 3, first: '', last: '', params, metrics: loss === null ? {} : { loss: { last: loss, min: loss, max: loss } },
+  track_id: id, rows: 3, first: '', last: '', params, metrics: loss === null ? {} : { loss: { last: loss, best: loss } },
 });
 const runs = [run('a-1', { model: 'mlp', lr: 0.1 }, 0.5), run('b-2', { model: 'cnn', lr: 0.01 }, 0.2), run('c-3', { model: 'bert-base', lr: 0.001 }, null)];
 const ids = (text: string) => runs.filter((r) => matchesRun(r, parseSearch(text))).map((r) => r.track_id);
