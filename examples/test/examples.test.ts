@@ -88,6 +88,15 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(hash).toBeDefined();
     expect(out).toContain(`[ '${hash} count 2 in weights' ]`);
   },
+  'compare.ts': (out) => {
+    expect(out).toContain('regressed mann-whitney-u+bootstrap true 0.30\n');
+    expect(out).toContain("[ 'latency_ms' ]");
+  },
+  'bench-gate.ts': (out, cwd) => {
+    expect(out).toContain('sum loop, sum reduce written to bench.json');
+    const results = JSON.parse(readFileSync(path.join(cwd, 'bench.json'), 'utf8')) as { name: string; result: { latency: { samples: number[] } } }[];
+    expect(results.map((r) => [r.name, r.result.latency.samples.length >= 30])).toEqual([['sum loop', true], ['sum reduce', true]]);
+  },
   'asset-serializers.ts': (out) => {
     expect(out).toContain('true 106');
     expect(out).toMatch(/\{ removed: 1, bytes: [1-9]\d*, kept: 0 \}/);

@@ -3,20 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Tracker } from '@xetrack/core';
+import { seededRandom, Tracker } from '@xetrack/core';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { APP_DIR, ROOT_DIR } from './support/paths.js';
 import { runXt, type XtResult } from './support/run-xt.js';
 
-/** N draws of Normal(mean, sd) from a seeded generator (Box-Muller on mulberry32). */
+/** N draws of Normal(mean, sd) from a seeded generator (Box-Muller). */
 function normal(n: number, mean: number, sd: number, seed: number): number[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   return Array.from({ length: n }, () => mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
 }
 

@@ -22,4 +22,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'assets', load: async () => (await import('./assets.js')).spec },
   { name: 'diff', load: async () => (await import('./diff.js')).spec },
   { name: 'check', load: async () => (await import('./check.js')).spec },
+  { name: 'import', load: async () => (await import('./import.js')).spec },
 ];
