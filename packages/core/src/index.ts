@@ -17,6 +17,8 @@ export { parseLogText, readJsonl, readLogs, type LogRow, type ReadLogsOptions } 
 export { importOptional } from './optional-import.js';
 export { copy, type CopyOptions, type CopyProgress, type CopyResult, type TableCopyResult } from './copy.js';
 export { exportFormatFor, type ExportFormat } from './export/export-table.js';
+export { merge, type MergeConflict, type MergeOptions, type MergeProgress, type MergeResult, type SourceMergeResult } from './merge.js';
+export type { RowConflict } from './insert-new-rows.js';
 export * from './compare/index.js';
 export { parseBenchResults, type BenchResults, type BenchRow, type BenchTool } from './import/bench-results.js';
 export { importBenchResults, type ImportBenchOptions, type ImportBenchResult } from './import/import-bench-results.js';
