@@ -95,6 +95,11 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toMatch(/'laptop-run epoch 1 from \/\S+\/laptop\.db'/); // the engine's location: an absolute path
     expect(out).toMatch(/'gpu-box-run epoch 2 from \/\S+\/gpu-box\.db'/);
   },
+  'spool.ts': (out, cwd) => {
+    expect(out).toContain('ingested 6 then 0 removed 3');
+    expect(out).toContain('worker 0 step 1, worker 0 step 2, worker 1 step 1');
+    expect(readdirSync(path.join(cwd, 'spool'))).toEqual([]);
+  },
   'assets.ts': (out) => {
     const hash = /^([0-9a-f]{16}) Float32Array\(3\) \[/m.exec(out)?.[1]; // xxh64 of the node:v8 serialization
     expect(hash).toBeDefined();
@@ -108,6 +113,10 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toContain('sum loop, sum reduce written to bench.json');
     const results = JSON.parse(readFileSync(path.join(cwd, 'bench.json'), 'utf8')) as { name: string; result: { latency: { samples: number[] } } }[];
     expect(results.map((r) => [r.name, r.result.latency.samples.length >= 30])).toEqual([['sum loop', true], ['sum reduce', true]]);
+  },
+  'assets-keyv-sqlite.ts': (out, cwd) => {
+    expect(out).toMatch(/^[0-9a-f]{16} Float32Array\(2\) \[ 0\.5, 0\.25 \]$/m);
+    expect(existsSync(path.join(cwd, 'blobs.db'))).toBe(true);
   },
   'asset-serializers.ts': (out) => {
     expect(out).toContain('true 106');

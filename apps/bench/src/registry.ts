@@ -9,6 +9,7 @@ import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
 import { toRowsSuite } from './suites/to-rows-suite.js';
 import { trackSuite } from './suites/track-suite.js';
+import { dashboardRenderSuite, reportSizeSuite } from './suites/ui.js';
 import { writeSuites } from './suites/write-suites.js';
 import type { EnginePair } from './workloads.js';
 
@@ -28,4 +29,6 @@ export const suites: readonly Suite[] = [
   compareSuite,
   ...duckdbSuites,
   ...postgresSuites,
+  dashboardRenderSuite,
+  reportSizeSuite,
 ];

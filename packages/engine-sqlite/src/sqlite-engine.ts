@@ -1,4 +1,5 @@
 import {
+  holdFile,
   ROW_SHAPE,
   XetrackError,
   type CellValue,
@@ -6,6 +7,7 @@ import {
   type Engine,
   type EngineCapabilities,
   type Filter,
+  type KeyValueTable,
   type OrderBy,
   type Row,
   type SelectOptions,
@@ -14,6 +16,7 @@ import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { toXetrackError } from './sqlite-errors.js';
 import { openDatabase } from './sqlite-open.js';
 import { resolveOptions, type ResolvedSqliteOptions, type SqliteEngineOptions } from './sqlite-options.js';
+import { SqliteKeyValueTable } from './sqlite-key-value.js';
 import { RowDecoder } from './sqlite-rows.js';
 import { bindValue, quoteIdentifier, whereClause } from './sqlite-sql.js';
 import { StatementCache } from './sqlite-statement-cache.js';
@@ -65,6 +68,8 @@ export class SqliteEngine implements Engine {
   readonly #begin: SqliteStatement;
   readonly #commit: SqliteStatement;
   readonly #rollback: SqliteStatement;
+  /** Releases this connection's entry in the process's list of held files (see `holdFile`). */
+  readonly #release: () => void;
 
   /** Opens (or adopts) the database and applies the pragmas; throws XetrackError on failure. */
   constructor(options: SqliteEngineOptions) {
@@ -78,6 +83,7 @@ export class SqliteEngine implements Engine {
     this.#begin = opened.db.prepare('BEGIN IMMEDIATE');
     this.#commit = opened.db.prepare('COMMIT');
     this.#rollback = opened.db.prepare('ROLLBACK');
+    this.#release = opened.db.memory || this.location === '' ? () => undefined : holdFile(this.location);
   }
 
   /** Tracking tables (with `track_id` and `timestamp`), sorted; sqlitedict's `assets`/`keys`/`counts` are not. */
@@ -414,6 +420,24 @@ export class SqliteEngine implements Engine {
   }
 
   /** Releases the connection (an injected handle stays open for its owner). Safe to call twice. */
+  /**
+   * A key-value table in this file on this connection (@keyv/sqlite's layout): what
+   * @xetrack/assets keeps its assets in, so the file is opened through one SQLite build only.
+   */
+  keyValueTable(name: string): KeyValueTable {
+    this.#handle();
+    return new SqliteKeyValueTable(
+      {
+        prepare: (sql) => this.#prepare(this.#handle(), sql),
+        exec: (sql) => {
+          this.#handle().exec(sql);
+        },
+        fail: (error, action) => this.#fail(error, action),
+      },
+      name,
+    );
+  }
+
   async close(): Promise<void> {
     const db = this.#db;
     if (db === undefined) return;
@@ -422,6 +446,7 @@ export class SqliteEngine implements Engine {
     this.#inserts.clear();
     this.#lastInsert.clear();
     this.#schemas.clear();
+    this.#release();
     if (!this.#owned) return;
     try {
       db.close();

@@ -128,6 +128,13 @@ export interface Engine {
   /** Runs one raw SQL statement with positional parameters (capability `rawSql`). */
   sql?(query: string, params?: CellValue[]): Promise<Row[]>;
 
+  /**
+   * A key-value table `name` in this database, over this engine's own connection (optional). Add-ons
+   * that keep data beside the rows (@xetrack/assets) use it, so a file is opened through one
+   * database library only: two SQLite builds in one process do not see each other's locks.
+   */
+  keyValueTable?(name: string): KeyValueTable;
+
   /** Flushes and releases the connection. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -148,4 +155,21 @@ export interface EnginePlugin<Options = unknown> {
   name: string;
   create(options: Options): Promise<Engine>;
   fromLocation?(location: string, intent?: LocationIntent): Options;
+}
+
+/**
+ * Text values under text keys, in a table of the engine's database (see `Engine.keyValueTable`).
+ * Reads of a table that does not exist find nothing; the first write creates it (so a dropped
+ * table comes back). Keys are compared as their bytes.
+ */
+export interface KeyValueTable {
+  get(key: string): Promise<string | undefined>;
+  /** Inserts or replaces. */
+  set(key: string, value: string): Promise<void>;
+  /** True when the key was there. */
+  delete(key: string): Promise<boolean>;
+  /** Every entry whose key starts with `prefix`, in key order, read a page at a time. */
+  entries(prefix: string): AsyncIterable<[string, string]>;
+  /** Deletes every entry whose key starts with `prefix`. */
+  clear(prefix: string): Promise<void>;
 }

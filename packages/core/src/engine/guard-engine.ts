@@ -56,6 +56,16 @@ export function guardEngine(engine: Engine): Engine {
     const sql = engine.sql.bind(engine);
     guarded.sql = (q, p) => call(() => sql(q, p));
   }
+  if (engine.keyValueTable) {
+    const keyValueTable = engine.keyValueTable.bind(engine);
+    guarded.keyValueTable = (name) => {
+      try {
+        return keyValueTable(name);
+      } catch (error) {
+        return wrap(error);
+      }
+    };
+  }
   if (engine.iterate) {
     const iterate = engine.iterate.bind(engine);
     guarded.iterate = async function* (t, o) {
