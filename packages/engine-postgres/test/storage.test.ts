@@ -121,12 +121,12 @@ describe('the PostgreSQL layout', () => {
     expect(await other.describe(table)).toHaveLength(3);
   });
 
-  it('widens an integer column to DOUBLE PRECISION when a fraction arrives; describe still says integer', async () => {
+  it('widens an integer column to DOUBLE PRECISION when a fraction arrives; describe says float, as every engine does', async () => {
     await engine.ensureColumns('t', [{ name: 'v', type: 'integer' }]);
     await engine.insert('t', [keyRow(1, { v: 1 }), keyRow(2, { v: 2 })]);
     await engine.insert('t', [keyRow(3, { v: 2.5 })]);
-    expect((await serverColumns(schema, 't')).v).toEqual(['double precision', 'xetrack:{"type":"integer"}']);
-    expect((await engine.describe('t'))[2]).toEqual({ name: 'v', type: 'integer' });
+    expect((await serverColumns(schema, 't')).v).toEqual(['double precision', 'xetrack:{"type":"float"}']);
+    expect((await engine.describe('t'))[2]).toEqual({ name: 'v', type: 'float' });
     expect((await engine.select('t', { orderBy: [{ column: 'timestamp' }] })).map((r) => r.v)).toEqual([1, 2, 2.5]);
     expect(await engine.count('t', [{ column: 'v', op: '>', value: 1.5 }])).toBe(2);
   });

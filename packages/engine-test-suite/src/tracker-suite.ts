@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isXetrackError, Reader, Tracker, type EngineChoice, type XetrackErrorCode } from '@xetrack/core';
+import { copy, isXetrackError, openEngine, Reader, Tracker, type Engine, type EngineChoice, type XetrackErrorCode } from '@xetrack/core';
 
 /**
  * Where the Tracker/Reader suite runs: a fresh, empty location per test (a file path in a new temp
@@ -432,6 +432,62 @@ export function trackerConformance(name: string, factory: TrackerSuiteFactory): 
       });
     });
 
+    describe('copy', () => {
+      /** Engines opened on a location of the suite's kind, the way `copy()` and `Tracker` open them. */
+      const engines: Engine[] = [];
+      const cleanups: (() => Promise<void>)[] = [];
+      afterEach(async () => {
+        for (const e of engines.splice(0)) await e.close();
+        for (const c of cleanups.splice(0)) await c();
+      });
+      const engineAt = async (where: string): Promise<Engine> => {
+        const { engine } = await openEngine(where, factory.engine, { options: factory.engineOptions });
+        engines.push(engine);
+        return engine;
+      };
+
+      it('keeps two runs that share a timestamp apart: both are copied, and copying again copies 0', async () => {
+        // Two machines can log at the same microsecond: their rows differ only by track_id.
+        const stamp = '2026-03-01 12:00:00.000001';
+        const later = '2026-03-01 12:00:00.000002';
+        const elsewhere = await factory.newLocation();
+        if (elsewhere.cleanup) cleanups.push(elsewhere.cleanup);
+        const source = await engineAt(elsewhere.location);
+        await source.ensureColumns('default', [
+          { name: 'machine', type: 'text' },
+          { name: 'loss', type: 'float' },
+        ]);
+        await source.insert('default', [{ track_id: 'run-a', timestamp: stamp, machine: 'a', loss: 0.5 }]);
+        const target = await engineAt(location);
+
+        // Machine a's row reaches the target first; machine b's row at the same microsecond joins the
+        // source later (a merge), with one more row of a's: the next copy must add b's row.
+        expect(await copy(source, target)).toMatchObject({ copied: 1, skipped: 0 });
+        await source.insert('default', [
+          { track_id: 'run-b', timestamp: stamp, machine: 'b', loss: 0.25 },
+          { track_id: 'run-a', timestamp: later, machine: 'a', loss: 0.4 },
+        ]);
+        expect(await copy(source, target)).toMatchObject({ copied: 2, skipped: 1 });
+        expect(await copy(source, target)).toMatchObject({ copied: 0, skipped: 3 });
+
+        // Both runs' rows at that microsecond, each with its own values, in a target that never saw them together.
+        const fresh = await factory.newLocation();
+        if (fresh.cleanup) cleanups.push(fresh.cleanup);
+        const empty = await engineAt(fresh.location);
+        expect(await copy(source, empty)).toMatchObject({ copied: 3, skipped: 0 });
+        expect(await copy(source, empty)).toMatchObject({ copied: 0, skipped: 3 });
+
+        for (const copied of [target, empty]) {
+          const rows = await copied.select('default', { orderBy: [{ column: 'timestamp' }, { column: 'track_id' }] });
+          expect(rows).toEqual([
+            { track_id: 'run-a', timestamp: stamp, machine: 'a', loss: 0.5 },
+            { track_id: 'run-b', timestamp: stamp, machine: 'b', loss: 0.25 },
+            { track_id: 'run-a', timestamp: later, machine: 'a', loss: 0.4 },
+          ]);
+        }
+      });
+    });
+
     describe('Reader', () => {
       it('never creates a table: an unknown table is UNKNOWN_TABLE and stays absent', async () => {
         const t = await tracker({ table: 'exists' });
@@ -504,15 +560,23 @@ export function trackerConformance(name: string, factory: TrackerSuiteFactory): 
       it('iterate() streams the same rows as toRows() and allows writes between rows', async () => {
         const t = await tracker({ trackId: 'it' });
         await t.logBatch(Array.from({ length: 12_000 }, (_, i) => ({ i, obj: { i } })));
+        const other = await tracker({ trackId: 'other' });
+        await other.logBatch([{ i: -1 }, { i: -2 }]);
         const r = await reader();
         let n = 0;
         for await (const row of r.iterate({ trackId: 'it' })) {
           expect(row.i).toBe(n);
           expect(row.obj).toEqual({ i: n });
-          if (n === 6000) await r.setValue('touched', 1, { trackId: 'other' });
+          // A write that changes rows, mid-stream: the stream goes on, the write lands.
+          if (n === 6000) expect(await r.setValue('touched', 1, { trackId: 'other' })).toBe(2);
           n++;
         }
         expect(n).toBe(12_000);
+        expect((await r.toRows({ trackId: 'other' })).map((row) => [row.i, row.touched])).toEqual([
+          [-1, 1],
+          [-2, 1],
+        ]);
+        expect(await r.count()).toBe(12_002);
       });
 
       /** An evaluation sweep: 2 models x 2 temperatures, each run scoring 3 splits. */

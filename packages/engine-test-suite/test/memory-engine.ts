@@ -135,7 +135,9 @@ export class MemoryEngine implements Engine {
       store.set(table, t);
     }
     for (const column of columns) {
-      if (!t.columns.some((c) => fold(c.name) === fold(column.name))) {
+      const existing = t.columns.find((c) => fold(c.name) === fold(column.name));
+      if (existing?.type === 'integer' && column.type === 'float') existing.type = 'float'; // widened, values kept
+      if (existing === undefined) {
         t.columns.push({ ...column });
         for (const row of t.rows) Object.defineProperty(row, column.name, { value: null, enumerable: true, writable: true, configurable: true });
       }
@@ -154,6 +156,8 @@ export class MemoryEngine implements Engine {
       return stored;
     });
     this.#checkKeys([...t.rows, ...added]);
+    // a fractional number in an integer column widens it to float
+    for (const c of t.columns) if (c.type === 'integer' && added.some((r) => typeof r[c.name] === 'number' && !Number.isInteger(r[c.name]))) c.type = 'float';
     t.rows.push(...added);
     return rows.length;
   }
