@@ -14,6 +14,8 @@ export interface TrackerSuiteFactory {
   engineOptions?: Record<string, unknown>;
   /** A location that does not exist, for Reader's NOT_FOUND test; omit to skip that test. */
   missingLocation?(): Promise<string>;
+  /** The most columns a table may have, where the database has a limit (SQLite 2,000, PostgreSQL 1,600); omit to skip that test. */
+  maxColumns?: number;
 }
 
 async function expectCode(promise: Promise<unknown>, code: XetrackErrorCode): Promise<Error> {
@@ -315,6 +317,28 @@ export function trackerConformance(name: string, factory: TrackerSuiteFactory): 
         await t.log({ a: 0 });
         await expectCode(t.logBatch([{ a: 1 }, { a: () => 1 } as never]), 'INVALID_VALUE');
         expect(await t.values('a')).toEqual([0]);
+      });
+    });
+
+    describe('a column the database refuses', () => {
+      it.skipIf(factory.maxColumns === undefined)('a row past the column limit fails alone, naming its keys; later rows are logged, alone or grouped', async () => {
+        const t = await tracker();
+        await t.log({ a: 1 });
+        // track_id, timestamp and a are there: one column more than the limit allows
+        const wide = Object.fromEntries(Array.from({ length: factory.maxColumns! - 2 }, (_, i) => [`wide_${i}`, i]));
+        const error = await t.log(wide).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(isXetrackError(error), String(error)).toBe(true);
+        expect(error!.message).toContain('"wide_0"');
+        await t.log({ a: 2 });
+        const grouped = await Promise.allSettled([t.log({ a: 3 }), t.log(wide), t.log({ a: 4 })]);
+        expect(grouped.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        await expect(t.logBatch([{ a: 5 }, wide])).rejects.toThrow(/wide_0/);
+        await t.logBatch([{ a: 6 }, { a: 7 }]);
+        expect(await t.values('a')).toEqual([1, 2, 3, 4, 6, 7]);
+        expect(await t.columns()).toEqual(['track_id', 'timestamp', 'a']);
       });
     });
 
