@@ -85,7 +85,7 @@ export async function copy(source: string | Engine, target: string | Engine, opt
  * `casetable`) would land in one table of a target that folds case (SQLite, DuckDB): refused,
  * naming both, before anything is copied.
  */
-function refuseCaseMerges(tables: readonly string[], target: Engine): void {
+export function refuseCaseMerges(tables: readonly string[], target: Engine): void {
   if (target.capabilities.caseSensitiveTables) return;
   const seen = new Map<string, string>();
   for (const table of tables) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copy, isXetrackError, Reader, Tracker } from '@xetrack/core';
+import { copy, isXetrackError, merge, Reader, Tracker } from '@xetrack/core';
 import { duckdbEngine } from '@xetrack/engine-duckdb';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { postgresEngine } from '../src/index.js';
@@ -50,7 +50,7 @@ describe('keys named like PostgreSQL system columns', () => {
 });
 
 describe('copying tables whose names differ only in letter case', () => {
-  it('into SQLite or DuckDB: refused naming both, nothing copied; into PostgreSQL: two tables', async () => {
+  it('into SQLite or DuckDB (copy and merge): refused naming both, nothing copied; into PostgreSQL: two tables', async () => {
     for (const table of ['CaseTable', 'casetable']) {
       const tracker = await Tracker.open(urlFor(schema), { engine: postgresEngine, table, warnings: false });
       await tracker.log({ from: table });
@@ -68,6 +68,11 @@ describe('copying tables whose names differ only in letter case', () => {
       expect((error as Error).message).toContain('"CaseTable" and "casetable"');
       const empty = await copy(file, path.join(dir, 'probe.db'), { sourceEngine: engine, targetEngine: sqliteEngine }); // reads the target's tables
       expect(empty.tables).toEqual({});
+      const merging = await merge(file, [urlFor(schema)], { sourceEngine: postgresEngine, targetEngine: engine }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isXetrackError(merging, 'INVALID_ARGUMENT'), String(merging)).toBe(true);
       // one of them at a time still copies
       const one = await copy(urlFor(schema), file, { sourceEngine: postgresEngine, targetEngine: engine, tables: ['casetable'] });
       expect(one.copied).toBe(1);
