@@ -16,7 +16,7 @@ import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { integrityCheck, openRaw, recordFigure, removeTempDirs, schemaOf, tempDir } from '../src/support.js';
 import { CAN_CHATTR, CAN_MOUNT, clearImmutable, makeImmutable, mountReadOnly, mountTmpfs, resizeTmpfs, sha256, unmountAll } from '../src/system.js';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../../../shared/fixtures/python-xetrack-0.7.0/xetrack_fixture.db');
+const FIXTURE = path.resolve(import.meta.dirname, '../../../fixtures/python-xetrack-0.7.0/xetrack_fixture.db');
 
 afterEach(() => {
   clearImmutable();

@@ -62,8 +62,19 @@ describe('three hosts, one PostgreSQL and one Redis over a network of namespaces
         throw new Error(`${String(error)}\n${lab.daemonLogs()}`);
       }
 
-      // Cut one host's link once its processes are writing; bring it back after a few seconds.
-      await Promise.all(workers.get(cut)!.map((w) => w.waitFor((l) => l.startsWith('ok 1000 '))));
+      // Kill another host's processes with SIGKILL part-way, each the moment it reports row 2,000
+      // (whatever the cut below is doing meanwhile).
+      const kills = Promise.all(
+        workers.get(killed)!.map(async (w) => {
+          await w.waitFor((l) => l.startsWith('ok 2000 '));
+          w.child.kill('SIGKILL');
+        }),
+      );
+      kills.catch(() => undefined); // awaited below; a failure there fails the test
+
+      // Cut one host's link as soon as one of its processes is 1,000 rows in (the others are behind
+      // it, so none can finish before the cut); bring it back after a few seconds.
+      await Promise.any(workers.get(cut)!.map((w) => w.waitFor((l) => l.startsWith('ok 1000 '))));
       lab.setLink(cut, 'down');
       const downAt = Date.now();
       // While it is cut off, the server drops the host's sessions (as a server does with peers it
@@ -74,9 +85,7 @@ describe('three hosts, one PostgreSQL and one Redis over a network of namespaces
       lab.setLink(cut, 'up');
       const upAt = Date.now();
 
-      // Kill another host's processes with SIGKILL part-way.
-      await Promise.all(workers.get(killed)!.map((w) => w.waitFor((l) => l.startsWith('ok 2000 '))));
-      for (const w of workers.get(killed)!) w.child.kill('SIGKILL');
+      await kills;
 
       const outcomes = new Map(await Promise.all(all.map(async (w) => [w, await w.exited] as const)));
       for (const host of [cut, steady]) {

@@ -1,4 +1,4 @@
-import { KEY_COLUMNS, type ColumnSpec, type Engine, type Filter, type Row, type SelectOptions } from '../engine/contract.js';
+import { KEY_COLUMNS, type ColumnSpec, type Engine, type Filter, type Row, type SelectOptions, type Where } from '../engine/contract.js';
 import { isXetrackError, messageOf, XetrackError } from '../errors.js';
 import { checkTableName, columnNameFor } from '../schema/identifiers.js';
 import { advancePast, nextTimestamp, parseTimestamp } from '../schema/timestamp.js';
@@ -441,7 +441,7 @@ export class TrackingTable {
     }
   }
 
-  async count(where: Filter[] = []): Promise<number> {
+  async count(where: Where[] = []): Promise<number> {
     await this.flush();
     return this.engine.count(this.name, where);
   }
@@ -450,7 +450,7 @@ export class TrackingTable {
    * Sets `values` on the rows matching `where`, adding columns a value needs (typed by the value).
    * Resolves the number of rows changed.
    */
-  async update(values: Record<string, unknown>, where: Filter[]): Promise<number> {
+  async update(values: Record<string, unknown>, where: Where[]): Promise<number> {
     await this.flush();
     const row: Row = {};
     this.encodeInto(row, values);
@@ -460,7 +460,7 @@ export class TrackingTable {
     return this.engine.update(this.name, row, where);
   }
 
-  async delete(where: Filter[]): Promise<number> {
+  async delete(where: Where[]): Promise<number> {
     await this.flush();
     return this.engine.delete(this.name, where);
   }
