@@ -484,9 +484,17 @@ export class SqliteEngine implements Engine {
     this.#handle();
     return new SqliteKeyValueTable(
       {
-        prepare: (sql) => this.#prepare(this.#handle(), sql),
+        // a statement that writes sets WAL first, as the engine's own writes do
+        prepare: (sql) => {
+          const db = this.#handle();
+          const statement = this.#prepare(db, sql);
+          if (!statement.readonly) this.#beforeWrite(db);
+          return statement;
+        },
         exec: (sql) => {
-          this.#handle().exec(sql);
+          const db = this.#handle();
+          this.#beforeWrite(db);
+          db.exec(sql);
         },
         fail: (error, action) => this.#fail(error, action),
       },
