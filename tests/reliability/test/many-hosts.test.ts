@@ -146,10 +146,14 @@ describe('three hosts, one PostgreSQL and one Redis over a network of namespaces
       expect(runs.status, runs.stderr).toBe(0);
       const runRows = JSON.parse(runs.stdout) as { track_id: string; rows: number }[];
       expect(runRows.map((r) => r.track_id).sort()).toEqual(all.map((_, i) => `host${Math.floor(i / PER_HOST) + 1}-p${i % PER_HOST}`).sort());
-      const hasCheck = /\bcheck\b/.test(xtOn(steady, ['--help']).stdout);
+      const hasCheck = /^\s+xt check /m.test(xtOn(steady, ['--help']).stdout);
       if (hasCheck) {
-        const check = xtOn(steady, ['check', url]);
+        // The cut host and the steady one logged the same values: the gate reads both sides whole and passes.
+        const check = xtOn(steady, ['check', url, '--baseline', `host=${cut.name}`, '--candidate', `host=${steady.name}`, '--metric', 'value:higher:0.01', '--json']);
         expect(check.status, check.stdout + check.stderr).toBe(0);
+        const gate = JSON.parse(check.stdout) as { counts: { regressed: number }; baseline: { runs: string[] }; candidate: { runs: string[] } };
+        expect(gate.counts.regressed).toBe(0);
+        expect([gate.baseline.runs.length, gate.candidate.runs.length]).toEqual([PER_HOST, PER_HOST]);
       } else console.log('[reliability] many-hosts: this build of xt has no `check` command; read the store with xt runs and xt sql');
 
       // Figures: rows/s per host, from each host's first to its last resolved row.
