@@ -20,7 +20,7 @@ function runExample(file: string): { stdout: string; stderr: string; status: num
 /** What each example must print (besides exiting 0), so a broken example cannot pass. */
 const expectations: Record<string, (out: string, cwd: string) => void> = {
   'system-monitor.ts': (out, cwd) => {
-    for (const field of ['cpu_percent', 'ram_percent', 'p_memory_percent', 'disk_percent', 'event_loop_delay_p99_ms']) {
+    for (const field of ['cpu_percent', 'p_cpu_percent', 'ram_percent', 'p_memory_percent', 'disk_percent', 'event_loop_delay_p99_ms']) {
       expect(out).toMatch(new RegExp(`${field}: \\d+(\\.\\d+)?,?$`, 'm'));
     }
     expect(out).toMatch(/bytes_sent: \d+,?$/m);
