@@ -41,10 +41,18 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toContain('score 0.8999999999999999 rows in this run 4');
     expect(existsSync(path.join(cwd, 'quickstart.db'))).toBe(true);
   },
-  'typed-rows.ts': (out) => expect(out).toMatch(/^0\.91 [a-z]+-[a-z]+-\d{4}$/m),
+  'typed-rows.ts': (out) => {
+    expect(out).toContain('1.5 MLP true\n');
+    expect(out).toMatch(/^0\.91 [a-z]+-[a-z]+-\d{4}$/m);
+  },
   'track-functions.ts': (out) => {
-    expect(out).toContain("[ 'train', 'anonymous', 'anonymous' ]");
-    expect(out).toContain("[ '', '', 'diverged' ]");
+    expect(out).toContain("[ 'train', 'evaluate', 'predict', 'diverge' ]");
+    expect(out).toContain("[ '', '', '', 'diverged' ]");
+    expect(out).toMatch(/^train took \d\.\d+(e-\d+)? seconds$/m);
+  },
+  'cache-key-params.ts': (out, cwd) => {
+    expect(out).toContain('hello (temperature 0)\nhello (temperature 0.7)\n');
+    expect(existsSync(path.join(cwd, 'sweep.db'))).toBe(true);
   },
   'reader.ts': (out) => {
     expect(out).toMatch(/rows: 2/);
