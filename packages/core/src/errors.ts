@@ -24,6 +24,8 @@ export type XetrackErrorCode =
   | 'UNKNOWN_TABLE'
   /** A column that does not exist. */
   | 'UNKNOWN_COLUMN'
+  /** A selection that matched nothing, e.g. a side of a comparison without rows. */
+  | 'EMPTY_SELECTION'
   /** A table of our name whose shape is not a tracking table. */
   | 'SCHEMA_MISMATCH'
   /** An insert hit an existing (track_id, timestamp). Core retries these itself. */

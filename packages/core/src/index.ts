@@ -17,3 +17,4 @@ export { parseLogText, readJsonl, readLogs, type LogRow, type ReadLogsOptions } 
 export { importOptional } from './optional-import.js';
 export { copy, type CopyOptions, type CopyProgress, type CopyResult, type TableCopyResult } from './copy.js';
 export { exportFormatFor, type ExportFormat } from './export/export-table.js';
+export * from './compare/index.js';

@@ -40,17 +40,8 @@ export function seedFor(what: string): number {
   return seed;
 }
 
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a small seeded generator of floats in [0, 1) (core's, which seeds comparisons). */
+export { seededRandom as random } from '@xetrack/core';
 
 /** Records a figure for the README (and prints it). */
 export function recordFigure(test: string, figures: Record<string, unknown>): void {

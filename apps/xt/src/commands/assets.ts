@@ -3,6 +3,8 @@ import { importOptional, XetrackError, type Engine } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { jsonValue } from '../format/json-rows.js';
 import { printRows } from './print-rows.js';
+import { db, ENGINE, JSON_FLAG, wholeNumber } from './options.js';
+import { defineCommand, defineGroup } from './spec.js';
 
 interface AssetsArgs {
   db: string;
@@ -140,3 +142,50 @@ export async function assetsGc(context: CliContext, args: AssetsGcArgs): Promise
   const kept = result.kept > 0 ? ` Kept ${result.kept} unreferenced ${result.kept === 1 ? 'asset' : 'assets'} put in the last ${args.graceMs ?? 60_000} ms (--grace-ms 0 frees them too).` : '';
   context.stderr.write(`Removed ${result.removed} ${result.removed === 1 ? 'asset' : 'assets'}, freed ${result.bytes} bytes.${kept}\n`);
 }
+
+export const spec = defineGroup({
+  name: 'assets',
+  description: 'Assets stored in a SQLite file (@xetrack/assets): ls, export, delete, gc',
+  commands: [
+    defineCommand<AssetsLsArgs>({
+      name: 'ls',
+      description: 'Every asset: hash, serializer, sizes, references, columns',
+      signature: 'ls <db>',
+      options: (y) => db(y).option('engine', ENGINE).option('json', JSON_FLAG),
+      run: assetsLs,
+    }),
+    defineCommand<AssetsExportArgs>({
+      name: 'export',
+      description: 'Write an asset\'s serialized bytes (a logged Uint8Array: its own bytes) to a file',
+      signature: 'export <db> <asset> <output>',
+      options: (y) =>
+        db(y)
+          .option('engine', ENGINE)
+          .positional('asset', { type: 'string', describe: 'A hash, or a column name (its last asset)', demandOption: true })
+          .positional('output', { type: 'string', describe: 'File to write', demandOption: true }),
+      run: assetsExport,
+    }),
+    defineCommand<AssetsDeleteArgs>({
+      name: 'delete',
+      description: 'Delete an asset, whatever its reference count',
+      signature: 'delete <db> <hash> [--column C]',
+      options: (y) =>
+        db(y)
+          .option('engine', ENGINE)
+          .positional('hash', { type: 'string', describe: 'The asset hash (16 hex characters)', demandOption: true })
+          .option('column', { type: 'string', requiresArg: true, describe: 'Also set this column to NULL where it held the hash' }),
+      run: assetsDelete,
+    }),
+    defineCommand<AssetsGcArgs>({
+      name: 'gc',
+      description: 'Delete the assets no row of any table references',
+      signature: 'gc <db> [--grace-ms N]',
+      options: (y) =>
+        db(y)
+          .option('engine', ENGINE)
+          .option('grace-ms', { type: 'string', requiresArg: true, coerce: wholeNumber('grace-ms', 0, 2 ** 31 - 1), describe: 'Keep unreferenced assets put less than this many ms ago (default 60000)' })
+          .option('json', JSON_FLAG),
+      run: assetsGc,
+    }),
+  ],
+});

@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { importOptional, XetrackError } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { printRows } from './print-rows.js';
+import { JSON_FLAG } from './options.js';
+import { defineCommand, defineGroup } from './spec.js';
 
 export interface CacheLsArgs {
   /** The cache directory (what `Tracker.open(db, { cache: dir })` was given). */
@@ -68,3 +70,28 @@ export async function cacheDelete(context: CliContext, args: CacheDeleteArgs): P
   }
   context.stderr.write(`Deleted ${deleted} cache ${deleted === 1 ? 'entry' : 'entries'} for track_id '${args.trackId}'.\n`);
 }
+
+export const spec = defineGroup({
+  name: 'cache',
+  description: 'A function-result cache directory (@xetrack/cache): ls, delete',
+  commands: [
+    defineCommand<CacheLsArgs>({
+      name: 'ls',
+      description: 'One line per cached call: track_id, function, created, bytes, key',
+      signature: 'ls <dir>',
+      options: (y) =>
+        y.positional('dir', { type: 'string', describe: 'The cache directory (Tracker.open(db, { cache: DIR }))', demandOption: true }).option('json', JSON_FLAG),
+      run: cacheLs,
+    }),
+    defineCommand<{ dir: string; track_id: string }>({
+      name: 'delete',
+      description: 'Delete the entries one run computed',
+      signature: 'delete <dir> <track_id>',
+      options: (y) =>
+        y
+          .positional('dir', { type: 'string', describe: 'The cache directory', demandOption: true })
+          .positional('track_id', { type: 'string', describe: 'The run whose entries go', demandOption: true }),
+      run: (context, args) => cacheDelete(context, { dir: String(args.dir), trackId: String(args.track_id) }),
+    }),
+  ],
+});

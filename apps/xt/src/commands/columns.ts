@@ -1,6 +1,8 @@
 import type { CliContext } from '../context.js';
 import { printRows } from './print-rows.js';
 import { withReader, type TableArgs } from './table-args.js';
+import { tableOptions } from './options.js';
+import { defineCommand } from './spec.js';
 
 export interface ColumnsArgs extends TableArgs {
   json: boolean;
@@ -14,3 +16,11 @@ export async function columns(context: CliContext, args: ColumnsArgs): Promise<v
     printRows(context, ['column', 'type'], rows, args.json);
   });
 }
+
+export const spec = defineCommand<ColumnsArgs>({
+  name: 'columns',
+  description: 'The columns of the table and their types',
+  signature: 'columns <db>',
+  options: (y) => tableOptions(y),
+  run: columns,
+});

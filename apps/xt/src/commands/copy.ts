@@ -1,5 +1,7 @@
 import type { CopyProgress, Engine } from '@xetrack/core';
 import type { CliContext } from '../context.js';
+import { ENGINE } from './options.js';
+import { defineCommand } from './spec.js';
 
 export interface CopyArgs {
   source: string;
@@ -85,3 +87,20 @@ async function copyAssets(source: Engine, target: Engine, args: CopyArgs): Promi
     await to.close();
   }
 }
+
+export const spec = defineCommand<CopyArgs>({
+  name: 'copy',
+  description: 'Copy tables between databases, any engines; rows the target has are skipped',
+  signature: 'copy <source> <target> [--table T]',
+  options: (y) =>
+    y
+      .positional('source', { type: 'string', describe: 'Database to read', demandOption: true })
+      .positional('target', { type: 'string', describe: 'Database to write (created when missing)', demandOption: true })
+      .option('table', { type: 'string', array: true, requiresArg: true, describe: 'A table to copy (repeatable; default: every table)' })
+      .option('engine', { ...ENGINE, describe: 'Engine of both sides (default: what each location implies)' })
+      .option('source-engine', { ...ENGINE, describe: 'Engine of the source' })
+      .option('target-engine', { ...ENGINE, describe: 'Engine of the target' })
+      .option('assets', { type: 'boolean', default: true, describe: 'Also copy @xetrack/assets between SQLite files (--no-assets: do not)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
+  run: copyCommand,
+});

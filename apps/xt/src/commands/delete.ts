@@ -1,6 +1,8 @@
 import { XetrackError } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { withReader, type TableArgs } from './table-args.js';
+import { tableOptions } from './options.js';
+import { defineCommand } from './spec.js';
 
 export interface DeleteArgs extends TableArgs {
   trackId: string;
@@ -16,3 +18,11 @@ export async function deleteRun(context: CliContext, args: DeleteArgs): Promise<
     context.stderr.write(`Deleted ${deleted} ${deleted === 1 ? 'row' : 'rows'} of run ${args.trackId}.\n`);
   });
 }
+
+export const spec = defineCommand<Omit<DeleteArgs, 'trackId'> & { track_id: string }>({
+  name: 'delete',
+  description: 'Delete every row of a run',
+  signature: 'delete <db> <track_id>',
+  options: (y) => tableOptions(y, false).positional('track_id', { type: 'string', describe: 'The run to delete', demandOption: true }),
+  run: (context, args) => deleteRun(context, { ...args, trackId: String(args.track_id) }),
+});

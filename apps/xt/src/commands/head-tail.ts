@@ -1,6 +1,8 @@
 import type { CliContext } from '../context.js';
 import { printRows } from './print-rows.js';
 import { withReader, type TableArgs } from './table-args.js';
+import { defineCommand } from './spec.js';
+import { rowCount, tableOptions } from './options.js';
 
 export interface HeadTailArgs extends TableArgs {
   n: number;
@@ -15,3 +17,16 @@ export async function headTail(context: CliContext, which: 'head' | 'tail', args
     printRows(context, columns, rows, args.json);
   });
 }
+
+function spec(which: 'head' | 'tail', description: string) {
+  return defineCommand<HeadTailArgs>({
+    name: which,
+    description,
+    signature: `${which} <db> [--n 5]`,
+    options: (y) => rowCount(tableOptions(y)),
+    run: (context, args) => headTail(context, which, args),
+  });
+}
+
+export const headSpec = spec('head', 'The first rows (by timestamp)');
+export const tailSpec = spec('tail', 'The last rows (oldest first)');

@@ -4,6 +4,9 @@ import { jsonValue } from '../format/json-rows.js';
 import { resolveColumn, rowsWith } from './columns-of.js';
 import { printRows } from './print-rows.js';
 import { withReader, type TableArgs } from './table-args.js';
+import { UsageError } from '../usage-error.js';
+import { tableOptions, TRACK_ID } from './options.js';
+import { defineCommand } from './spec.js';
 
 export interface LsArgs extends TableArgs {
   column?: string | undefined;
@@ -38,3 +41,21 @@ export async function ls(context: CliContext, args: LsArgs): Promise<void> {
     printRows(context, [name], rows, args.json);
   });
 }
+
+export const spec = defineCommand<LsArgs>({
+  name: 'ls',
+  description: 'Column names; or one column\'s values',
+  signature: 'ls <db> [column]',
+  options: (y) =>
+    tableOptions(y)
+      .positional('column', { type: 'string', describe: 'A column: list its values' })
+      .option('unique', { type: 'boolean', default: false, describe: 'Each value once (in order of appearance)' })
+      .option('track-id', TRACK_ID)
+      .check((args) => {
+        if (args.column === undefined && (args.unique === true || args.trackId !== undefined)) {
+          throw new UsageError('--unique and --track-id list a column\'s values: name the column, e.g. xt ls DB model --unique.');
+        }
+        return true;
+      }),
+  run: ls,
+});

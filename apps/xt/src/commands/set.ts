@@ -1,6 +1,9 @@
 import type { CliContext } from '../context.js';
 import { parseValue } from './parse-value.js';
 import { withReader, type TableArgs } from './table-args.js';
+import { UsageError } from '../usage-error.js';
+import { tableOptions, TRACK_ID } from './options.js';
+import { defineCommand } from './spec.js';
 
 export interface SetArgs extends TableArgs {
   key: string;
@@ -26,3 +29,23 @@ export async function set(context: CliContext, args: SetArgs): Promise<void> {
     context.stderr.write(`Set ${args.key} on ${changed} ${changed === 1 ? 'row' : 'rows'}.\n`);
   });
 }
+
+export const spec = defineCommand<SetArgs>({
+  name: 'set',
+  description: 'Set a value on every row, one run\'s rows, or rows matching a condition (VALUE is read as JSON when it parses)',
+  signature: 'set <db> <key> <value>',
+  options: (y) =>
+    tableOptions(y, false)
+      .positional('key', { type: 'string', describe: 'Column to set (created when new)', demandOption: true })
+      .positional('value', { type: 'string', describe: 'Value: JSON (0.5, true, null, "text") or plain text', demandOption: true })
+      .option('track-id', { ...TRACK_ID, describe: 'Only this run\'s rows' })
+      .option('where-key', { type: 'string', requiresArg: true, describe: 'Only rows where this column…' })
+      .option('where-value', { type: 'string', requiresArg: true, describe: '…equals this value (read like VALUE)' })
+      .check((args) => {
+        if ((args.whereKey === undefined) !== (args.whereValue === undefined)) {
+          throw new UsageError('--where-key and --where-value go together: give both, e.g. --where-key epoch --where-value 2.');
+        }
+        return true;
+      }),
+  run: set,
+});

@@ -1,6 +1,8 @@
 import { isXetrackError, XetrackError } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { printRows } from './print-rows.js';
+import { db, ENGINE, JSON_FLAG } from './options.js';
+import { defineCommand } from './spec.js';
 
 export interface SqlArgs {
   db: string;
@@ -69,3 +71,15 @@ async function withTableHint(error: unknown, query: string, tables: () => Promis
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+export const spec = defineCommand<SqlArgs>({
+  name: 'sql',
+  description: 'Run one SQL statement and print the rows it returns',
+  signature: 'sql <db> <query>',
+  options: (y) =>
+    db(y)
+      .positional('query', { type: 'string', describe: 'The SQL statement; quote the table "default"', demandOption: true })
+      .option('engine', ENGINE)
+      .option('json', JSON_FLAG),
+  run: sql,
+});

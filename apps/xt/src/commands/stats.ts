@@ -5,6 +5,8 @@ import { UsageError } from '../usage-error.js';
 import { resolveColumn, rowsWith } from './columns-of.js';
 import { printRows } from './print-rows.js';
 import { withReader, type TableArgs } from './table-args.js';
+import { tableOptions, TRACK_ID } from './options.js';
+import { defineCommand, defineGroup } from './spec.js';
 
 export interface DescribeArgs extends TableArgs {
   /** Comma-separated column names; default: every column but track_id and timestamp. */
@@ -82,4 +84,33 @@ class Best {
 function compare(a: number | bigint | string, b: number | bigint | string): number {
   if (typeof a === 'string' || typeof b === 'string') return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export const spec = defineGroup({
+  name: 'stats',
+  description: 'Statistics of columns: describe, top, bottom',
+  commands: [
+    defineCommand<DescribeArgs>({
+      name: 'describe',
+      description: 'count, mean, std, min, quartiles, max (numbers); count, unique, top, freq (other values)',
+      signature: 'describe <db>',
+      options: (y) =>
+        tableOptions(y)
+          .option('columns', { type: 'string', requiresArg: true, describe: 'Comma-separated columns (default: all but track_id, timestamp)' })
+          .option('track-id', TRACK_ID),
+      run: describe,
+    }),
+    extremeSpec('top', 'largest'),
+    extremeSpec('bottom', 'smallest'),
+  ],
+});
+
+function extremeSpec(which: 'top' | 'bottom', word: string) {
+  return defineCommand<ExtremeArgs>({
+    name: which,
+    description: `The rows holding the ${word} value of a column`,
+    signature: `${which} <db> <column>`,
+    options: (y) => tableOptions(y).positional('column', { type: 'string', demandOption: true }).option('track-id', TRACK_ID),
+    run: (context, args) => extreme(context, which, args),
+  });
 }
