@@ -1,22 +1,15 @@
 import path from 'node:path';
 import { Tracker, type TrackerOptions } from '@xetrack/core';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cacheStore } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
-/** The tracker's own warnings go to stderr: captured here. */
-let stderr: string[] = [];
-const write = process.stderr.write.bind(process.stderr);
-beforeEach(() => {
-  stderr = [];
-  process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
-});
-afterEach(() => {
-  process.stderr.write = write;
-});
-
-const paramWarnings = () => stderr.filter((line) => line.includes('not part of its cache key'));
+/** The tracker's warnings go to stderr: captured here. */
+const stderr = vi.spyOn(process.stderr, 'write');
+beforeEach(() => void stderr.mockClear().mockImplementation(() => true));
+afterAll(() => stderr.mockRestore());
+const paramWarnings = () => stderr.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes('not part of its cache key'));
 
 /** One sweep over two temperatures, each a tracker with the temperature as a param, on one cache. */
 async function sweep(options: Pick<TrackerOptions, 'cacheKeyParams'>, perCall?: boolean) {

@@ -1,23 +1,16 @@
 import path from 'node:path';
 import { Tracker } from '@xetrack/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sqliteEngine } from '../src/index.js';
 import { useTempDirs } from './support/temp-dirs.js';
 
 const tempDir = useTempDirs();
 
 /** The tracker's warnings go to stderr: captured here. */
-let stderr: string[] = [];
-const write = process.stderr.write.bind(process.stderr);
-beforeEach(() => {
-  stderr = [];
-  process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
-});
-afterEach(() => {
-  process.stderr.write = write;
-});
-
-const unnamedWarnings = () => stderr.filter((line) => line.includes('has no name'));
+const stderr = vi.spyOn(process.stderr, 'write');
+beforeEach(() => void stderr.mockClear().mockImplementation(() => true));
+afterAll(() => stderr.mockRestore());
+const unnamedWarnings = () => stderr.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes('has no name'));
 const open = () => Tracker.open(path.join(tempDir(), 'track.db'), { engine: sqliteEngine });
 
 describe('function_name of tracked calls', () => {
