@@ -45,6 +45,13 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toContain('1.5 MLP true\n');
     expect(out).toMatch(/^0\.91 [a-z]+-[a-z]+-\d{4}$/m);
   },
+  'ui-report.ts': (out, cwd) => {
+    expect(out).toMatch(/^report\.html: \d+ KB, one file that opens from file:\/\/$/m);
+    expect(out).toContain('runs with lr >= 0.05: [ 0.1 ]');
+    const html = readFileSync(path.join(cwd, 'report.html'), 'utf8');
+    expect(html).toContain('"lr":0.01');
+    expect(html).not.toContain('"lr":0.1');
+  },
   'track-functions.ts': (out) => {
     expect(out).toContain("[ 'train', 'evaluate', 'predict', 'diverge' ]");
     expect(out).toContain("[ '', '', '', 'diverged' ]");
@@ -90,6 +97,16 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toMatch(/^144$/m);
     expect(out).toContain('square true');
     expect(out).toContain('1 entry deleted');
+  },
+  'merge-stores.ts': (out) => {
+    expect(out).toContain('merged 4 then 0 conflicts 0');
+    expect(out).toMatch(/'laptop-run epoch 1 from \/\S+\/laptop\.db'/); // the engine's location: an absolute path
+    expect(out).toMatch(/'gpu-box-run epoch 2 from \/\S+\/gpu-box\.db'/);
+  },
+  'spool.ts': (out, cwd) => {
+    expect(out).toContain('ingested 6 then 0 removed 3');
+    expect(out).toContain('worker 0 step 1, worker 0 step 2, worker 1 step 1');
+    expect(readdirSync(path.join(cwd, 'spool'))).toEqual([]);
   },
   'assets.ts': (out) => {
     const hash = /^([0-9a-f]{16}) Float32Array\(3\) \[/m.exec(out)?.[1]; // xxh64 of the node:v8 serialization

@@ -1,7 +1,8 @@
 import { KEY_COLUMNS, type Engine, type Row } from './engine/contract.js';
 import { guardEngine } from './engine/guard-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
-import { isXetrackError, XetrackError } from './errors.js';
+import { XetrackError } from './errors.js';
+import { insertNewRows, type RowConflict } from './insert-new-rows.js';
 import { checkTableName } from './schema/identifiers.js';
 
 export interface CopyOptions {
@@ -15,6 +16,8 @@ export interface CopyOptions {
   batchSize?: number;
   /** Called after every step, e.g. to draw a progress bar. */
   onProgress?(progress: CopyProgress): void;
+  /** Called for each row the target holds with other values (same track_id and timestamp); that row is kept. */
+  onConflict?(conflict: RowConflict): void;
 }
 
 export interface CopyProgress {
@@ -29,19 +32,23 @@ export interface TableCopyResult {
   copied: number;
   /** Rows the target already had (same track_id and timestamp). */
   skipped: number;
+  /** Of `skipped`, rows the target holds with other values (see `onConflict`). */
+  conflicts: number;
   columnsAdded: number;
 }
 
 export interface CopyResult {
   copied: number;
   skipped: number;
+  conflicts: number;
   tables: Record<string, TableCopyResult>;
 }
 
 /**
  * Copies tracking tables from one database to another, across engines (SQLite, DuckDB, PostgreSQL,
  * any plugin). Idempotent: rows the target already has (same track_id and timestamp) are skipped,
- * so copying twice copies nothing the second time. Missing columns are added to the target with the
+ * so copying twice copies nothing the second time; one held with other values is a conflict, kept as
+ * it is and reported (`onConflict`, `conflicts`). Missing columns are added to the target with the
  * source's types. The source is only read: a missing source table is an error, never created.
  */
 export async function copy(source: string | Engine, target: string | Engine, options: CopyOptions = {}): Promise<CopyResult> {
@@ -57,12 +64,11 @@ export async function copy(source: string | Engine, target: string | Engine, opt
           throw new XetrackError('UNKNOWN_TABLE', `No table ${JSON.stringify(table)} in ${from.engine.location}. Tables there: ${available.join(', ') || 'none'}.`);
         }
       }
-      const result: CopyResult = { copied: 0, skipped: 0, tables: {} };
+      const result: CopyResult = { copied: 0, skipped: 0, conflicts: 0, tables: {} };
       for (const table of tables) {
         const one = await copyTable(from.engine, to.engine, table, options);
         result.tables[table] = one;
-        result.copied += one.copied;
-        result.skipped += one.skipped;
+        addCounts(result, one);
       }
       return result;
     } finally {
@@ -73,19 +79,41 @@ export async function copy(source: string | Engine, target: string | Engine, opt
   }
 }
 
-async function openSide(location: string | Engine, choice: EngineChoice | undefined, mustExist: boolean): Promise<{ engine: Engine; owned: boolean }> {
+type Counts = { copied: number; skipped: number; conflicts: number };
+
+/** Adds a part's counts (a table's, a source's) to a total. */
+export function addCounts(total: Counts, part: Counts): void {
+  total.copied += part.copied;
+  total.skipped += part.skipped;
+  total.conflicts += part.conflicts;
+}
+
+/** Opens one side of a copy: an engine as given (not closed here), or one for the location (`owned`). */
+export async function openSide(location: string | Engine, choice: EngineChoice | undefined, mustExist: boolean): Promise<{ engine: Engine; owned: boolean }> {
   if (typeof location !== 'string') return { engine: guardEngine(location), owned: false };
   const opened = await openEngine(location, choice, { mustExist });
   return { engine: guardEngine(opened.engine), owned: opened.owned };
 }
 
-async function copyTable(from: Engine, to: Engine, table: string, options: CopyOptions): Promise<TableCopyResult> {
+/** A column set on every copied row, e.g. merge's provenance (which source a row came from). */
+export interface StampColumn {
+  name: string;
+  value: string;
+}
+
+/**
+ * Copies one table; `stamp` adds a text column to the target and sets it on every row written
+ * that has no value there yet (a row merged before keeps the store it first came from).
+ */
+export async function copyTable(from: Engine, to: Engine, table: string, options: CopyOptions & { stamp?: StampColumn }): Promise<TableCopyResult> {
+  const stamp = options.stamp;
   const sourceColumns = await from.describe(table);
   const before = new Set((await to.describe(table)).map((c) => c.name.toLowerCase()));
   if (before.size > 0 && !KEY_COLUMNS.every((k) => before.has(k))) {
     throw new XetrackError('SCHEMA_MISMATCH', `The table ${JSON.stringify(table)} in ${to.location} is not a tracking table (no track_id/timestamp): copy into another database.`);
   }
   const extra = sourceColumns.filter((c) => !KEY_COLUMNS.includes(c.name.toLowerCase() as (typeof KEY_COLUMNS)[number]));
+  if (stamp && !extra.some((c) => c.name.toLowerCase() === stamp.name.toLowerCase())) extra.push({ name: stamp.name, type: 'text' });
   await to.ensureColumns(table, extra);
   const columnsAdded = extra.filter((c) => !before.has(c.name.toLowerCase())).length;
   // The target may spell a column with other letter case; rows are written under its spelling.
@@ -94,13 +122,16 @@ async function copyTable(from: Engine, to: Engine, table: string, options: CopyO
 
   const total = await from.count(table);
   const batchSize = options.batchSize ?? 5_000;
-  const result: TableCopyResult = { copied: 0, skipped: 0, columnsAdded };
+  const stampName = stamp ? targetName.get(stamp.name.toLowerCase())! : undefined;
+  const result: TableCopyResult = { copied: 0, skipped: 0, conflicts: 0, columnsAdded };
   let done = 0;
   let batch: Row[] = [];
   const flush = async () => {
-    const fresh = await withoutExisting(to, table, batch);
-    result.skipped += batch.length - fresh.length;
-    result.copied += await insertSkippingDuplicates(to, table, fresh);
+    const written = await insertNewRows(to, table, batch, stampName ? [stampName] : []);
+    result.copied += written.inserted;
+    result.skipped += batch.length - written.inserted;
+    result.conflicts += written.conflicts.length;
+    for (const conflict of written.conflicts) options.onConflict?.(conflict);
     done += batch.length;
     batch = [];
     options.onProgress?.({ table, done, total, copied: result.copied });
@@ -110,6 +141,7 @@ async function copyTable(from: Engine, to: Engine, table: string, options: CopyO
       row[targetName.get(column.name.toLowerCase())!] = row[column.name] ?? null;
       delete row[column.name];
     }
+    if (stampName) row[stampName] ??= stamp!.value;
     batch.push(row);
     if (batch.length >= batchSize) await flush();
   }
@@ -128,45 +160,4 @@ async function* readRows(engine: Engine, table: string, pageSize: number): Async
     yield* page;
     if (page.length < pageSize) return;
   }
-}
-
-const keyOf = (row: Row) => `${String(row.track_id)}\u0000${String(row.timestamp)}`;
-
-/** The rows of `batch` whose (track_id, timestamp) the target does not hold yet. */
-async function withoutExisting(to: Engine, table: string, batch: Row[]): Promise<Row[]> {
-  if (batch.length === 0) return batch;
-  const ids = [...new Set(batch.map((r) => r.track_id ?? null))];
-  const stamps = batch.map((r) => String(r.timestamp));
-  const first = stamps.reduce((a, b) => (a < b ? a : b));
-  const last = stamps.reduce((a, b) => (a > b ? a : b));
-  const existing = await to.select(table, {
-    columns: ['track_id', 'timestamp'],
-    where: [
-      { column: 'track_id', op: 'in', value: ids },
-      { column: 'timestamp', op: '>=', value: first },
-      { column: 'timestamp', op: '<=', value: last },
-    ],
-  });
-  if (existing.length === 0) return batch;
-  const have = new Set(existing.map(keyOf));
-  return batch.filter((row) => !have.has(keyOf(row)));
-}
-
-/** Inserts in one transaction; if a concurrent writer added one of the keys meanwhile, row by row. */
-async function insertSkippingDuplicates(to: Engine, table: string, rows: Row[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  try {
-    return await to.insert(table, rows);
-  } catch (error) {
-    if (!isXetrackError(error, 'DUPLICATE_KEY')) throw error;
-  }
-  let inserted = 0;
-  for (const row of rows) {
-    try {
-      inserted += await to.insert(table, [row]);
-    } catch (error) {
-      if (!isXetrackError(error, 'DUPLICATE_KEY')) throw error;
-    }
-  }
-  return inserted;
 }

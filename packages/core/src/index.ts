@@ -17,4 +17,8 @@ export { parseLogText, readJsonl, readLogs, type LogRow, type ReadLogsOptions } 
 export { importOptional } from './optional-import.js';
 export { copy, type CopyOptions, type CopyProgress, type CopyResult, type TableCopyResult } from './copy.js';
 export { exportFormatFor, type ExportFormat } from './export/export-table.js';
+export { merge, type MergeConflict, type MergeOptions, type MergeProgress, type MergeResult, type SourceMergeResult } from './merge.js';
+export type { RowConflict } from './insert-new-rows.js';
 export * from './compare/index.js';
+export { spoolEngine, type SpoolOptions } from './spool/spool-engine.js';
+export { ingest, type IngestOptions, type IngestProgress, type IngestResult } from './spool/ingest.js';

@@ -14,6 +14,8 @@ import type { AssetStore } from './extensions/asset-store.js';
 import type { CachedResult, FunctionCache } from './extensions/function-cache.js';
 import type { Monitor } from './extensions/monitor.js';
 import { logOnlyEngine } from './engine/log-only-engine.js';
+import { spoolEngine, type SpoolOptions } from './spool/spool-engine.js';
+import { ingest } from './spool/ingest.js';
 import { TrackLogger } from './logging/track-logger.js';
 import { importOptional } from './optional-import.js';
 import { exportTable, type ExportFormat } from './export/export-table.js';
@@ -59,6 +61,12 @@ export interface TrackerOptions {
   jsonl?: string;
   /** Log only: write the log sinks and no database (Python's `SKIP_INSERT`). */
   skipInsert?: boolean;
+  /**
+   * Spool mode, for shared filesystems and clusters: rows are appended to this process's own file in
+   * the spool directory instead of the database, and `ingest()` (`xt ingest SPOOL DB`) loads them
+   * into the database (the tracker's path) later, exactly once. A directory, or `{ dir, fsync, ingestOnClose }`.
+   */
+  spool?: string | SpoolOptions;
 }
 
 /** The optional parts a tracker was opened with. */
@@ -115,6 +123,8 @@ export class Tracker<R = Record<string, unknown>> {
   private readonly addOns: AddOns;
   private last: TrackedRow<R> | undefined;
   private closed = false;
+  /** Runs once the engine is closed (spool mode's `ingestOnClose`). */
+  private afterClose: (() => Promise<void>) | undefined;
   /** The params' cells, encoded once; cleared when they change. */
   private paramCells: { cells: Row; json: Record<string, unknown> | undefined } | undefined;
   /** JSON values as given, for rows that have any (reads return them parsed, so log() returns them so too). */
@@ -140,9 +150,15 @@ export class Tracker<R = Record<string, unknown>> {
   static async open<R = Record<string, unknown>>(path = 'track.db', options: TrackerOptions = {}): Promise<Tracker<R>> {
     const warn = createWarn(options.warnings ?? true);
     checkTableName(options.table ?? 'default'); // before anything is created
+    const spool = typeof options.spool === 'string' ? { dir: options.spool } : options.spool;
+    if (spool && options.assets === true) {
+      throw new XetrackError('INVALID_ARGUMENT', '`assets: true` keeps assets in the tracker\'s SQLite file, which a spool-mode tracker does not open: pass an asset store (assetStore({ path })) instead.');
+    }
     const { engine, owned } = options.skipInsert
       ? { engine: logOnlyEngine(path), owned: true }
-      : await openEngine(path, options.engine, { options: options.engineOptions });
+      : spool
+        ? { engine: spoolEngine(spool), owned: true }
+        : await openEngine(path, options.engine, { options: options.engineOptions });
     const guarded = guardEngine(engine);
     try {
       const store = await TrackingTable.open(guarded, options.table ?? 'default', { create: true });
@@ -156,6 +172,7 @@ export class Tracker<R = Record<string, unknown>> {
       if (options.assets === true && addOns.assets) addOns.owned.push(addOns.assets);
       await addOns.assets?.attach?.({ engine: guarded, table: store.name });
       const tracker = new Tracker<R>(path, store, owned ? guarded : undefined, options, warn, addOns);
+      if (spool?.ingestOnClose) tracker.afterClose = async () => void (await ingest(spool.dir, path, { targetEngine: options.engine }));
       if (options.gitRoot !== undefined) await tracker.stampGitCommit(options.gitRoot);
       if (options.reset) await guarded.delete(store.name, []);
       await store.addColumnsFor(tracker.currentParams);
@@ -569,6 +586,7 @@ export class Tracker<R = Record<string, unknown>> {
       for (const addOn of this.addOns.owned) await addOn.close?.();
       await this.ownedEngine?.close();
     }
+    await this.afterClose?.();
   }
 }
 

@@ -57,7 +57,7 @@ describe('copy between SQLite files', () => {
 
     const first = await copy(source, target);
     expect(first.copied).toBe(3);
-    expect(first.tables.default).toEqual({ copied: 2, skipped: 0, columnsAdded: 3 });
+    expect(first.tables.default).toEqual({ copied: 2, skipped: 0, conflicts: 0, columnsAdded: 3 });
     const second = await copy(source, target);
     expect(second).toMatchObject({ copied: 0, skipped: 3 });
 

@@ -61,9 +61,13 @@ export interface Worker {
   waitFor(match: (line: string) => boolean): Promise<string>;
 }
 
-/** Starts `node workers/NAME ...args` with the package folder as working directory. */
-export function startWorker(name: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Worker {
-  const child = spawn(process.execPath, [path.join(WORKERS_DIR, name), ...args], {
+/**
+ * Starts `node workers/NAME ...args` with the package folder as working directory; `wrap` runs it
+ * through a command first (`['ip', 'netns', 'exec', NS]`), which must exec node in its own place.
+ */
+export function startWorker(name: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, wrap: readonly string[] = []): Worker {
+  const argv = [...wrap, process.execPath, path.join(WORKERS_DIR, name), ...args];
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: PACKAGE_DIR,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

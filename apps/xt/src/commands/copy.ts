@@ -1,6 +1,9 @@
-import type { CopyProgress, Engine } from '@xetrack/core';
+import type { RowConflict } from '@xetrack/core';
 import type { CliContext } from '../context.js';
+import { copyAssets } from './copy-assets.js';
+import { reportConflicts } from './conflict-report.js';
 import { ENGINE } from './options.js';
+import { progressBar } from './progress-bar.js';
 import { defineCommand } from './spec.js';
 
 export interface CopyArgs {
@@ -14,9 +17,6 @@ export interface CopyArgs {
   json: boolean;
 }
 
-/** Copies below this many rows draw no progress bar: they finish before one would be seen. */
-const PROGRESS_FROM_ROWS = 20_000;
-
 /**
  * `xt copy SOURCE TARGET`: copies tables between any two engines (chosen per side by extension or
  * flag). Rows the target has (same track_id and timestamp) are skipped, so a second copy copies 0.
@@ -29,62 +29,23 @@ export async function copyCommand(context: CliContext, args: CopyArgs): Promise<
     const target = await context.openEngine(args.target, { engine: args.targetEngine ?? args.engine, write: true, create: true });
     try {
       const bar = context.progress ? progressBar(context) : undefined;
-      const result = await copy(source.engine, target.engine, { tables: args.table, onProgress: bar });
+      const conflicts: RowConflict[] = [];
+      const result = await copy(source.engine, target.engine, { tables: args.table, onProgress: bar, onConflict: (c) => void (conflicts.length < 20 && conflicts.push(c)) });
       bar?.({ table: '', done: 0, total: 0, copied: 0 }, true);
-      const assets = args.assets ? await copyAssets(source.engine, target.engine, args) : 0;
-      if (args.json) {
-        context.stdout.write(`${JSON.stringify({ ...result, assets }, null, 2)}\n`);
-        return;
-      }
+      const assets = args.assets ? await copyAssets(source.engine, target.engine, args.source, args.target) : 0;
       const added = Object.values(result.tables).reduce((n, t) => n + t.columnsAdded, 0);
       context.stdout.write(
-        `Copied ${result.copied} ${result.copied === 1 ? 'row' : 'rows'} from ${args.source} to ${args.target}` +
-          ` (${result.skipped} already there, ${added} ${added === 1 ? 'column' : 'columns'} added${assets ? `, ${assets} ${assets === 1 ? 'asset' : 'assets'}` : ''}).\n`,
+        args.json
+          ? `${JSON.stringify({ ...result, assets }, null, 2)}\n`
+          : `Copied ${result.copied} ${result.copied === 1 ? 'row' : 'rows'} from ${args.source} to ${args.target}` +
+              ` (${result.skipped - result.conflicts} already there${result.conflicts ? `, ${result.conflicts} in conflict` : ''}, ${added} ${added === 1 ? 'column' : 'columns'} added${assets ? `, ${assets} ${assets === 1 ? 'asset' : 'assets'}` : ''}).\n`,
       );
+      reportConflicts(context, result.conflicts, conflicts);
     } finally {
       await target.close();
     }
   } finally {
     await source.close();
-  }
-}
-
-/** A progress bar on stderr, drawn in place; `finish` ends its line. */
-function progressBar(context: CliContext): (p: CopyProgress, finish?: boolean) => void {
-  let drawn = false;
-  return (p, finish = false) => {
-    if (finish) {
-      if (drawn) context.stderr.write('\n');
-      return;
-    }
-    if (p.total < PROGRESS_FROM_ROWS) return;
-    const width = 30;
-    const filled = Math.round((p.done / p.total) * width);
-    const percent = Math.floor((p.done / p.total) * 100);
-    context.stderr.write(`\r${p.table} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% ${p.done}/${p.total} rows`);
-    drawn = true;
-  };
-}
-
-/**
- * Copies the asset store between two SQLite files, when the source has one. The source's asset
- * table is only read: a source without one is left untouched.
- */
-async function copyAssets(source: Engine, target: Engine, args: CopyArgs): Promise<number> {
-  if (source.name !== 'sqlite' || target.name !== 'sqlite' || !source.sql) return 0;
-  const found = await source.sql(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'xetrack_assets'`);
-  if (found.length === 0) return 0;
-  const { importOptional } = await import('@xetrack/core');
-  const mod = await importOptional('@xetrack/assets', 'Copying assets (--no-assets skips them)');
-  type Store = { copyFrom(other: Store): Promise<number>; close(): Promise<void> };
-  const open = mod.assetStore as (options: { path: string; warnings: boolean }) => Store;
-  const from = open({ path: args.source, warnings: false });
-  const to = open({ path: args.target, warnings: false });
-  try {
-    return await to.copyFrom(from);
-  } finally {
-    await from.close();
-    await to.close();
   }
 }
 

@@ -17,7 +17,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'stats', load: async () => (await import('./stats.js')).spec },
   { name: 'plot', load: async () => (await import('./plot.js')).spec },
   { name: 'copy', load: async () => (await import('./copy.js')).spec },
+  { name: 'merge', load: async () => (await import('./merge.js')).spec },
+  { name: 'ingest', load: async () => (await import('./ingest.js')).spec },
   { name: 'export', load: async () => (await import('./export.js')).spec },
   { name: 'cache', load: async () => (await import('./cache.js')).spec },
   { name: 'assets', load: async () => (await import('./assets.js')).spec },
+  { name: 'report', load: async () => (await import('./report.js')).spec },
+  { name: 'ui', load: async () => (await import('./ui.js')).spec },
 ];

@@ -1,0 +1,50 @@
+/**
+ * The assets a SQLite database's store holds (@xetrack/assets, installed next to this package):
+ * listed by hash, and read for download. A database without the store has none; the store is
+ * opened for each use and closed at once, and only read.
+ */
+import { importOptional, type Reader } from '@xetrack/core';
+import type { AssetInfo } from '../shared/types.js';
+
+interface StoreLike {
+  list(): Promise<{ hash: string; serializer: string; size: number; count: number; created: number; columns: string[] }[]>;
+  serialized(hash: string): Promise<{ data: Uint8Array; record: { serializer: string } } | undefined>;
+  attach(context: { engine: unknown; table: string }): void;
+  close(): Promise<void>;
+}
+interface AssetsPackage {
+  assetStore(options: { path: string; onWarning(message: string): void }): StoreLike;
+  DEFAULT_TABLE: string;
+}
+
+async function withStore<T>(reader: Reader, none: T, use: (store: StoreLike) => Promise<T>): Promise<T> {
+  const engine = reader.engine;
+  if (engine.name !== 'sqlite' || !engine.sql) return none;
+  const tables = await engine.sql("SELECT name FROM sqlite_master WHERE type = 'table'");
+  let pkg: AssetsPackage;
+  try {
+    pkg = (await importOptional('@xetrack/assets', 'Listing assets')) as unknown as AssetsPackage;
+  } catch {
+    return none; // not installed: the database cannot hold assets we could read
+  }
+  if (!tables.some((t) => t.name === pkg.DEFAULT_TABLE)) return none;
+  const store = pkg.assetStore({ path: reader.path, onWarning: () => undefined });
+  try {
+    store.attach({ engine, table: reader.table });
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Every asset, oldest first; `downloadable` says whether the page may offer its bytes. */
+export async function listAssets(reader: Reader, downloadable: boolean): Promise<AssetInfo[]> {
+  return withStore(reader, [], async (store) =>
+    (await store.list()).map((a) => ({ hash: a.hash, serializer: a.serializer, bytes: a.size, count: a.count, columns: a.columns, created: new Date(a.created).toISOString(), downloadable })),
+  );
+}
+
+/** An asset's serialized bytes (a logged Uint8Array: its own bytes), or undefined. */
+export async function assetBytes(reader: Reader, hash: string): Promise<Uint8Array | undefined> {
+  return withStore(reader, undefined, async (store) => (await store.serialized(hash))?.data);
+}
