@@ -279,10 +279,12 @@ describe('the packed CLI, installed as a user would', () => {
   it('a library user installs the tarballs with npm (overrides in package.json): nothing @xetrack from a registry; examples compile, a program runs', () => {
     const project = path.join(work, 'npm-library');
     mkdirSync(project);
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'npm-user', version: '1.0.0', private: true, type: 'module', overrides }, null, 2));
+    // docs/install.md: the tarballs as dependencies, overrides.json as written under "overrides"
+    const dependencies = Object.fromEntries(LIBRARY.map((name) => [name, overrides[name]!]));
+    const devDependencies = Object.fromEntries(TOOLS.map((tool) => [tool.slice(0, tool.lastIndexOf('@')), tool.slice(tool.lastIndexOf('@') + 1)]));
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'npm-user', version: '1.0.0', private: true, type: 'module', dependencies, devDependencies, overrides }, null, 2));
     writeFileSync(path.join(project, '.npmrc'), NO_XETRACK_REGISTRY);
-    const install = run('npm', ['install', '--no-audit', '--no-fund', ...LIBRARY.map((name) => tarballs[name]!), ...TOOLS], project);
-    expectOk(install, 'npm install <tarballs>');
+    expectOk(run('npm', ['install', '--no-audit', '--no-fund'], project), 'npm install');
     const lock = JSON.parse(readFileSync(path.join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
     const xetrack = Object.entries(lock.packages).filter(([where]) => where.includes('node_modules/@xetrack/'));
     expect(xetrack.map(([where]) => where).sort()).toEqual(LIBRARY.map((name) => `node_modules/${name}`).sort()); // one copy each
