@@ -66,6 +66,10 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toMatch(/ 0\.95 true$/m);
     expect(out.match(/ 0\.(9|91|95|86|81) /g)?.length).toBeGreaterThanOrEqual(3);
   },
+  'query.ts': (out) => {
+    expect(out).toContain("{ model: 'claude', temperature: 0, split: 'test', accuracy: 0.85 },\n  { model: 'gpt', temperature: 0.7, split: 'test', accuracy: 0.75 },\n  { model: 'gpt', temperature: 0, split: 'test', accuracy: 0.7 }\n]");
+    expect(out).toContain("'claude @ 0' => 0.85,\n  'claude @ 0.7' => 0.65,\n  'gpt @ 0' => 0.7,\n  'gpt @ 0.7' => 0.75");
+  },
   'postgres.ts': (out) => expect(out).toContain("[ [ 1, 0.9, null ], [ 2, 0.4, null ], [ 3, 0.2, 0.01 ] ]"),
   'duckdb-engine.ts': (out, cwd) => {
     expect(out).toContain("[ { model: 'cnn' } ]");
@@ -112,6 +116,10 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     const hash = /^([0-9a-f]{16}) Float32Array\(3\) \[/m.exec(out)?.[1]; // xxh64 of the node:v8 serialization
     expect(hash).toBeDefined();
     expect(out).toContain(`[ '${hash} count 2 in weights' ]`);
+  },
+  'assets-keyv-sqlite.ts': (out, cwd) => {
+    expect(out).toMatch(/^[0-9a-f]{16} Float32Array\(2\) \[ 0\.5, 0\.25 \]$/m);
+    expect(existsSync(path.join(cwd, 'blobs.db'))).toBe(true);
   },
   'asset-serializers.ts': (out) => {
     expect(out).toContain('true 106');

@@ -6,8 +6,10 @@ import { cliStartupSuite } from './suites/cli-startup.js';
 import { duckdbSuites } from './suites/duckdb.js';
 import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
+import { runsSuites } from './suites/runs-suite.js';
 import { toRowsSuite } from './suites/to-rows-suite.js';
 import { trackSuite } from './suites/track-suite.js';
+import { dashboardRenderSuite, reportSizeSuite } from './suites/ui.js';
 import { writeSuites } from './suites/write-suites.js';
 import type { EnginePair } from './workloads.js';
 
@@ -21,9 +23,12 @@ export const suites: readonly Suite[] = [
   ...writeSuites(sqlite),
   trackSuite,
   toRowsSuite(sqlite),
+  ...runsSuites,
   iterateMemorySuite,
   cacheHitSuite,
   cliStartupSuite,
   ...duckdbSuites,
   ...postgresSuites,
+  dashboardRenderSuite,
+  reportSizeSuite,
 ];

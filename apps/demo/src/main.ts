@@ -12,6 +12,7 @@
  */
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { xxh64Hex } from '@xetrack/assets';
 import { cacheStore } from '@xetrack/cache';
 import { gitCommitHash } from '@xetrack/git';
@@ -43,6 +44,13 @@ export function engineFrom(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 }
 
 const isUrl = (dbPath: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(dbPath);
+
+/** A database as a shell command names it: quoted URL, a path relative to where pnpm ran when below it, else absolute. */
+function shownPath(dbPath: string): string {
+  if (isUrl(dbPath)) return `'${dbPath}'`;
+  const relative = path.relative(process.env.INIT_CWD || process.cwd(), dbPath);
+  return relative && !relative.startsWith('..') ? relative : dbPath;
+}
 
 function databasePath(engine: string | undefined): string {
   const given = process.env.XT_DEMO_DB;
@@ -118,6 +126,12 @@ async function main(): Promise<void> {
     const hist = ['plot', 'hist', dbPath, 'train_loss', '--track-id', best.track_id, '--bins', '6', '--width', '40', '--height', '6', '--title', `train_loss over ${grid.epochs} epochs of ${best.track_id}`, ...engineArgs];
     const shown = (args: string[]) => `xt ${args.map((a) => (a === dbPath ? path.basename(dbPath) : /\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
     out.push('', '── with xt ──', ...block(shown(top), topTable(await xt(top))), ...block(shown(hist), await xt(hist)));
+    // the whole database as one HTML page, every run checked against the best one
+    const reportFile = path.join(beside, 'demo-report.html');
+    const report = ['report', dbPath, '-o', reportFile, '--baseline', best.track_id, '--check', 'val_accuracy:higher', '--check', 'val_loss:lower', ...engineArgs];
+    out.push('', ...block(shown(report).replace(reportFile, path.basename(reportFile)), await xt(report)),
+      `open ${pathToFileURL(reportFile).href} (one file: no server, no network)`,
+      `live dashboard, updated as runs are logged: pnpm xt ui ${shownPath(dbPath)}${engine ? ` --engine ${engine}` : ''}, then open http://127.0.0.1:8787/`);
   }
   out.push('', `${summary.rows} rows logged and read back in ${((performance.now() - started) / 1000).toFixed(1)} s. Run again to append another sweep.`);
   process.stdout.write(`${out.join('\n')}\n`);

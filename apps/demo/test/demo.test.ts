@@ -107,6 +107,17 @@ describe('pnpm demo', () => {
     }
   });
 
+  it('ends by writing demo-report.html and saying how to open it and how to start xt ui', () => {
+    const file = join(dir, 'nested', 'demo-report.html');
+    const html = readFileSync(file, 'utf8');
+    const best = printedBest(second, 'val_accuracy');
+    expect(html).toContain(`"baseline":"${best.trackId}"`);
+    for (const run of evaluations(sweepOf(second))) expect(html).toContain(`"track_id":"${run.track_id}"`);
+    expect(second).toContain(`$ xt report demo.db -o demo-report.html --baseline ${best.trackId} --check val_accuracy:higher --check val_loss:lower`);
+    expect(second).toContain(`open file://${file} (one file: no server, no network)`);
+    expect(second).toMatch(/live dashboard, updated as runs are logged: pnpm xt ui \S*demo\.db, then open http:\/\/127\.0\.0\.1:8787\//);
+  });
+
   it('learns the task: the best validation accuracy is clearly above 85%', () => {
     const best = Math.max(...evaluations(sweepOf(first)).map((r) => r.val_accuracy));
     expect(best).toBeGreaterThan(0.85);

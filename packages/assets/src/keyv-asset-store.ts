@@ -1,10 +1,11 @@
 import { promisify } from 'node:util';
 import { deflate, inflate } from 'node:zlib';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
-import KeyvSqlite from '@keyv/sqlite';
 import type { AssetStore, CellValue, Engine } from '@xetrack/core';
-import { XetrackError } from '@xetrack/core/engine';
+import { isFileHeld, XetrackError } from '@xetrack/core/engine';
+import { KeyValueKeyvStore } from './key-value-keyv-store.js';
 import { BUILT_IN_SERIALIZERS, rawSerializer, v8Serializer, type AssetSerializer } from './serializers.js';
+import { holdsFile, SqliteAssetFile } from './sqlite-asset-file.js';
 import { xxh64Hex } from './xxh64.js';
 
 const deflateAsync = promisify(deflate);
@@ -17,12 +18,17 @@ export const BLOBS_NAMESPACE = 'xetrack-assets-blob';
 export const DEFAULT_TABLE = 'xetrack_assets';
 
 export interface AssetStoreOptions {
-  /** SQLite file of the default store (@keyv/sqlite, table `xetrack_assets`): usually the tracker's own database. */
+  /**
+   * SQLite file of the default store (table `xetrack_assets`): usually the tracker's own database.
+   * Read and written through the SQLite engine (better-sqlite3): the tracker's own connection while
+   * the store is attached to a tracker on this file, else one the store opens.
+   */
   path?: string;
   /**
    * Any Keyv store instead of the SQLite file: a factory (called once for the records and once for
    * the blobs, so listing never reads a blob), a store adapter, or a `Keyv`. Stores you pass are
-   * not closed by `close()`.
+   * not closed by `close()`. A store on a SQLite file (@keyv/sqlite) must be another file than the
+   * ones this process holds through the SQLite engine: it brings a second SQLite build.
    */
   store?: (() => KeyvStoreAdapter | Keyv | Map<unknown, unknown>) | KeyvStoreAdapter | Keyv | Map<unknown, unknown>;
   /** Store blobs zlib-compressed (Python's `compress=True`). Each asset records whether it is, so reads never need this option. */
@@ -31,7 +37,7 @@ export interface AssetStoreOptions {
   serializers?: readonly AssetSerializer[];
   /** A plain Uint8Array/Buffer value: an asset stored raw (`'asset'`, default) or a BLOB cell of the row (`'cell'`). */
   bytes?: 'asset' | 'cell';
-  /** Milliseconds the default SQLite store's connection waits for another writer's lock (default 30000, as the SQLite engine). */
+  /** Milliseconds the store's own SQLite connection (when not attached to a tracker) waits for another writer's lock (default 30000, as the SQLite engine). */
   busyTimeoutMs?: number;
   /** Print warnings to stderr (default true). */
   warnings?: boolean;
@@ -96,7 +102,10 @@ export class KeyvAssetStore implements AssetStore {
   private readonly blobs: Keyv;
   /** Blob keys carry this prefix when records and blobs share one Keyv. */
   private readonly blobPrefix: string;
-  private readonly owned: Keyv[] = [];
+  /** The SQLite file of `path`; undefined for a store passed in. */
+  private readonly file: SqliteAssetFile | undefined;
+  /** The SQLite file a store passed in keeps its data in (@keyv/sqlite), to refuse one the engine holds. */
+  private readonly foreignFile: string | undefined;
   private readonly serializers: readonly AssetSerializer[];
   private readonly compress: boolean;
   private readonly bytesAsAssets: boolean;
@@ -129,34 +138,35 @@ export class KeyvAssetStore implements AssetStore {
     const { store } = options;
     if (store === undefined) {
       if (!options.path) throw new XetrackError('INVALID_ARGUMENT', 'assetStore() needs a SQLite file (`path`) or a Keyv store (`store`).');
-      const sqlite = () => {
-        const adapter = new KeyvSqlite({ uri: `sqlite://${options.path}`, table: DEFAULT_TABLE, busyTimeout: options.busyTimeoutMs ?? 30_000 });
-        // the adapter connects at once; a failure (an unwritable file) surfaces at the first use,
-        // never as an unhandled rejection of a store that was not used
-        adapter.query('SELECT 1').catch(() => undefined);
-        return adapter;
-      };
-      this.records = this.keyv(sqlite(), ASSETS_NAMESPACE, true);
-      this.blobs = this.keyv(sqlite(), BLOBS_NAMESPACE, true);
+      const file = new SqliteAssetFile(options.path, DEFAULT_TABLE, options.busyTimeoutMs ?? 30_000);
+      const adapter = () => new KeyValueKeyvStore(() => file.table(), { dialect: 'sqlite', table: DEFAULT_TABLE });
+      this.file = file;
+      this.records = this.keyv(adapter(), ASSETS_NAMESPACE);
+      this.blobs = this.keyv(adapter(), BLOBS_NAMESPACE);
       this.blobPrefix = '';
     } else if (typeof store === 'function') {
       const factory = store as () => KeyvStoreAdapter | Keyv | Map<unknown, unknown>;
-      this.records = this.keyv(factory(), ASSETS_NAMESPACE, false);
-      this.blobs = this.keyv(factory(), BLOBS_NAMESPACE, false);
+      this.records = this.keyv(factory(), ASSETS_NAMESPACE);
+      this.blobs = this.keyv(factory(), BLOBS_NAMESPACE);
       this.blobPrefix = '';
     } else {
-      this.records = this.keyv(store, ASSETS_NAMESPACE, false);
+      this.records = this.keyv(store, ASSETS_NAMESPACE);
       this.blobs = this.records;
       this.blobPrefix = 'blob:';
+    }
+    this.foreignFile = sqliteFileOf(this.records);
+    if (this.foreignFile !== undefined && isFileHeld(this.foreignFile)) {
+      // adapters our factory call made are ours to close; the caller never sees them
+      if (typeof store === 'function') for (const keyv of new Set([this.records, this.blobs])) keyv.disconnect().catch(() => undefined);
+      throw secondSqliteBuild(this.foreignFile);
     }
   }
 
   /** A Keyv over `store` that throws store errors instead of swallowing them. */
-  private keyv(store: KeyvStoreAdapter | Keyv | Map<unknown, unknown>, namespace: string, owned: boolean): Keyv {
+  private keyv(store: KeyvStoreAdapter | Keyv | Map<unknown, unknown>, namespace: string): Keyv {
     const keyv = store instanceof Keyv ? store : new Keyv({ store: store as KeyvStoreAdapter, namespace, throwOnErrors: true });
     if (store instanceof Keyv) keyv.throwOnErrors = true;
     keyv.on('error', () => undefined); // errors are thrown to the caller; the event is not needed
-    if (owned) this.owned.push(keyv);
     return keyv;
   }
 
@@ -334,16 +344,29 @@ export class KeyvAssetStore implements AssetStore {
     });
   }
 
+  /**
+   * Lets the store find the rows that reference assets (`gc`, `removeHash` with a column). A store
+   * on the engine's own file uses the engine's connection from now on; a store passed in on that
+   * file through another SQLite library is refused.
+   */
   attach(context: { engine: Engine; table: string }): void {
+    if (this.foreignFile !== undefined && holdsFile(context.engine, this.foreignFile)) throw secondSqliteBuild(this.foreignFile);
     this.context = context;
+    this.file?.borrow(context.engine);
   }
 
-  /** Closes the connections this store opened (not stores you passed in). Safe to call twice. */
+  /** The tracker attached to is closing: stop using its engine (this store may be used on its own afterwards). */
+  detach(): void {
+    this.context = undefined;
+    this.file?.release();
+  }
+
+  /** Closes the connection this store opened (not stores you passed in). Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.queue.catch(() => undefined);
-    for (const keyv of this.owned) await keyv.disconnect();
+    await this.file?.close();
   }
 
   private check(): void {
@@ -474,6 +497,21 @@ function isClassInstance(value: unknown): boolean {
     value instanceof ArrayBuffer ||
     ArrayBuffer.isView(value) ||
     isPlainObject(value)
+  );
+}
+
+/** The SQLite file a Keyv store keeps its data in (@keyv/sqlite's `opts.db`), if it is one. */
+function sqliteFileOf(keyv: Keyv): string | undefined {
+  const opts = (keyv.store as { opts?: { dialect?: unknown; db?: unknown } } | undefined)?.opts;
+  if (opts?.dialect !== 'sqlite' || typeof opts.db !== 'string') return undefined;
+  return opts.db === ':memory:' || opts.db === '' ? undefined : opts.db;
+}
+
+function secondSqliteBuild(file: string): XetrackError {
+  return new XetrackError(
+    'INVALID_ARGUMENT',
+    `${file} is open in this process through the SQLite engine (better-sqlite3), and this Keyv store would open it through another SQLite library: ` +
+      'two SQLite builds in one process do not see each other\'s locks and can damage the file. Use assetStore({ path }) for the tracker\'s own file, or give the Keyv store another file.',
   );
 }
 

@@ -1,7 +1,7 @@
-import { chmodSync, copyFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tracker, type CachedResult, type Engine, type FunctionCache } from '@xetrack/core';
+import { Tracker, XetrackError, type CachedResult, type Engine, type FunctionCache } from '@xetrack/core';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
@@ -237,11 +237,16 @@ describe('assets in a tracker (assets: true)', () => {
     expect(statSync(db).size).toBeLessThan(before - 2_000_000);
   });
 
-  it('a file that cannot be opened fails at the first use (never as an unhandled rejection)', async () => {
-    const store = assetStore({ path: '/nonexistent-dir/xetrack/track.db' });
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let the connection attempt fail
-    await expect(store.put(new Float32Array(1), 'w')).rejects.toThrow(/SQLITE_CANTOPEN/);
-    await store.close().catch(() => undefined);
+  it('a file that cannot be opened fails at the first use (never as an unhandled rejection), naming the file', async () => {
+    const notADirectory = tempDb();
+    writeFileSync(notADirectory, 'a file, not a directory');
+    const path = `${notADirectory}/track.db`;
+    const store = assetStore({ path });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // an eager connection attempt would fail here, unhandled
+    const failure = store.put(new Float32Array(1), 'w');
+    await expect(failure).rejects.toThrow(XetrackError);
+    await expect(failure).rejects.toThrow(path);
+    await store.close();
   });
 
   it('gc needs the rows: a store without an engine says how to attach one', async () => {
@@ -275,7 +280,7 @@ describe('assets in a tracker (assets: true)', () => {
   });
 
   it("a Python xetrack file: its assets, keys and counts tables (pickles) stay exactly as they were", async () => {
-    const fixture = fileURLToPath(new URL('../../../../shared/fixtures/python-xetrack-0.7.0/xetrack_fixture.db', import.meta.url));
+    const fixture = fileURLToPath(new URL('../../../fixtures/python-xetrack-0.7.0/xetrack_fixture.db', import.meta.url));
     const db = tempDb();
     copyFileSync(fixture, db);
     chmodSync(db, 0o644);

@@ -20,5 +20,7 @@ export interface AssetStore {
   gc(): Promise<{ removed: number; bytes: number }>;
   /** Called when a tracker opens with this store, so it can find the rows that reference assets. */
   attach?(context: { engine: Engine; table: string }): void | Promise<void>;
+  /** Called when that tracker closes: the store stops using its engine (it may outlive the tracker). */
+  detach?(): void;
   close?(): Promise<void>;
 }

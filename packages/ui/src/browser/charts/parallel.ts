@@ -3,7 +3,7 @@
  * line per run; selected runs in colour on top, the others grey.
  */
 import { h } from '../dom.js';
-import { colorOf, formatCell, shortId } from '../format.js';
+import { colorOf, formatCell } from '../format.js';
 import type { Cell } from '../../shared/types.js';
 
 export interface ParallelLine {
@@ -16,10 +16,13 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
 
-export function parallelCoordinates(axes: string[], lines: ParallelLine[], width: number, height = 300): HTMLElement {
+export function parallelCoordinates(allAxes: string[], allLines: ParallelLine[], width: number, height = 300): HTMLElement {
+  // about 90 px per axis, so labels stay readable on a phone
+  const axes = allAxes.slice(0, Math.max(2, Math.floor(width / 90)));
+  const lines = allLines.map((l) => ({ ...l, values: l.values.slice(0, axes.length) }));
   const drawn = lines.filter((l) => l.selected).length;
   const figure = h('figure', { className: 'chart', 'data-series': lines.length, 'data-axes': axes.length, 'aria-label': 'Parallel coordinates' },
-    h('figcaption', {}, `Parallel coordinates: ${lines.length} runs over ${axes.length} axes${drawn ? `, ${drawn} selected in colour` : ''}`));
+    h('figcaption', {}, `Parallel coordinates: ${lines.length} runs over ${axes.length}${axes.length < allAxes.length ? ` of ${allAxes.length}` : ''} axes${drawn ? `, ${drawn} selected in colour` : ''}`));
   const ratio = window.devicePixelRatio || 1;
   const canvas = h('canvas', { width: Math.round(width * ratio), height: Math.round(height * ratio), role: 'img', 'aria-label': `Parallel coordinates of ${axes.join(', ')}` });
   canvas.style.width = `${width}px`;
@@ -32,6 +35,8 @@ export function parallelCoordinates(axes: string[], lines: ParallelLine[], width
   const bottom = height - 24;
   const left = 50;
   const right = width - 50;
+  const spacing = axes.length === 1 ? right - left : (right - left) / (axes.length - 1);
+  const fit = (text: string) => (text.length * 7 > spacing - 6 ? `${text.slice(0, Math.max(3, Math.floor((spacing - 6) / 7) - 1))}…` : text);
   const xOf = (i: number) => (axes.length === 1 ? (left + right) / 2 : left + ((right - left) * i) / (axes.length - 1));
   // each axis maps its numbers linearly; text values are spread evenly in sorted order
   const scales = axes.map((_, a) => {
@@ -80,9 +85,9 @@ export function parallelCoordinates(axes: string[], lines: ParallelLine[], width
     ctx.moveTo(x, top);
     ctx.lineTo(x, bottom);
     ctx.stroke();
-    ctx.fillText(shortId(name), x, 14);
-    ctx.fillText(shortId(scales[a]!.labels[0]!), x, 28);
-    ctx.fillText(shortId(scales[a]!.labels[1]!), x, height - 8);
+    ctx.fillText(fit(name), x, 14);
+    ctx.fillText(fit(scales[a]!.labels[0]!), x, 28);
+    ctx.fillText(fit(scales[a]!.labels[1]!), x, height - 8);
   });
   return figure;
 }

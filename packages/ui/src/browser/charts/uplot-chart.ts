@@ -1,7 +1,7 @@
 /** uPlot charts sized to their box and coloured from the page's theme. */
 import uPlot from 'uplot';
 import { h } from '../dom.js';
-import { colorOf } from '../format.js';
+import { colorOf, formatCell } from '../format.js';
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -36,11 +36,11 @@ export function chart(spec: LineSpec, width: number): HTMLElement {
   const options: uPlot.Options = {
     width: Math.max(260, width),
     height: spec.height ?? 260,
-    // bars sit at evenly spaced places (categories, bins); lines on a linear x
-    scales: { x: spec.bars ? { time: false, distr: 2 } : { time: spec.time === true } },
+    // bars need half a bar of room on either side, or the first and last are cut in half
+    scales: { x: spec.bars ? { time: false, range: barRange(spec.data[0] as number[]) } : { time: spec.time === true } },
     axes: [
       { ...axis, label: spec.xLabel },
-      { ...axis, label: spec.yLabel ?? '', size: 60 },
+      { ...axis, label: spec.yLabel ?? '', size: 72, values: (_u: uPlot, splits: number[]) => splits.map((v) => formatCell(v)) },
     ],
     legend: { show: true, live: !spec.bars },
     cursor: { drag: { x: !spec.bars, y: false } },
@@ -58,6 +58,14 @@ export function chart(spec: LineSpec, width: number): HTMLElement {
   };
   new uPlot(options, spec.data, figure);
   return figure;
+}
+
+function barRange(xs: number[]): [number, number] {
+  if (xs.length === 0) return [0, 1];
+  let step = Infinity;
+  for (let i = 1; i < xs.length; i++) step = Math.min(step, xs[i]! - xs[i - 1]!);
+  const half = (Number.isFinite(step) && step > 0 ? step : 1) / 2;
+  return [xs[0]! - half, xs[xs.length - 1]! + half];
 }
 
 /** Sorts (x, y) pairs by x, as uPlot's aligned data needs. */

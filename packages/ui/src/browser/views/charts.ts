@@ -40,13 +40,18 @@ export async function renderCharts(app: App, el: HTMLElement): Promise<void> {
         : h('p', { className: 'empty' }, `No ${metric} values in these runs.`));
   } else stepSection.append(h('p', { className: 'empty' }, 'No metric changes within a run in this table.'));
 
+  // params that vary across the runs come first (a constant one makes a flat plot); numeric before text
+  const valueOf = (r: RunInfo, c: string) => (c in r.params ? r.params[c]! : r.metrics[c]?.last ?? null);
+  const distinct = (c: string) => new Set(matching.map((r) => JSON.stringify(valueOf(r, c)))).size;
+  const numericParam = (p: string) => matching.some((r) => typeof r.params[p] === 'number');
+  const varying = params.filter((p) => distinct(p) > 1).sort((a, b) => Number(numericParam(b)) - Number(numericParam(a)));
+  const xChoices = [...varying, ...params.filter((p) => !varying.includes(p)), ...metrics];
+
   // param vs metric
-  const xChoices = [...params.filter((p) => meta.columns.some((c) => c.name === p)), ...metrics];
   const scatterX = state.scatterX && xChoices.includes(state.scatterX) ? state.scatterX : xChoices[0];
   const scatterY = state.scatterY && metrics.includes(state.scatterY) ? state.scatterY : metrics[0];
   const scatterSection = h('section', { className: 'card', id: 'chart-scatter' }, h('h2', {}, 'Param vs metric'));
   if (scatterX && scatterY) {
-    const valueOf = (r: RunInfo, c: string) => (c in r.params ? r.params[c] : r.metrics[c]?.last ?? null);
     const cats = [...new Set(matching.map((r) => valueOf(r, scatterX)).filter((v) => typeof v === 'string'))].sort() as string[];
     const xs: number[] = [];
     const ys: (number | null)[] = [];
@@ -68,11 +73,11 @@ export async function renderCharts(app: App, el: HTMLElement): Promise<void> {
   } else scatterSection.append(h('p', { className: 'empty' }, 'Needs a param and a metric.'));
 
   // parallel coordinates
-  const axes = [...params, ...metrics].slice(0, 10);
+  const axes = [...varying, ...metrics].slice(0, 10);
   const selected = new Set(state.selected);
   const parallelSection = h('section', { className: 'card', id: 'chart-parallel' }, h('h2', {}, 'Parallel coordinates'),
     axes.length >= 2
-      ? parallelCoordinates(axes, matching.map((r) => ({ id: r.track_id, selected: selected.has(r.track_id), values: axes.map((a) => (a in r.params ? r.params[a]! : r.metrics[a]?.last ?? null)) })), width)
+      ? parallelCoordinates(axes, matching.map((r) => ({ id: r.track_id, selected: selected.has(r.track_id), values: axes.map((a) => valueOf(r, a)) })), width)
       : h('p', { className: 'empty' }, 'Needs at least two params or metrics.'));
 
   // histogram
@@ -91,11 +96,14 @@ export async function renderCharts(app: App, el: HTMLElement): Promise<void> {
   const timings = await app.client.timings(state.table);
   const timingSection = h('section', { className: 'card', id: 'chart-timings' }, h('h2', {}, 'Function timings'));
   if (timings.length) {
+    const longest = Math.max(...timings.map((t) => t.total)) || 1;
     timingSection.append(
       h('div', { className: 'scroll' }, h('table', { className: 'grid', id: 'timings-table' },
-        h('thead', {}, h('tr', {}, ...['function', 'calls', 'errors', 'mean s', 'min s', 'max s', 'total s'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, ...timings.map((t) => h('tr', {}, h('td', {}, t.function_name), ...[t.calls, t.errors, t.mean, t.min, t.max, t.total].map((v) => h('td', { className: 'num' }, formatCell(v)))))))),
-      chart({ label: `Mean time per call (s): ${timings.map((t, i) => `${i + 1} = ${t.function_name}`).join(', ')}`, data: [timings.map((_, i) => i + 1), timings.map((t) => t.mean)], series: ['mean s'], xLabel: 'function', yLabel: 'seconds', bars: true, height: 200 }, width));
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'function'), ...['calls', 'errors', 'mean s', 'min s', 'max s', 'total s'].map((c) => h('th', { scope: 'col', className: 'num' }, c)), h('th', { scope: 'col' }, 'total, against the longest'))),
+        h('tbody', {}, ...timings.map((t) => h('tr', {},
+          h('td', {}, t.function_name),
+          ...[t.calls, t.errors, t.mean, t.min, t.max, t.total].map((v) => h('td', { className: 'num' }, formatCell(v))),
+          h('td', { className: 'bar-cell' }, h('span', { className: 'bar', style: `width: ${Math.max(1, (t.total / longest) * 100)}%` }))))))));
   } else timingSection.append(h('p', { className: 'empty' }, 'No tracked function calls (track() or wrap()) in this table.'));
 
   // system readings

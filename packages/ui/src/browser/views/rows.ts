@@ -14,6 +14,7 @@ export async function renderRows(app: App, el: HTMLElement): Promise<void> {
     void app.render();
   };
   const last = Math.max(0, Math.floor((page.total - 1) / PAGE) * PAGE);
+  const numeric = new Set(app.meta.columns.filter((c) => ['integer', 'float'].includes(c.type)).map((c) => c.name));
   el.append(
     h('div', { className: 'toolbar' },
       h('label', { className: 'check' }, h('input', { type: 'checkbox', id: 'rows-selected', checked: state.rowsOnlySelected, disabled: state.selected.length === 0,
@@ -25,7 +26,7 @@ export async function renderRows(app: App, el: HTMLElement): Promise<void> {
         h('button', { type: 'button', id: 'rows-next', disabled: state.rowsOffset + PAGE >= page.total, onclick: () => go(state.rowsOffset + PAGE) }, 'Next →'),
         h('button', { type: 'button', id: 'rows-last', disabled: state.rowsOffset >= last, onclick: () => go(last) }, 'Last ⇥'))),
     h('div', { className: 'scroll' }, h('table', { className: 'grid rows', id: 'rows-table' },
-      h('thead', {}, h('tr', {}, ...page.columns.map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ...page.columns.map((c) => h('th', { scope: 'col', className: numeric.has(c) ? 'num' : undefined }, c)))),
       h('tbody', {}, ...page.rows.map((row) => h('tr', {}, ...row.map((v) => h('td', { className: typeof v === 'number' ? 'num' : undefined, title: typeof v === 'string' && v.length > 40 ? v : undefined }, formatCell(v)))))))),
   );
   const assets = await app.client.assets(state.table);
