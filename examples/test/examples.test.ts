@@ -117,6 +117,15 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(hash).toBeDefined();
     expect(out).toContain(`[ '${hash} count 2 in weights' ]`);
   },
+  'compare.ts': (out) => {
+    expect(out).toContain('regressed mann-whitney-u+bootstrap true 0.30\n');
+    expect(out).toContain("[ 'latency_ms' ]");
+  },
+  'bench-gate.ts': (out, cwd) => {
+    expect(out).toContain('sum loop, sum reduce written to bench.json');
+    const results = JSON.parse(readFileSync(path.join(cwd, 'bench.json'), 'utf8')) as { name: string; result: { latency: { samples: number[] } } }[];
+    expect(results.map((r) => [r.name, r.result.latency.samples.length >= 30])).toEqual([['sum loop', true], ['sum reduce', true]]);
+  },
   'assets-keyv-sqlite.ts': (out, cwd) => {
     expect(out).toMatch(/^[0-9a-f]{16} Float32Array\(2\) \[ 0\.5, 0\.25 \]$/m);
     expect(existsSync(path.join(cwd, 'blobs.db'))).toBe(true);

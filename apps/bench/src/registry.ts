@@ -3,6 +3,7 @@ import { rawSqlite } from './raw-sqlite.js';
 import type { Suite } from './suite.js';
 import { cacheHitSuite } from './suites/cache-hit.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
+import { compareSuite } from './suites/compare-suite.js';
 import { duckdbSuites } from './suites/duckdb.js';
 import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
@@ -27,6 +28,7 @@ export const suites: readonly Suite[] = [
   iterateMemorySuite,
   cacheHitSuite,
   cliStartupSuite,
+  compareSuite,
   ...duckdbSuites,
   ...postgresSuites,
   dashboardRenderSuite,

@@ -23,5 +23,7 @@ export { exportFormatFor, type ExportFormat } from './export/export-table.js';
 export { merge, type MergeConflict, type MergeOptions, type MergeProgress, type MergeResult, type SourceMergeResult } from './merge.js';
 export type { RowConflict } from './insert-new-rows.js';
 export * from './compare/index.js';
+export { parseBenchResults, type BenchResults, type BenchRow, type BenchTool } from './import/bench-results.js';
+export { importBenchResults, type ImportBenchOptions, type ImportBenchResult } from './import/import-bench-results.js';
 export { spoolEngine, type SpoolOptions } from './spool/spool-engine.js';
 export { ingest, type IngestOptions, type IngestProgress, type IngestResult } from './spool/ingest.js';
