@@ -137,7 +137,7 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
 };
 
 // `*.test.ts` examples are test files: vitest runs them itself.
-const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts'));
+const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts') && !f.startsWith('vitest.config.'));
 
 describe('examples', () => {
   it('every example file has an expectation here', () => {
