@@ -2,6 +2,7 @@ import { KEY_COLUMNS, type Engine, type Row } from './engine/contract.js';
 import { guardEngine } from './engine/guard-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { XetrackError } from './errors.js';
+import { copyAssets } from './copy-assets.js';
 import { insertNewRows, type RowConflict } from './insert-new-rows.js';
 import { checkTableName } from './schema/identifiers.js';
 
@@ -18,6 +19,8 @@ export interface CopyOptions {
   onProgress?(progress: CopyProgress): void;
   /** Called for each row the target holds with other values (same track_id and timestamp); that row is kept. */
   onConflict?(conflict: RowConflict): void;
+  /** Also copy the asset store (`@xetrack/assets`) when both sides are SQLite files (default false). */
+  assets?: boolean;
 }
 
 export interface CopyProgress {
@@ -42,6 +45,8 @@ export interface CopyResult {
   skipped: number;
   conflicts: number;
   tables: Record<string, TableCopyResult>;
+  /** Assets copied (`assets: true`). */
+  assets: number;
 }
 
 /**
@@ -64,18 +69,41 @@ export async function copy(source: string | Engine, target: string | Engine, opt
           throw new XetrackError('UNKNOWN_TABLE', `No table ${JSON.stringify(table)} in ${from.engine.location}. Tables there: ${available.join(', ') || 'none'}.`);
         }
       }
-      const result: CopyResult = { copied: 0, skipped: 0, conflicts: 0, tables: {} };
+      refuseCaseMerges(tables, to.engine);
+      const result: CopyResult = { copied: 0, skipped: 0, conflicts: 0, tables: {}, assets: 0 };
       for (const table of tables) {
         const one = await copyTable(from.engine, to.engine, table, options);
         result.tables[table] = one;
         addCounts(result, one);
       }
+      if (options.assets) result.assets = await copyAssets(from.engine, to.engine);
       return result;
     } finally {
       if (to.owned) await to.engine.close();
     }
   } finally {
     if (from.owned) await from.engine.close();
+  }
+}
+
+/**
+ * Two source tables whose names differ only in letter case (PostgreSQL's `CaseTable` and
+ * `casetable`) would land in one table of a target that folds case (SQLite, DuckDB): refused,
+ * naming both, before anything is copied.
+ */
+export function refuseCaseMerges(tables: readonly string[], target: Engine): void {
+  if (target.capabilities.caseSensitiveTables) return;
+  const seen = new Map<string, string>();
+  for (const table of tables) {
+    const lower = table.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()); // SQLite and DuckDB fold ASCII letters only
+    const other = seen.get(lower);
+    if (other !== undefined && other !== table) {
+      throw new XetrackError(
+        'INVALID_ARGUMENT',
+        `The tables ${JSON.stringify(other)} and ${JSON.stringify(table)} differ only in letter case, and ${target.location} (${target.name}) treats them as one table: copying both would merge them. Nothing was copied. Copy one of them at a time into different databases (--table), or rename one first.`,
+      );
+    }
+    seen.set(lower, table);
   }
 }
 

@@ -2,12 +2,13 @@ import type { ColumnType, Engine, Filter, Row } from './engine/contract.js';
 import { guardEngine } from './engine/guard-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { messageOf, XetrackError } from './errors.js';
-import type { LogData, TrackedRow } from './rows.js';
+import type { DeclaredKeysOnly, LogData, LoggedRow, PlainRow, TrackedRow } from './rows.js';
 import { checkTableName, columnNameFor } from './schema/identifiers.js';
 import { generateTrackId } from './schema/track-id.js';
 import { formatMicros, nextTimestamp, reserveMicros } from './schema/timestamp.js';
 import { TrackingTable } from './table/tracking-table.js';
 import { argumentsText, isPlainObject, resultValue, unpackArguments } from './tracking/function-call.js';
+import { functionName } from './tracking/function-name.js';
 import { createWarn, type Warn } from './warnings.js';
 import type { AssetStore } from './extensions/asset-store.js';
 import type { CachedResult, FunctionCache } from './extensions/function-cache.js';
@@ -45,6 +46,12 @@ export interface TrackerOptions {
   warnings?: boolean;
   /** Function-result cache for `track()`: a store, or a directory for `@xetrack/cache`'s default store. */
   cache?: FunctionCache | string;
+  /**
+   * Put the tracker's params in the cache key of every `track()` call (default false, as in Python:
+   * only the function's name, `version`, arguments and per-call `params` are). Set it when cached
+   * functions read the params from outer scope; `false` also silences the warning about it.
+   */
+  cacheKeyParams?: boolean;
   /** Store non-plain values (models, tensors, class instances) as assets: a store, or `true` for `@xetrack/assets`' default store in this database file. */
   assets?: AssetStore | boolean;
   /** System monitor sampled during `track()` (e.g. `systemMonitor()` from `@xetrack/sysmon`). */
@@ -97,7 +104,12 @@ export interface TrackOptions<A extends readonly unknown[]> {
   cacheForce?: boolean;
   /** Part of the cache key: bump it when the function's code changes. */
   version?: string;
+  /** Override the tracker's `cacheKeyParams` for this call: put the tracker's params in the cache key. */
+  cacheKeyParams?: boolean;
 }
+
+/** Functions already warned about being cached under tracker params the key leaves out. */
+const warnedParamsNotInKey = new WeakSet<Function>();
 
 /**
  * Logs a run's records as rows of a wide table: one column per key, added the first time the key
@@ -110,6 +122,7 @@ export class Tracker<R = Record<string, unknown>> {
   readonly path: string;
   readonly table: string;
   readonly raiseOnError: boolean;
+  private readonly cacheKeyParams: boolean | undefined;
   private readonly store: TrackingTable;
   private readonly ownedEngine: Engine | undefined;
   private readonly currentParams: Record<string, unknown>;
@@ -132,6 +145,7 @@ export class Tracker<R = Record<string, unknown>> {
     this.trackId = options.trackId || generateTrackId();
     this.currentParams = { ...options.params };
     this.raiseOnError = options.raiseOnError ?? true;
+    this.cacheKeyParams = options.cacheKeyParams;
     this.warn = warn;
     this.addOns = addOns;
   }
@@ -226,8 +240,8 @@ export class Tracker<R = Record<string, unknown>> {
    * data. JSON values as given are remembered beside the row, so `stored()` can return them parsed.
    */
   private row(data: Record<string, unknown>, timestamp: string): Row {
-    if (!isRecordArgument(data)) {
-      throw new XetrackError('INVALID_ARGUMENT', `log() takes a plain object of key/value pairs, not ${describe(data)}.`);
+    if (!isPlainObject(data)) {
+      throw new XetrackError('INVALID_ARGUMENT', `log() and logBatch() take plain objects of key/value pairs ({ key: value }), not ${describe(data)}.`);
     }
     const params = this.encodedParams();
     const row = this.store.buildRow(this.trackId, timestamp, params.cells, data, this.onKeyColumn);
@@ -254,8 +268,11 @@ export class Tracker<R = Record<string, unknown>> {
     return (json ? { ...row, ...json } : row) as unknown as TrackedRow<R>;
   }
 
-  /** Logs one row (this run's params, then `data`); resolves with the row once it is committed. */
-  async log(data: LogData<R>): Promise<TrackedRow<R>> {
+  /**
+   * Logs one row (this run's params, then `data`, a plain object); resolves with the row once it is
+   * committed, typed with the keys given.
+   */
+  async log<D extends LogData<R>>(data: D & PlainRow<D> & DeclaredKeysOnly<D, R>): Promise<LoggedRow<R, D>> {
     this.check();
     const { assets, monitor } = this.addOns;
     const input = assets || monitor?.snapshot ? await this.withAddOns(data as Record<string, unknown>) : (data as Record<string, unknown>);
@@ -264,12 +281,18 @@ export class Tracker<R = Record<string, unknown>> {
     const failures = await group.done; // shared by every call of the group: no promise per call
     if (failures !== undefined && call in failures) throw failures[call];
     const stored = this.stored(row);
-    if (this.addOns.logger) this.logRows([stored]);
-    return (this.last = stored);
+    if (this.addOns.logger) this.logRows([stored], [input]);
+    this.last = stored;
+    return stored as unknown as LoggedRow<R, D>;
   }
 
-  /** Logs many rows in one transaction: all are committed or none. */
-  async logBatch(rows: readonly LogData<R>[]): Promise<TrackedRow<R>[]> {
+  /** `log()` of a row `track()` built: its keys are the call's columns, not the tracker's declared ones. */
+  private logCallRow(data: Record<string, unknown>): Promise<unknown> {
+    return this.log(data as never);
+  }
+
+  /** Logs many rows (plain objects) in one transaction: all are committed or none. Resolves every row, typed with the keys given. */
+  async logBatch<D extends LogData<R>>(rows: readonly (D & PlainRow<D> & DeclaredKeysOnly<D, R>)[]): Promise<LoggedRow<R, D>[]> {
     this.check();
     if (!Array.isArray(rows)) throw new XetrackError('INVALID_ARGUMENT', `logBatch() takes an array of rows, not ${describe(rows)}.`);
     if (rows.length === 0) return [];
@@ -277,24 +300,31 @@ export class Tracker<R = Record<string, unknown>> {
     const first = reserveMicros(inputs.length); // one clock read for the whole batch
     const prepared = new Array<Row>(inputs.length);
     let withJson = false;
-    for (let i = 0; i < inputs.length; i++) {
-      prepared[i] = this.row(inputs[i] as Record<string, unknown>, formatMicros(first + i));
-      withJson ||= this.store.lastJson !== undefined;
-    }
+    // a rejected row rejects the batch: the columns its earlier rows asked for are not added either
+    this.store.atomically(() => {
+      for (let i = 0; i < inputs.length; i++) {
+        prepared[i] = this.row(inputs[i] as Record<string, unknown>, formatMicros(first + i));
+        withJson ||= this.store.lastJson !== undefined;
+      }
+    });
     await this.store.committed(this.store.enqueue(prepared));
     const out = prepared as unknown as TrackedRow<R>[];
     if (withJson || this.paramCells?.json !== undefined) for (let i = 0; i < prepared.length; i++) out[i] = this.stored(prepared[i]!);
-    if (this.addOns.logger) this.logRows(out);
+    if (this.addOns.logger) this.logRows(out, inputs as readonly Record<string, unknown>[]);
     this.last = out[out.length - 1];
-    return out;
+    return out as unknown as LoggedRow<R, D>[];
   }
 
-  /** Writes committed rows to the log sinks; a sink failure warns but never fails a committed write. */
-  private logRows(rows: readonly TrackedRow<R>[]): void {
+  /**
+   * Writes committed rows to the log sinks, with the keys logged as null that have no column yet
+   * (the row has none of them; Python's entries keep `"key": null`). A sink failure warns but never
+   * fails a committed write.
+   */
+  private logRows(rows: readonly TrackedRow<R>[], inputs: readonly Record<string, unknown>[]): void {
     const logger = this.addOns.logger;
     if (!logger) return;
     try {
-      for (const row of rows) logger.track(row as Record<string, unknown>);
+      rows.forEach((row, i) => logger.track(withNullKeys(row as Record<string, unknown>, inputs[i])));
     } catch (error) {
       this.warn(`A log sink failed (the rows are stored in the database): ${messageOf(error)}`);
     }
@@ -304,7 +334,7 @@ export class Tracker<R = Record<string, unknown>> {
   private async withAddOns(data: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { assets, monitor } = this.addOns;
     if (!assets && !monitor?.snapshot) return data;
-    if (!isRecordArgument(data)) return data; // row() reports the bad argument
+    if (!isPlainObject(data)) return data; // row() reports the bad argument
     const out = { ...data };
     if (assets) {
       for (const key in out) if (assets.accepts(out[key])) out[key] = await assets.put(out[key], columnNameFor(key));
@@ -332,9 +362,9 @@ export class Tracker<R = Record<string, unknown>> {
   ): Promise<Awaited<ReturnType<F>>> {
     this.check();
     if (typeof fn !== 'function') throw new XetrackError('INVALID_ARGUMENT', `track() takes a function, not ${describe(fn)}.`);
-    const call = { fn, args: (options.args ?? []) as unknown[], name: options.name ?? (fn.name || 'anonymous'), options };
+    const call = { fn, args: (options.args ?? []) as unknown[], name: functionName(fn, options.name, this.warn), options };
     const cache = this.addOns.cache;
-    const key = cache?.keyOf({ name: call.name, version: options.version, args: call.args, params: options.params ?? {} });
+    const key = cache?.keyOf({ name: call.name, version: options.version, args: call.args, params: this.cacheKeyParamsOf(fn, call.name, options) }); // not called without a cache
     if (!cache || key === undefined) return (await this.runCall(call, undefined)).result as Awaited<ReturnType<F>>;
 
     const flightKey = `${cache.id}\0${key}`;
@@ -367,6 +397,27 @@ export class Tracker<R = Record<string, unknown>> {
     }
   }
 
+  /**
+   * The params in a cached call's key: its own, and the tracker's with `cacheKeyParams`. Without it,
+   * a function cached under tracker params is warned about once: if it reads them from outer scope,
+   * a second configuration gets the first one's answer.
+   */
+  private cacheKeyParamsOf(fn: Function, name: string, options: TrackOptions<readonly unknown[]>): Record<string, unknown> {
+    const own = options.params ?? {};
+    const { git_commit_hash: _stamp, ...trackerParams } = this.currentParams; // the git stamp is no configuration
+    const choice = options.cacheKeyParams ?? this.cacheKeyParams;
+    if (choice === true) return { ...trackerParams, ...own };
+    if (choice === undefined && Object.keys(trackerParams).length > 0 && !warnedParamsNotInKey.has(fn)) {
+      warnedParamsNotInKey.add(fn);
+      this.warn(
+        `${name} is cached while the tracker has params (${Object.keys(trackerParams).join(', ')}) that are not part of its cache key: ` +
+          'if it reads them from outer scope, a call under other params gets the first answer. Pass them as arguments, ' +
+          'or open the tracker (or call track) with { cacheKeyParams: true } to key on them ({ cacheKeyParams: false } silences this).',
+      );
+    }
+    return own;
+  }
+
   /** Runs a call and logs its row; re-throws its error unless told not to. */
   private async runCall(
     call: { fn: Function; args: unknown[]; name: string; options: TrackOptions<readonly unknown[]> },
@@ -389,7 +440,7 @@ export class Tracker<R = Record<string, unknown>> {
     if (call.options.params) Object.assign(data, call.options.params);
     if (cacheMarker !== undefined) data.cache = cacheMarker;
     if (session) Object.assign(data, await session.stop());
-    await this.log(data as LogData<R>);
+    await this.logCallRow(data);
     if (failure && (call.options.raiseOnError ?? this.raiseOnError)) throw failure.error;
     return { result: failure ? undefined : result, failed: failure !== undefined };
   }
@@ -400,7 +451,7 @@ export class Tracker<R = Record<string, unknown>> {
     mergeResult(data, hit.value);
     if (call.options.params) Object.assign(data, call.options.params);
     data.cache = hit.trackId;
-    await this.log(data as LogData<R>);
+    await this.logCallRow(data);
     return hit.value;
   }
 
@@ -582,12 +633,30 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
-function isRecordArgument(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** `row` plus `key: null` for each key `input` logged as null that the row lacks (a copy only when there is one). */
+function withNullKeys(row: Record<string, unknown>, input: Record<string, unknown> | undefined): Record<string, unknown> {
+  let out = row;
+  for (const key in input) {
+    if (input[key] !== null) continue;
+    const name = columnNameFor(key);
+    const lower = name.toLowerCase();
+    if (lower === 'track_id' || lower === 'timestamp' || Object.keys(out).some((k) => k.toLowerCase() === lower)) continue;
+    if (out === row) out = { ...row };
+    Object.defineProperty(out, name, { value: null, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    try {
+      const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+      if (typeof name === 'string' && name) return `a ${name}`;
+    } catch {
+      return 'a revoked Proxy';
+    }
+  }
   return `a ${typeof value}`;
 }

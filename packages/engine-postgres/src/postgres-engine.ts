@@ -15,9 +15,9 @@ import {
 import { aggregateSql } from './postgres-aggregate.js';
 import { openPool } from './postgres-connect.js';
 import { isConnectionError, sqlState, toXetrackError } from './postgres-errors.js';
-import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalName, quote } from './postgres-names.js';
+import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalColumnName, physicalName, quote } from './postgres-names.js';
 import { resolveOptions, type PostgresEngineOptions, type ResolvedPostgresOptions } from './postgres-options.js';
-import type { PostgresField, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './postgres-pool.js';
+import { checkOut, type PostgresField, type PostgresPool, type PostgresPoolClient, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
 import { findColumn, readSchema, specsOf, type Column, type TableSchema } from './postgres-schema.js';
 import { keysetPredicate, orderClause, Params, sortKeys, whereClause, type SortKey } from './postgres-sql.js';
 import {
@@ -45,6 +45,7 @@ const CAPABILITIES: EngineCapabilities = Object.freeze({
   rawSql: true,
   concurrentWriters: true,
   streaming: true,
+  caseSensitiveTables: true,
 });
 
 /** Errors that mean this engine's idea of a table's columns is out of date: re-read it and try again. */
@@ -231,7 +232,7 @@ export class PostgresEngine implements Engine {
       const qualified = `${quote(this.options.schema)}.${quote(physicalName(table))}`;
       const comments = (columnsToAdd: Iterable<ColumnSpec>) => {
         for (const column of columnsToAdd) {
-          const physical = physicalName(column.name);
+          const physical = physicalColumnName(column.name);
           if (physical !== column.name) {
             statements.push(`COMMENT ON COLUMN ${qualified}.${quote(physical)} IS ${literal(formatComment({ name: column.name }) as string)}`);
           }
@@ -243,7 +244,7 @@ export class PostgresEngine implements Engine {
         const definitions = [
           '"track_id" text COLLATE "C"',
           '"timestamp" text COLLATE "C"',
-          ...[...wanted.values()].map((c) => `${quote(physicalName(c.name))} ${declaredType(c.type)}`),
+          ...[...wanted.values()].map((c) => `${quote(physicalColumnName(c.name))} ${declaredType(c.type)}`),
           `CONSTRAINT ${quote(`xetrack_pk_${hash16(`${this.options.schema}\0${table}`)}`)} PRIMARY KEY ("track_id", "timestamp")`,
         ];
         statements.push(`CREATE TABLE ${qualified} (${definitions.join(', ')})`);
@@ -259,7 +260,7 @@ export class PostgresEngine implements Engine {
           );
         }
         if (wanted.size === 0) return false;
-        const adds = [...wanted.values()].map((c) => `ADD COLUMN IF NOT EXISTS ${quote(physicalName(c.name))} ${declaredType(c.type)}`);
+        const adds = [...wanted.values()].map((c) => `ADD COLUMN IF NOT EXISTS ${quote(physicalColumnName(c.name))} ${declaredType(c.type)}`);
         statements.push(`ALTER TABLE ${qualified} ${adds.join(', ')}`);
         comments(wanted.values());
       }
@@ -401,7 +402,7 @@ export class PostgresEngine implements Engine {
       await pool.query({ ...this.#named(statement.name), text: statement.text, values: plan.chunks[0] as string[] });
       return;
     }
-    const client = await pool.connect();
+    const client = await checkOut(pool);
     let broken: unknown;
     try {
       await client.query({ text: 'BEGIN' });
@@ -538,7 +539,7 @@ export class PostgresEngine implements Engine {
     lockTimeoutMs: number,
     work: (client: PostgresPoolClient, current: TableSchema | undefined) => Promise<boolean>,
   ): Promise<void> {
-    const client = await this.#handle().connect();
+    const client = await checkOut(this.#handle());
     let broken: unknown;
     try {
       await client.query({ text: 'BEGIN' });
@@ -750,7 +751,7 @@ export class PostgresEngine implements Engine {
     const values = params.map(sqlParameter);
     let client: PostgresPoolClient;
     try {
-      client = await pool.connect();
+      client = await checkOut(pool);
     } catch (error) {
       throw this.#fail(error, action);
     }
