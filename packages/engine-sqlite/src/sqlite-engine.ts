@@ -134,9 +134,11 @@ export class SqliteEngine implements Engine {
    */
   async ensureColumns(table: string, columns: ColumnSpec[]): Promise<void> {
     const db = this.#handle();
-    const known = this.#schemas.get(table);
-    const settled = (c: ColumnSpec) => known?.folded.has(fold(c.name)) && (c.type !== 'float' || known.columns.find((k) => fold(k.name) === fold(c.name))?.type !== 'integer');
-    if (known !== undefined && columns.every(settled)) return;
+    // settled: the column exists, and is not an integer one asked to be float (that widens it)
+    const settled = (schema: TableSchema | undefined) =>
+      schema !== undefined &&
+      columns.every((c) => schema.folded.has(fold(c.name)) && (c.type !== 'float' || schema.columns.find((k) => fold(k.name) === fold(c.name))?.type !== 'integer'));
+    if (settled(this.#schemas.get(table))) return;
     const quotedTable = quoteIdentifier(table);
     const wanted = new Map<string, string>();
     for (const column of columns) {
@@ -147,7 +149,7 @@ export class SqliteEngine implements Engine {
       // Read first: a table of another shape, or one that has every column, writes nothing at all.
       const seen = this.#schema(db, table, true);
       this.#checkTrackingTable(seen, quotedTable);
-      if (seen !== undefined && [...wanted.keys()].every((key) => seen.folded.has(key))) return;
+      if (settled(seen)) return;
       this.#beforeWrite(db);
       this.#begin.run();
       try {
