@@ -72,6 +72,14 @@ export interface EngineCapabilities {
   concurrentWriters?: boolean;
   /** `iterate()` streams rows without loading the whole result. Default false. */
   streaming?: boolean;
+  /** `sql(query, params, { readOnly: true })` refuses statements that write. Default false. */
+  readOnlySql?: boolean;
+}
+
+/** How `sql()` runs a statement. */
+export interface SqlOptions {
+  /** Refuse (READ_ONLY, nothing changed) a statement that would change the database. */
+  readOnly?: boolean;
 }
 
 /**
@@ -125,8 +133,13 @@ export interface Engine {
   /** Deletes the rows matching `where` (all rows when empty); resolves the count deleted. */
   delete(table: string, where: Filter[]): Promise<number>;
 
-  /** Runs one raw SQL statement with positional parameters (capability `rawSql`). */
-  sql?(query: string, params?: CellValue[]): Promise<Row[]>;
+  /**
+   * Runs one raw SQL statement with positional parameters (capability `rawSql`). With `readOnly`
+   * (capability `readOnlySql`), a statement that would change the database is refused with
+   * READ_ONLY and changes nothing; the engine decides that from the database itself (a read-only
+   * statement check or transaction), not from the statement's words.
+   */
+  sql?(query: string, params?: CellValue[], options?: SqlOptions): Promise<Row[]>;
 
   /**
    * A key-value table `name` in this database, over this engine's own connection (optional). Add-ons
