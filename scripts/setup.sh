@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything xetrack-ts needs on a fresh machine, then builds every package.
-# Safe to run again. See ../shared/design/toolchain.md for why each setting is here.
+# Safe to run again. Each setting is explained where it is made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -24,10 +24,14 @@ for (const dir of packageDirs) {
     continue;
   }
   const result = JSON.parse(readFileSync(report, 'utf8'));
+  let packageFailed = (result.numFailedTests ?? 0) + (result.numRuntimeErrorTestSuites ?? 0);
+  // A file that failed to load, or a failing hook, fails the run without failing a test: count it.
+  if (result.success === false && packageFailed === 0) packageFailed = Math.max(1, result.numFailedTestSuites ?? 0);
+  const packageSkipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
   passed += result.numPassedTests ?? 0;
-  failed += (result.numFailedTests ?? 0) + (result.numRuntimeErrorTestSuites ?? 0);
-  skipped += (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
-  console.log(`${name}: ${result.numPassedTests} passed, ${result.numFailedTests} failed`);
+  failed += packageFailed;
+  skipped += packageSkipped;
+  console.log(`${name}: ${result.numPassedTests ?? 0} passed, ${packageFailed} failed${packageSkipped ? `, ${packageSkipped} skipped` : ''}`);
 }
 if (missing.length > 0) {
   console.log(`no test report from: ${missing.join(', ')}`);

@@ -58,6 +58,10 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toMatch(/ 0\.95 true$/m);
     expect(out.match(/ 0\.(9|91|95|86|81) /g)?.length).toBeGreaterThanOrEqual(3);
   },
+  'query.ts': (out) => {
+    expect(out).toContain("{ model: 'claude', temperature: 0, split: 'test', accuracy: 0.85 },\n  { model: 'gpt', temperature: 0.7, split: 'test', accuracy: 0.75 },\n  { model: 'gpt', temperature: 0, split: 'test', accuracy: 0.7 }\n]");
+    expect(out).toContain("'claude @ 0' => 0.85,\n  'claude @ 0.7' => 0.65,\n  'gpt @ 0' => 0.7,\n  'gpt @ 0.7' => 0.75");
+  },
   'postgres.ts': (out) => expect(out).toContain("[ [ 1, 0.9, null ], [ 2, 0.4, null ], [ 3, 0.2, 0.01 ] ]"),
   'duckdb-engine.ts': (out, cwd) => {
     expect(out).toContain("[ { model: 'cnn' } ]");
@@ -104,6 +108,15 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     const hash = /^([0-9a-f]{16}) Float32Array\(3\) \[/m.exec(out)?.[1]; // xxh64 of the node:v8 serialization
     expect(hash).toBeDefined();
     expect(out).toContain(`[ '${hash} count 2 in weights' ]`);
+  },
+  'compare.ts': (out) => {
+    expect(out).toContain('regressed mann-whitney-u+bootstrap true 0.30\n');
+    expect(out).toContain("[ 'latency_ms' ]");
+  },
+  'bench-gate.ts': (out, cwd) => {
+    expect(out).toContain('sum loop, sum reduce written to bench.json');
+    const results = JSON.parse(readFileSync(path.join(cwd, 'bench.json'), 'utf8')) as { name: string; result: { latency: { samples: number[] } } }[];
+    expect(results.map((r) => [r.name, r.result.latency.samples.length >= 30])).toEqual([['sum loop', true], ['sum reduce', true]]);
   },
   'assets-keyv-sqlite.ts': (out, cwd) => {
     expect(out).toMatch(/^[0-9a-f]{16} Float32Array\(2\) \[ 0\.5, 0\.25 \]$/m);

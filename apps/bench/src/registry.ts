@@ -3,9 +3,11 @@ import { rawSqlite } from './raw-sqlite.js';
 import type { Suite } from './suite.js';
 import { cacheHitSuite } from './suites/cache-hit.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
+import { compareSuite } from './suites/compare-suite.js';
 import { duckdbSuites } from './suites/duckdb.js';
 import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
+import { runsSuites } from './suites/runs-suite.js';
 import { toRowsSuite } from './suites/to-rows-suite.js';
 import { trackSuite } from './suites/track-suite.js';
 import { dashboardRenderSuite, reportSizeSuite } from './suites/ui.js';
@@ -22,9 +24,11 @@ export const suites: readonly Suite[] = [
   ...writeSuites(sqlite),
   trackSuite,
   toRowsSuite(sqlite),
+  ...runsSuites,
   iterateMemorySuite,
   cacheHitSuite,
   cliStartupSuite,
+  compareSuite,
   ...duckdbSuites,
   ...postgresSuites,
   dashboardRenderSuite,

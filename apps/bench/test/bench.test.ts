@@ -18,7 +18,19 @@ interface BenchDocument {
   errors: string[];
 }
 
-// Smoke test of the harness only: times and targets are not asserted (they depend on the machine).
+/** The median, worked out independently of the harness's own `median`. */
+function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+}
+
+function judge(value: number, op: '>=' | '<=' | '<', limit: number): boolean {
+  return op === '>=' ? value >= limit : op === '<=' ? value <= limit : value < limit;
+}
+
+// The harness end to end: whether targets pass depends on the machine and is not asserted, but every
+// figure must follow from its own samples (a swapped or self-compared ratio fails here).
 describe('pnpm bench --quick --json', () => {
   let document: BenchDocument;
 
@@ -51,13 +63,23 @@ describe('pnpm bench --quick --json', () => {
     }
     expect(figure.samples.ours.length).toBeGreaterThan(0);
     expect(figure.samples.ours).toHaveLength(figure.samples.raw.length);
-    expect(figure.ratio).toBeCloseTo(figure.ours / figure.raw, 9);
-    expect(typeof figure.pass).toBe('boolean');
+    // Every summary number is what the document's own samples say (worked out here, not by the harness).
+    expect(figure.ours, `${name}: ours is the median of its samples`).toBeCloseTo(middle(figure.samples.ours), 9);
+    expect(figure.raw, `${name}: raw is the median of its samples`).toBeCloseTo(middle(figure.samples.raw), 9);
+    expect(figure.ratio, `${name}: ratio is ours over raw, not raw over ours`).toBeCloseTo(middle(figure.samples.ours) / middle(figure.samples.raw), 9);
+    expect(figure.pairedRatio, `${name}: pairedRatio pairs round i of ours with round i of raw`).toBeCloseTo(
+      middle(figure.samples.ours.map((value, i) => value / figure.samples.raw[i]!)),
+      9,
+    );
+    expect(figure.pass, `${name}: pass judges ${figure.target.of} ${figure.target.op} ${figure.target.value}`).toBe(
+      judge(figure.target.of === 'ratio' ? figure.ratio : figure.ours, figure.target.op, figure.target.value),
+    );
     expect(['rows/s', 'ms', 'µs/call', 'MB']).toContain(figure.unit);
     if (figure.unit !== 'MB') {
       // timed figures also carry the CPU-time view of the same samples
       expect(figure.cpu, name).toBeDefined();
       for (const value of [figure.cpu!.ours, figure.cpu!.raw, figure.cpu!.ratio]) expect(Number.isFinite(value) && value > 0, name).toBe(true);
+      expect(figure.cpu!.ratio, `${name}: CPU ratio from its samples`).toBeCloseTo(middle(figure.cpu!.samples.ours) / middle(figure.cpu!.samples.raw), 9);
     }
   });
 });

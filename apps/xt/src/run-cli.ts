@@ -2,7 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { COMMANDS } from './commands/index.js';
 import { isGroup, listWords, yargsCommand, type Spec } from './commands/spec.js';
 import type { CliContext } from './context.js';
-import { UsageError } from './usage-error.js';
+import { ExitCodeError, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 done, 1 the command failed (bad file, table, column, SQL…), 2 `xt` was called wrongly. */
@@ -15,10 +15,11 @@ export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
  */
 export async function runCli(argv: readonly string[], context: CliContext, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const specs = await loadSpecs(argv);
-  const parser = buildParser(context, [...argv], specs);
+  const exit = { code: EXIT.ok as number };
+  const parser = buildParser(context, [...argv], specs, exit);
   try {
     await parser.parseAsync();
-    return EXIT.ok;
+    return exit.code;
   } catch (error) {
     return report(error, [...argv], specs, context, env);
   }
@@ -59,6 +60,7 @@ function report(error: unknown, argv: readonly string[], specs: readonly Spec[],
   const hint = usage ? ` (see xt ${command === undefined ? '' : `${command.path} `}--help)` : '';
   context.stderr.write(`xt: ${message}${hint}\n`);
   if (env.XT_DEBUG === '1' && error instanceof Error) context.stderr.write(`${debugText(error)}\n`);
+  if (error instanceof ExitCodeError) return error.exitCode;
   return usage ? EXIT.usage : EXIT.error;
 }
 
@@ -83,18 +85,27 @@ async function loadSpecs(argv: readonly string[]): Promise<Spec[]> {
 }
 
 /** Registers one command (or a group and its commands) on `parser`. */
-function register(parser: Argv, spec: Spec, context: CliContext): Argv {
+function register(parser: Argv, spec: Spec, context: CliContext, exit: ExitHolder): Argv {
   if (!isGroup(spec)) {
-    return parser.command(yargsCommand(spec), spec.description, (y) => spec.options(y), (args) => spec.run(context, args));
+    const run = async (args: any) => {
+      const code = await spec.run(context, args);
+      if (typeof code === 'number') exit.code = code;
+    };
+    return parser.command(yargsCommand(spec), spec.description, (y) => spec.options(y), run);
   }
   return parser.command(spec.name, spec.description, (group) =>
     spec.commands
-      .reduce((y, command) => register(y, command, context), group)
+      .reduce((y, command) => register(y, command, context, exit), group)
       .demandCommand(1, `Name a ${spec.name} command: ${listWords(spec.commands.map((c) => c.name))}.`),
   );
 }
 
-function buildParser(context: CliContext, argv: string[], specs: readonly Spec[]): Argv {
+/** Where a command's exit code is kept until the parser returns. */
+interface ExitHolder {
+  code: number;
+}
+
+function buildParser(context: CliContext, argv: string[], specs: readonly Spec[], exit: ExitHolder): Argv {
   const parser = yargs(argv)
     .scriptName('xt')
     .usage('$0 <command> DB [options]\n\nInspect and edit xetrack experiment databases (also those written by Python xetrack).')
@@ -110,5 +121,5 @@ function buildParser(context: CliContext, argv: string[], specs: readonly Spec[]
     .help()
     .alias('help', 'h')
     .wrap(Math.min(110, process.stdout.columns || 100));
-  return specs.reduce((y, spec) => register(y, spec, context), parser);
+  return specs.reduce((y, spec) => register(y, spec, context, exit), parser);
 }

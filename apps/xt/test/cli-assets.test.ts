@@ -67,7 +67,7 @@ describe('xt assets', () => {
 
   it('a Python xetrack file: its pickled assets are named, not read, and the file is left as it was', async () => {
     const db = tempDb();
-    copyFileSync(new URL('../../../../shared/fixtures/python-xetrack-0.7.0/xetrack_fixture.db', import.meta.url), db);
+    copyFileSync(new URL('../../../fixtures/python-xetrack-0.7.0/xetrack_fixture.db', import.meta.url), db);
     chmodSync(db, 0o644);
     const before = readFileSync(db);
     const { context, out } = memory();

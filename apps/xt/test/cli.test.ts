@@ -84,14 +84,32 @@ describe('xt (the built binary) on a database written by the Tracker', () => {
     expect(JSON.parse(runXt(['ls', db, 'ok', '--json']).stdout)).toEqual(all.map((r) => ({ ok: r.ok ?? null })));
   });
 
-  it('runs prints track_id, rows, first and last', async () => {
+  it('runs prints track_id, rows, first and last, then the params (columns constant in a run)', async () => {
     const db = await database();
     const table = parseMarkdown(runXt(['runs', db]).stdout);
-    expect(table.header).toEqual(['track_id', 'rows', 'first', 'last']);
+    expect(table.header).toEqual(['track_id', 'rows', 'first', 'last', 'model', 'acc']);
+    expect(table.rows.map((r) => r.slice(4))).toEqual([['lr', ''], ['mlp', '0.8']]);
     expect(table.rows.map((r) => [r[0], r[1]])).toEqual([['run-a', '3'], ['run-b', '2']]);
     const rows = JSON.parse(runXt(['head', db, '--n', '99', '--json']).stdout) as { track_id: string; timestamp: string }[];
     const runA = rows.filter((r) => r.track_id === 'run-a').map((r) => r.timestamp);
-    expect(table.rows[0]!.slice(2)).toEqual([runA[0], runA[runA.length - 1]]);
+    expect(table.rows[0]!.slice(2, 4)).toEqual([runA[0], runA[runA.length - 1]]);
+  });
+
+  it('runs --metric adds each metric\'s last and best value per run; a bad goal is a usage error', async () => {
+    const db = await database();
+    const table = parseMarkdown(runXt(['runs', db, '--metric', 'loss:min', '--metric', 'EPOCH']).stdout);
+    expect(table.header).toEqual(['track_id', 'rows', 'first', 'last', 'model', 'acc', 'loss last', 'loss min', 'EPOCH last', 'EPOCH max']);
+    expect(table.rows.map((r) => [r[0], ...r.slice(6)])).toEqual([
+      ['run-a', '1.25', '1.25', '2', '2'],
+      ['run-b', '0.5', '0.5', '1', '1'],
+    ]);
+    const json = JSON.parse(runXt(['runs', db, '--metric', 'acc:max', '--json']).stdout) as { params: object; metrics: object }[];
+    expect(json.map((r) => [r.params, r.metrics])).toEqual([
+      [{ model: 'lr' }, { acc: { last: 0.75, best: 0.75 } }],
+      [{ model: 'mlp' }, { acc: { last: 0.8, best: 0.8 } }],
+    ]);
+    expectOneLineError(runXt(['runs', db, '--metric', 'loss:lowest']), 2, /--metric takes NAME/);
+    expectOneLineError(runXt(['runs', db, '--metric', 'nope']), 1, /nope/);
   });
 
   it('stats describe matches statistics computed here, with row labels', async () => {

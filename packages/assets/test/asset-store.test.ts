@@ -280,7 +280,7 @@ describe('assets in a tracker (assets: true)', () => {
   });
 
   it("a Python xetrack file: its assets, keys and counts tables (pickles) stay exactly as they were", async () => {
-    const fixture = fileURLToPath(new URL('../../../../shared/fixtures/python-xetrack-0.7.0/xetrack_fixture.db', import.meta.url));
+    const fixture = fileURLToPath(new URL('../../../fixtures/python-xetrack-0.7.0/xetrack_fixture.db', import.meta.url));
     const db = tempDb();
     copyFileSync(fixture, db);
     chmodSync(db, 0o644);

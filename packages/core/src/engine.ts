@@ -1,4 +1,6 @@
 /** `@xetrack/core/engine`: what an engine author needs, and nothing of the Tracker. */
 export * from './engine/contract.js';
+export { checkAggregateOptions, checkSelectOptions, checkWhere, composeWhere, referencedColumns, whereColumns } from './engine/where.js';
+export { aggregateRows, compareCells, quantile } from './engine/aggregate.js';
 export { XetrackError, isXetrackError, type XetrackErrorCode } from './errors.js';
 export { holdFile, isFileHeld, fileKey } from './engine/held-files.js';

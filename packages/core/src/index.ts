@@ -1,6 +1,8 @@
 /** @xetrack/core: log experiments as rows of a wide SQL table, and read them back. */
 export { Tracker, type TrackerOptions, type TrackOptions } from './tracker.js';
-export { Reader, type ReaderOptions, type RowQuery, type RunSummary } from './reader.js';
+export { Reader, type ReaderOptions } from './reader.js';
+export type { MetricGoal, MetricSummary, RunsOptions, RunSummary } from './query/run-summaries.js';
+export type { ColumnOf, Comparison, Condition, OrderSpec, PickedRow, QueryWhere, RowQuery } from './query/row-query.js';
 export type { KeyFields, LogData, ReadValue, TrackedRow, UntypedRow } from './rows.js';
 export type { JsonValue, Value } from './schema/values.js';
 export { columnNameFor, MAX_COLUMN_LENGTH } from './schema/identifiers.js';
@@ -8,6 +10,7 @@ export { generateTrackId } from './schema/track-id.js';
 export { formatMicros, nextTimestamp, parseTimestamp } from './schema/timestamp.js';
 export { engineNameFor, enginePackageFor, loadEnginePlugin, openEngine, type EngineChoice, type OpenedEngine } from './engine/load-engine.js';
 export * from './engine/contract.js';
+export { quantile } from './engine/aggregate.js';
 export * from './errors.js';
 export type { AssetStore } from './extensions/asset-store.js';
 export type { CachedResult, CallIdentity, FunctionCache } from './extensions/function-cache.js';
@@ -20,5 +23,7 @@ export { exportFormatFor, type ExportFormat } from './export/export-table.js';
 export { merge, type MergeConflict, type MergeOptions, type MergeProgress, type MergeResult, type SourceMergeResult } from './merge.js';
 export type { RowConflict } from './insert-new-rows.js';
 export * from './compare/index.js';
+export { parseBenchResults, type BenchResults, type BenchRow, type BenchTool } from './import/bench-results.js';
+export { importBenchResults, type ImportBenchOptions, type ImportBenchResult } from './import/import-bench-results.js';
 export { spoolEngine, type SpoolOptions } from './spool/spool-engine.js';
 export { ingest, type IngestOptions, type IngestProgress, type IngestResult } from './spool/ingest.js';

@@ -1,4 +1,4 @@
-import type { CellValue, ColumnSpec, ColumnType, Engine, Filter, SelectOptions } from './engine/contract.js';
+import type { CellValue, ColumnSpec, ColumnType, Engine } from './engine/contract.js';
 import { guardEngine } from './engine/guard-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { XetrackError } from './errors.js';
@@ -7,6 +7,8 @@ import { TrackingTable } from './table/tracking-table.js';
 import { readJsonl, readLogs, type LogRow, type ReadLogsOptions } from './logging/read-logs.js';
 import { checkTableName } from './schema/identifiers.js';
 import { exportFormatFor, exportTable, type ExportFormat } from './export/export-table.js';
+import { runSummaries, type RunsOptions, type RunSummary } from './query/run-summaries.js';
+import { QueryCompiler, type ColumnOf, type PickedRow, type RowQuery } from './query/row-query.js';
 
 export interface ReaderOptions {
   /** Table to read (default `default`). It must exist: a reader never creates a file or table. */
@@ -17,23 +19,6 @@ export interface ReaderOptions {
   engineOptions?: Record<string, unknown>;
 }
 
-export interface RowQuery {
-  /** Only this run's rows. */
-  trackId?: string;
-  /** The first `head` rows (by timestamp). */
-  head?: number;
-  /** The last `tail` rows, returned oldest first. */
-  tail?: number;
-}
-
-/** One run in a table: its id, row count and first and last timestamps. */
-export interface RunSummary {
-  track_id: string;
-  rows: number;
-  first: string;
-  last: string;
-}
-
 /**
  * Reads (and edits) a tracking table that already exists, e.g. one written by another process or
  * by Python xetrack. Opening never creates a file or table: a missing one is a clear error.
@@ -42,6 +27,7 @@ export class Reader<R = Record<string, unknown>> {
   readonly path: string;
   readonly table: string;
   private readonly store: TrackingTable;
+  private readonly queries: QueryCompiler;
   private readonly ownedEngine: Engine | undefined;
   private closed = false;
 
@@ -49,6 +35,7 @@ export class Reader<R = Record<string, unknown>> {
     this.path = path;
     this.store = store;
     this.table = store.name;
+    this.queries = new QueryCompiler(store);
     this.ownedEngine = ownedEngine;
   }
 
@@ -87,55 +74,52 @@ export class Reader<R = Record<string, unknown>> {
     if (this.closed) throw new XetrackError('CLOSED', `The reader for ${this.path} is closed: open a new one with Reader.open().`);
   }
 
-  private static query({ trackId, head, tail }: RowQuery): SelectOptions {
-    const where: Filter[] = trackId === undefined ? [] : [{ column: 'track_id', op: '=', value: trackId }];
-    if (head !== undefined) return { where, orderBy: [{ column: 'timestamp' }], limit: head };
-    if (tail !== undefined) return { where, orderBy: [{ column: 'timestamp', desc: true }], limit: tail };
-    return { where, orderBy: [{ column: 'timestamp' }] };
-  }
-
-  /** Rows in timestamp order: all, one run's (`trackId`), the first `head` or the last `tail`. */
-  async toRows(query: RowQuery = {}): Promise<TrackedRow<R>[]> {
+  /**
+   * Rows matching `query`, in timestamp order unless it says `orderBy`: all rows, one run's
+   * (`trackId`), those matching `where`, paged with `limit`/`offset`, the first `head` or the last
+   * `tail`. E.g. `toRows({ where: { model: 'gpt', accuracy: { gte: 0.9 } }, orderBy: [['accuracy', 'desc']], limit: 10 })`.
+   */
+  async toRows<const C extends ColumnOf<R>>(query: RowQuery<R> & { columns: readonly C[] }): Promise<PickedRow<R, C>[]>;
+  async toRows(query?: RowQuery<R>): Promise<TrackedRow<R>[]>;
+  async toRows(query: RowQuery<R> = {}): Promise<unknown[]> {
     this.check();
-    const rows = await this.store.select(Reader.query(query));
-    if (query.head === undefined && query.tail !== undefined) rows.reverse();
-    return rows as TrackedRow<R>[];
+    return this.queries.rows(query);
   }
 
   /**
-   * Rows in timestamp order one at a time, read in pages, so a table bigger than memory can be
+   * Rows matching `query` one at a time, read in pages, so a table bigger than memory can be
    * walked. Other calls on this reader may run between rows.
    */
-  async *iterate(query: Pick<RowQuery, 'trackId'> & { columns?: string[] } = {}): AsyncIterable<TrackedRow<R>> {
+  async *iterate(query: Omit<RowQuery<R>, 'tail'> = {}): AsyncIterable<TrackedRow<R>> {
     this.check();
-    const options = Reader.query(query);
-    if (query.columns) options.columns = await Promise.all(query.columns.map(async (c) => (await this.store.existingColumn(c)).name));
+    const { options } = await this.queries.select(query);
     yield* this.store.iterate(options) as AsyncIterable<TrackedRow<R>>;
   }
 
   /** Writes the rows `query` selects to a CSV file (streamed); resolves the row count. */
-  async toCsv(file: string, query: RowQuery = {}): Promise<number> {
+  async toCsv(file: string, query: RowQuery<R> = {}): Promise<number> {
     return this.exportTo(file, query, 'csv');
   }
 
   /** Writes the rows `query` selects to a JSONL file, one object per line (streamed). */
-  async toJsonl(file: string, query: RowQuery = {}): Promise<number> {
+  async toJsonl(file: string, query: RowQuery<R> = {}): Promise<number> {
     return this.exportTo(file, query, 'jsonl');
   }
 
   /** Writes the rows `query` selects to a Parquet file (needs `@xetrack/engine-duckdb`). */
-  async toParquet(file: string, query: RowQuery = {}): Promise<number> {
+  async toParquet(file: string, query: RowQuery<R> = {}): Promise<number> {
     return this.exportTo(file, query, 'parquet');
   }
 
   /** Writes the rows `query` selects to `file`, in the format its extension names. */
-  async exportTo(file: string, query: RowQuery = {}, format: ExportFormat = exportFormatFor(file)): Promise<number> {
+  async exportTo(file: string, query: RowQuery<R> = {}, format: ExportFormat = exportFormatFor(file)): Promise<number> {
     this.check();
-    const options = Reader.query(query);
-    if (query.head === undefined && query.tail !== undefined) {
-      // the last rows, written oldest first: find where they start
+    const { tail, ...rest } = query;
+    const { options } = await this.queries.select(rest);
+    if (tail !== undefined && query.head === undefined) {
+      // the last rows, written in the query's order: find where they start
       const total = await this.store.count(options.where);
-      return exportTable(this.store, file, { where: options.where, orderBy: [{ column: 'timestamp' }], offset: Math.max(0, total - query.tail) }, format);
+      return exportTable(this.store, file, { ...options, offset: Math.max(0, total - tail) }, format);
     }
     return exportTable(this.store, file, options, format);
   }
@@ -158,10 +142,10 @@ export class Reader<R = Record<string, unknown>> {
     return this.store.existingColumn(name);
   }
 
-  /** Rows in the table, or in one run. */
-  async count(query: Pick<RowQuery, 'trackId'> = {}): Promise<number> {
+  /** Rows in the table, in one run, or matching `where`. */
+  async count(query: Pick<RowQuery<R>, 'trackId' | 'where'> = {}): Promise<number> {
     this.check();
-    return this.store.count(Reader.query(query).where);
+    return this.store.count((await this.queries.select(query)).options.where);
   }
 
   /** The tracking tables in this database. */
@@ -178,20 +162,15 @@ export class Reader<R = Record<string, unknown>> {
     return typeof trackId === 'string' ? this.toRows({ trackId }) : [];
   }
 
-  /** One line per run (id, row count, first and last timestamp), oldest run first. */
-  async runs(): Promise<RunSummary[]> {
+  /**
+   * One summary per run, oldest first: id, row count, first and last timestamp, its params (the
+   * columns with one value on all its rows) and, for each metric in `metrics`, its last and best
+   * value, so "which run won" is one call: `runs({ metrics: { accuracy: 'max' } })`. Computed in
+   * the database (one GROUP BY track_id).
+   */
+  async runs(options: RunsOptions = {}): Promise<RunSummary[]> {
     this.check();
-    const runs = new Map<string, RunSummary>();
-    for await (const row of this.store.iterate({ columns: ['track_id', 'timestamp'], orderBy: [{ column: 'timestamp' }] })) {
-      const id = String(row.track_id);
-      const ts = String(row.timestamp);
-      const run = runs.get(id);
-      if (run) {
-        run.rows++;
-        run.last = ts;
-      } else runs.set(id, { track_id: id, rows: 1, first: ts, last: ts });
-    }
-    return [...runs.values()];
+    return runSummaries(this.store, options);
   }
 
   /** Deletes every row of a run; resolves the count deleted. */
@@ -201,16 +180,16 @@ export class Reader<R = Record<string, unknown>> {
   }
 
   /** Sets `key` to `value` on every row, or on one run's rows; adds the column when needed. */
-  async setValue(key: string, value: unknown, query: Pick<RowQuery, 'trackId'> = {}): Promise<number> {
+  async setValue(key: string, value: unknown, query: Pick<RowQuery<R>, 'trackId' | 'where'> = {}): Promise<number> {
     this.check();
-    return this.store.update({ [key]: value }, Reader.query(query).where ?? []);
+    return this.store.update({ [key]: value }, (await this.queries.select(query)).options.where ?? []);
   }
 
   /** Sets `key` to `value` where `whereKey` equals `whereValue` (and, optionally, in one run). */
-  async setWhere(key: string, value: unknown, whereKey: string, whereValue: unknown, query: Pick<RowQuery, 'trackId'> = {}): Promise<number> {
+  async setWhere(key: string, value: unknown, whereKey: string, whereValue: unknown, query: Pick<RowQuery<R>, 'trackId'> = {}): Promise<number> {
     this.check();
     const filter = await this.store.equalsFilter(whereKey, whereValue);
-    return this.store.update({ [key]: value }, [...(Reader.query(query).where ?? []), filter]);
+    return this.store.update({ [key]: value }, [...((await this.queries.select(query)).options.where ?? []), filter]);
   }
 
   /** Runs raw SQL on engines that support it (`capabilities.rawSql`). */

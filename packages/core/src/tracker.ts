@@ -18,6 +18,7 @@ import { ingest } from './spool/ingest.js';
 import { TrackLogger } from './logging/track-logger.js';
 import { importOptional } from './optional-import.js';
 import { exportTable, type ExportFormat } from './export/export-table.js';
+import { QueryCompiler, type ColumnOf, type PickedRow, type RowQuery } from './query/row-query.js';
 
 export interface TrackerOptions {
   /** Table to log into (default `default`); one file holds any number of tables. */
@@ -450,13 +451,15 @@ export class Tracker<R = Record<string, unknown>> {
     return { column: 'track_id', op: '=', value: this.trackId };
   }
 
-  /** This run's rows in timestamp order, or every row of the table with `all: true`. */
-  async toRows(options: { all?: boolean } = {}): Promise<TrackedRow<R>[]> {
+  /**
+   * This run's rows in timestamp order, or every row of the table with `all: true`; `query` filters,
+   * orders and pages them as `Reader.toRows` does, e.g. `toRows({ where: { split: 'test' }, limit: 5 })`.
+   */
+  async toRows<const C extends ColumnOf<R>>(query: RowQuery<R> & { all?: boolean; columns: readonly C[] }): Promise<PickedRow<R, C>[]>;
+  async toRows(query?: RowQuery<R> & { all?: boolean }): Promise<TrackedRow<R>[]>;
+  async toRows({ all, ...query }: RowQuery<R> & { all?: boolean } = {}): Promise<unknown[]> {
     this.check();
-    return (await this.store.select({
-      where: options.all ? [] : [this.runFilter()],
-      orderBy: [{ column: 'timestamp' }],
-    })) as TrackedRow<R>[];
+    return new QueryCompiler(this.store).rows(query, all ? [] : [this.runFilter()]);
   }
 
   /** Writes this run's rows (or all with `all: true`) to a CSV file; resolves the row count. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapMedianInterval, cliffsDelta, cliffsMagnitude, hodgesLehmannShift, mannWhitneyU, median } from '../src/index.js';
-import { erfc, quantileOfSorted, seededRandom } from '../src/compare/statistics.js';
+import { erfc, medianInPlace, quantileOfSorted, seededRandom } from '../src/compare/statistics.js';
 import { normalSample } from './support/samples.js';
 
 // Expected values computed with SciPy 1.17.1 / Python's math module:
@@ -111,5 +111,16 @@ describe('bootstrap interval of the median ratio', () => {
     const again = seededRandom(42);
     expect([again(), again(), again()]).toEqual(first);
     for (const v of first) expect(v >= 0 && v < 1).toBe(true);
+  });
+});
+
+describe('the bootstrap median (quickselect) agrees with a sort', () => {
+  it('on samples of odd and even sizes, with ties', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 10, 31, 100, 1001]) {
+      for (const seed of [1, 2, 3]) {
+        const x = normalSample(n, 10, 3, n * 10 + seed).map((v) => Math.round(v)); // rounding makes ties
+        expect(medianInPlace(Float64Array.from(x)), `n=${n} seed=${seed}`).toBe(median(x));
+      }
+    }
   });
 });

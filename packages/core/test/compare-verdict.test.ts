@@ -7,6 +7,8 @@ describe('threshold verdicts (one value per side)', () => {
     expect(decideVerdict([0.9], [0.88], { direction: 'higher', tolerance: { absolute: 0.01 } }).verdict).toBe('regressed');
     expect(decideVerdict([0.9], [0.895], { direction: 'higher', tolerance: { absolute: 0.01 } }).verdict).toBe('unchanged');
     expect(decideVerdict([0.9], [0.92], { direction: 'higher', tolerance: { absolute: 0.01 } }).verdict).toBe('improved');
+    // 0.9 - 0.89 is 0.010000000000000009 in floating point: exactly the tolerance, not beyond it
+    expect(decideVerdict([0.9], [0.89], { direction: 'higher', tolerance: { absolute: 0.01 } }).verdict).toBe('unchanged');
   });
 
   it('lower is better with a relative tolerance of the baseline', () => {

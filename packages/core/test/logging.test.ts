@@ -11,14 +11,18 @@ function tempDir(): string {
   return dir;
 }
 afterEach(() => {
+  vi.useRealTimers();
   vi.restoreAllMocks();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const today = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+/**
+ * Daily file names come from the local date when a line is written. The tests that check them fix
+ * the clock (`Date` only: timers and the row timestamps run as usual) at noon of this day, so a run
+ * across midnight cannot split the lines over two files.
+ */
+const DAY = '2026-03-01';
+const fixDate = () => vi.useFakeTimers({ toFake: ['Date'], now: new Date(2026, 2, 1, 12, 0, 0) });
 
 /** What Python xetrack 0.7.0 (loguru) writes to a log file, verbatim, including lines that are not entries. */
 const PYTHON_LOG = [
@@ -126,6 +130,7 @@ describe('reading JSONL', () => {
 
 describe("a tracker's own log sinks", () => {
   it('writes the Python line format to daily files and reads its rows back', async () => {
+    fixDate();
     const dir = tempDir();
     const tracker = await Tracker.open('unused.db', { skipInsert: true, logsPath: dir, params: { model: 'cnn' } });
     const logged = [await tracker.log({ epoch: 1, acc: 0.5 }), await tracker.log({ epoch: 2, acc: 0.75, tags: ['a', 'b'] })];
@@ -133,8 +138,8 @@ describe("a tracker's own log sinks", () => {
     tracker.logger!.monitor([{ cpu_percent: 10 }, { cpu_percent: 20 }]);
     await tracker.close();
 
-    expect(readdirSync(dir)).toEqual([`${today()}.log`]);
-    const lines = readFileSync(path.join(dir, `${today()}.log`), 'utf8').split('\n');
+    expect(readdirSync(dir)).toEqual([`${DAY}.log`]);
+    const lines = readFileSync(path.join(dir, `${DAY}.log`), 'utf8').split('\n');
     expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} \| TRACKING \| [\w.]+:\w+:\d+!📁!\{"track_id":"[a-z]+-[a-z]+-\d{4}","timestamp":"[^"]+","model":"cnn","epoch":1,"acc":0\.5\}$/);
     expect(lines[2]).toMatch(/ \| EXPERIMENT \| .*!📁!\{$/); // indented JSON over the next lines
     expect(lines).toContain('  "name": "sweep",');
@@ -163,15 +168,16 @@ describe("a tracker's own log sinks", () => {
   });
 
   it('names daily files by logsFileFormat ({date} or Python’s {time:YYYY-MM-DD}), sub-folders included', async () => {
+    fixDate();
     const dir = tempDir();
     for (const format of ['run-{date}.txt', 'py-{time:YYYY-MM-DD}.log', '{date}/train.log']) {
       const tracker = await Tracker.open('unused.db', { skipInsert: true, logsPath: dir, logsFileFormat: format });
       await tracker.log({ format });
       await tracker.close();
     }
-    expect(existsSync(path.join(dir, `run-${today()}.txt`))).toBe(true);
-    expect(existsSync(path.join(dir, `py-${today()}.log`))).toBe(true);
-    expect(existsSync(path.join(dir, today(), 'train.log'))).toBe(true);
+    expect(existsSync(path.join(dir, `run-${DAY}.txt`))).toBe(true);
+    expect(existsSync(path.join(dir, `py-${DAY}.log`))).toBe(true);
+    expect(existsSync(path.join(dir, DAY, 'train.log'))).toBe(true);
     const formats = async (options?: Parameters<typeof Reader.readLogs>[1]) => (await Reader.readLogs(dir, options)).map((r) => r.format).sort();
     expect(await formats()).toEqual(['py-{time:YYYY-MM-DD}.log', '{date}/train.log']); // *.log only
     expect(await formats({ pattern: 'run-{date}.txt' })).toEqual(['py-{time:YYYY-MM-DD}.log', 'run-{date}.txt', '{date}/train.log']);

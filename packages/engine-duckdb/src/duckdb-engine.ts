@@ -18,11 +18,15 @@ import {
   type ColumnType,
   type Engine,
   type EngineCapabilities,
+  composeWhere,
+  type AggregateOptions,
   type Filter,
+  type Where,
   type Row,
   type SelectOptions,
   type SqlOptions,
 } from '@xetrack/core/engine';
+import { aggregateSql } from './duckdb-aggregate.js';
 import { toXetrackError, TRANSACTION_CONFLICT } from './duckdb-errors.js';
 import { cellReaderFor, columnKindOf, columnTypeOf, DUCKDB_TYPES, TYPE_COMMENT_PREFIX, type CellReader, type ColumnKind } from './duckdb-types.js';
 
@@ -87,7 +91,6 @@ const STATEMENT_CACHE_SIZE = 128;
  */
 const SMALL_BATCH = 16;
 const SQLITE_HEADER = 'SQLite format 3\0';
-const FILTER_OPS = new Set(['=', '!=', '<', '<=', '>', '>=', 'in', 'is null', 'is not null']);
 const KEYS = ['track_id', 'timestamp'] as const;
 
 /** An identifier quoted for DuckDB: any text, with `"` doubled, can only ever name something. */
@@ -142,6 +145,7 @@ export class DuckdbEngine implements Engine {
   readonly name = 'duckdb';
   readonly location: string;
   readonly capabilities: EngineCapabilities = Object.freeze({
+    aggregate: true,
     transactions: true,
     rawSql: true,
     concurrentWriters: false,
@@ -317,7 +321,19 @@ export class DuckdbEngine implements Engine {
     }
   }
 
-  count(table: string, where: Filter[] = []): Promise<number> {
+  /** Measures per group in one GROUP BY statement (see `aggregateSql`). */
+  aggregate(table: string, options: AggregateOptions): Promise<Row[]> {
+    return this.exclusive(`aggregate ${quoteIdentifier(table)}`, () =>
+      this.withSchema(table, [] as Row[], async (schema) => {
+        const params: Param[] = [];
+        const where = whereSql(schema, options.where, params);
+        const column = (name: string) => quoteIdentifier(resolveColumn(schema, name).name);
+        return this.query(aggregateSql(schema.name, options, { column, quote: quoteIdentifier, where }), params);
+      }),
+    );
+  }
+
+  count(table: string, where: Where[] = []): Promise<number> {
     return this.exclusive(`count rows of ${quoteIdentifier(table)}`, async () => {
       return this.withSchema(table, 0, async (schema) => {
         const params: Param[] = [];
@@ -327,7 +343,7 @@ export class DuckdbEngine implements Engine {
     });
   }
 
-  update(table: string, values: Row, where: Filter[]): Promise<number> {
+  update(table: string, values: Row, where: Where[]): Promise<number> {
     return this.exclusive(`update ${quoteIdentifier(table)}`, async () => {
       this.assertWritable();
       if (typeof values !== 'object' || values === null || Array.isArray(values)) {
@@ -362,7 +378,7 @@ export class DuckdbEngine implements Engine {
     });
   }
 
-  delete(table: string, where: Filter[]): Promise<number> {
+  delete(table: string, where: Where[]): Promise<number> {
     return this.exclusive(`delete from ${quoteIdentifier(table)}`, async () => {
       this.assertWritable();
       return this.retryConflicts(() =>
@@ -1185,59 +1201,43 @@ function readChunk(chunk: DuckDBDataChunk, names: string[], readers: CellReader[
  * of this process added is returned without looking at the catalog first.
  */
 function selectSql(schema: TableSchema, options: SelectOptions, params: Param[]): string {
-  if (options.columns !== undefined && !Array.isArray(options.columns)) {
-    throw new XetrackError('INVALID_ARGUMENT', '`columns` must be an array of column names.');
-  }
   const picked = (options.columns ?? []).map((name) => resolveColumn(schema, name));
   const list = picked.length === 0 ? '*' : picked.map((c) => quoteIdentifier(c.name)).join(', ');
   let sql = `SELECT ${list} FROM ${quoteIdentifier(schema.name)}`;
   sql += whereSql(schema, options.where, params);
   if (options.orderBy?.length) {
-    const terms = options.orderBy.map((o) => `${quoteIdentifier(resolveColumn(schema, o?.column).name)}${o.desc ? ' DESC' : ' ASC'}`);
+    const terms = options.orderBy.map((o) => `${quoteIdentifier(resolveColumn(schema, o.column).name)}${o.desc ? ' DESC' : ' ASC'}`);
     sql += ` ORDER BY ${terms.join(', ')}`;
   }
-  if (options.limit !== undefined) sql += ` LIMIT ${checkCount(options.limit, 'limit')}`;
-  if (options.offset !== undefined) sql += ` OFFSET ${checkCount(options.offset, 'offset')}`;
+  if (options.limit !== undefined) sql += ` LIMIT ${options.limit}`;
+  if (options.offset !== undefined) sql += ` OFFSET ${options.offset}`;
   return sql;
 }
 
-function checkCount(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new XetrackError('INVALID_ARGUMENT', `\`${name}\` must be a non-negative integer, got ${String(value)}.`);
-  }
-  return value;
-}
-
-function whereSql(schema: TableSchema, where: Filter[] | undefined, params: Param[]): string {
-  if (where === undefined || where === null) return '';
-  if (!Array.isArray(where)) throw new XetrackError('INVALID_ARGUMENT', '`where` must be an array of filters ({ column, op, value }).');
-  if (where.length === 0) return '';
-  return ` WHERE ${where.map((filter) => condition(schema, filter, params)).join(' AND ')}`;
+/** Conditions (checked by core) as a WHERE clause, values bound as parameters. */
+function whereSql(schema: TableSchema, where: readonly Where[] | undefined, params: Param[]): string {
+  const sql = composeWhere(where, (filter) => condition(schema, filter, params));
+  return sql === '' ? '' : ` WHERE ${sql}`;
 }
 
 function condition(schema: TableSchema, filter: Filter, params: Param[]): string {
-  if (typeof filter !== 'object' || filter === null) throw new XetrackError('INVALID_ARGUMENT', 'A filter must be an object { column, op, value }.');
   const column = resolveColumn(schema, filter.column);
-  const op = filter.op;
-  if (!FILTER_OPS.has(op)) {
-    throw new XetrackError('INVALID_ARGUMENT', `Unknown filter operator ${JSON.stringify(op)} on ${quoteIdentifier(column.name)}: use one of ${[...FILTER_OPS].join(', ')}.`);
-  }
+  const { op } = filter;
   const q = quoteIdentifier(column.name);
   if (op === 'is null') return `${q} IS NULL`;
   if (op === 'is not null') return `${q} IS NOT NULL`;
+  if (op === 'like') {
+    // SQLite's LIKE: ASCII case-insensitive, `\` escapes; a non-text column matches as its text
+    params.push(filter.value as string);
+    const text = column.kind === 'text' ? q : `CAST(${q} AS VARCHAR)`;
+    return `${text} ILIKE $${params.length} ESCAPE '\\'`;
+  }
   if (op === 'in') {
-    if (!Array.isArray(filter.value)) {
-      throw new XetrackError('INVALID_ARGUMENT', `The \`in\` filter on ${quoteIdentifier(column.name)} needs an array value, e.g. { op: 'in', value: [1, 2] }.`);
-    }
-    if (filter.value.length === 0) return 'FALSE';
-    const parts = filter.value.map((v) => comparison(column, '=', v, params));
+    const parts = (filter.value as CellValue[]).map((v) => comparison(column, '=', v, params));
     if (parts.every((p) => p.left === q)) return `${q} IN (${parts.map((p) => p.right).join(', ')})`;
     return `(${parts.map((p) => `${p.left} = ${p.right}`).join(' OR ')})`;
   }
-  if (Array.isArray(filter.value)) {
-    throw new XetrackError('INVALID_ARGUMENT', `The ${op} filter on ${quoteIdentifier(column.name)} takes one value, not an array: use op 'in' for a list.`);
-  }
-  const { left, right } = comparison(column, op, filter.value, params);
+  const { left, right } = comparison(column, op, filter.value as CellValue, params);
   return `${left} ${op} ${right}`;
 }
 

@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
 import {
   XetrackError,
+  type AggregateOptions,
   type CellValue,
   type ColumnSpec,
   type Engine,
   type EngineCapabilities,
-  type Filter,
+  referencedColumns,
+  whereColumns,
+  type Where,
   type Row,
   type SelectOptions,
   type SqlOptions,
 } from '@xetrack/core/engine';
+import { aggregateSql } from './postgres-aggregate.js';
 import { openPool } from './postgres-connect.js';
 import { isConnectionError, sqlState, toXetrackError } from './postgres-errors.js';
 import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalName, quote } from './postgres-names.js';
@@ -37,6 +41,7 @@ const MAX_SCHEMA_RETRIES = 4;
 /** The longest one attempt to add or widen columns waits for a lock (the writers queued behind it wait as long). */
 const DDL_LOCK_SLICE_MS = 2000;
 const CAPABILITIES: EngineCapabilities = Object.freeze({
+  aggregate: true,
   transactions: true,
   rawSql: true,
   concurrentWriters: true,
@@ -49,28 +54,6 @@ function isStaleSchema(error: unknown): boolean {
   const state = sqlState(error);
   // undefined_table, undefined_column, datatype_mismatch (a column widened elsewhere), cached plan changed
   return state === '42P01' || state === '42703' || state === '42804' || state === '0A000';
-}
-
-/** A table name for messages, even one that cannot be quoted. */
-function safeName(table: string): string {
-  return JSON.stringify(table);
-}
-
-function checkLimit(options: SelectOptions): void {
-  for (const key of ['limit', 'offset'] as const) {
-    const value = options[key];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
-      throw new XetrackError('INVALID_ARGUMENT', `postgres: options.${key} must be a whole number >= 0, not ${String(value)}.`);
-    }
-  }
-}
-
-function referencedColumns(options: SelectOptions): string[] {
-  return [
-    ...(options.where ?? []).map((f) => f.column),
-    ...(options.columns ?? []),
-    ...(options.orderBy ?? []).map((o) => o.column),
-  ];
 }
 
 /** The rows of one INSERT call, column by column, ready to be sent as arrays. */
@@ -177,7 +160,7 @@ export class PostgresEngine implements Engine {
       await this.#handle().query({ text: `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}` });
     } catch (error) {
       // Another process created it between our check and our CREATE (42P06, or 23505 on the catalog).
-      if (sqlState(error) !== '42P06' && sqlState(error) !== '23505') throw this.#fail(error, `create schema ${safeName(schema)}`, true);
+      if (sqlState(error) !== '42P06' && sqlState(error) !== '23505') throw this.#fail(error, `create schema ${JSON.stringify(schema)}`, true);
     }
   }
 
@@ -208,7 +191,7 @@ export class PostgresEngine implements Engine {
   async describe(table: string): Promise<ColumnSpec[]> {
     this.#handle();
     checkName(table);
-    const schema = await this.#refresh(table, `describe ${safeName(table)}`);
+    const schema = await this.#refresh(table, `describe ${JSON.stringify(table)}`);
     return schema === undefined ? [] : specsOf(schema);
   }
 
@@ -227,7 +210,7 @@ export class PostgresEngine implements Engine {
     }
     const known = this.#schemas.get(table);
     if (known !== undefined && columns.every((c) => findColumn(known, c.name) !== undefined)) return;
-    await this.#underTableLock(table, `add columns to ${safeName(table)}`, async (client, current) => {
+    await this.#underTableLock(table, `add columns to ${JSON.stringify(table)}`, async (client, current) => {
       const wanted = new Map<string, ColumnSpec>();
       for (const column of columns) {
         const lower = column.name.toLowerCase();
@@ -262,7 +245,7 @@ export class PostgresEngine implements Engine {
         if (current.keys === undefined) {
           throw new XetrackError(
             'SCHEMA_MISMATCH',
-            `postgres: table ${safeName(table)} in ${this.location} exists but is not a tracking table (it has no track_id and timestamp columns). Use another table name.`,
+            `postgres: table ${JSON.stringify(table)} in ${this.location} exists but is not a tracking table (it has no track_id and timestamp columns). Use another table name.`,
           );
         }
         if (wanted.size === 0) return false;
@@ -287,7 +270,7 @@ export class PostgresEngine implements Engine {
     const count = rows.length;
     if (count === 0) return 0;
     checkName(table);
-    const action = `insert into ${safeName(table)}`;
+    const action = `insert into ${JSON.stringify(table)}`;
     for (let attempt = 0; ; attempt++) {
       const schema = this.#schemas.get(table) ?? (await this.#refresh(table, action));
       if (schema === undefined) {
@@ -458,7 +441,7 @@ export class PostgresEngine implements Engine {
    * with its own JSON type. The comment remembers the first type, which `describe` keeps reporting.
    */
   async #widen(table: string, wanted: Widenings): Promise<void> {
-    await this.#underTableLock(table, `widen columns of ${safeName(table)}`, async (client, current) => {
+    await this.#underTableLock(table, `widen columns of ${JSON.stringify(table)}`, async (client, current) => {
       if (current === undefined) return false;
       const clauses: string[] = [];
       const comments: string[] = [];
@@ -495,7 +478,7 @@ export class PostgresEngine implements Engine {
   #widenFailed(table: string, wanted: Widenings): XetrackError {
     return new XetrackError(
       'ENGINE_FAILURE',
-      `postgres: the columns ${[...wanted.keys()].map((c) => JSON.stringify(c)).join(', ')} of table ${safeName(table)} in ${this.location} could not be widened to hold the new values. Check the table's column types.`,
+      `postgres: the columns ${[...wanted.keys()].map((c) => JSON.stringify(c)).join(', ')} of table ${JSON.stringify(table)} in ${this.location} could not be widened to hold the new values. Check the table's column types.`,
     );
   }
 
@@ -573,8 +556,7 @@ export class PostgresEngine implements Engine {
   async select(table: string, options: SelectOptions = {}): Promise<Row[]> {
     this.#handle();
     checkName(table);
-    checkLimit(options);
-    const action = `select from ${safeName(table)}`;
+    const action = `select from ${JSON.stringify(table)}`;
     const schema = await this.#resolved(table, referencedColumns(options), action);
     if (schema === undefined) return [];
     const resolve = (name: string) => findColumn(schema, name) as Column;
@@ -600,9 +582,8 @@ export class PostgresEngine implements Engine {
    */
   async *iterate(table: string, options: SelectOptions = {}): AsyncGenerator<Row> {
     this.#handle();
-    const action = `iterate over ${safeName(table)}`;
+    const action = `iterate over ${JSON.stringify(table)}`;
     checkName(table);
-    checkLimit(options);
     const schema = await this.#resolved(table, referencedColumns(options), action);
     if (schema === undefined) return;
     if (schema.keys === undefined) {
@@ -643,12 +624,31 @@ export class PostgresEngine implements Engine {
     }
   }
 
-  /** Rows matching `where`; 0 when the table is missing. */
-  async count(table: string, where: Filter[] = []): Promise<number> {
+  /** Measures per group in one GROUP BY statement (see `aggregateSql`); `[]` when the table is missing. */
+  async aggregate(table: string, options: AggregateOptions): Promise<Row[]> {
     this.#handle();
     checkName(table);
-    const action = `count rows of ${safeName(table)}`;
-    const schema = await this.#resolved(table, where.map((f) => f.column), action);
+    const action = `aggregate ${JSON.stringify(table)}`;
+    const schema = await this.#resolved(table, referencedColumns(options), action);
+    if (schema === undefined) return [];
+    const resolve = (name: string) => findColumn(schema, name) as Column;
+    const params = new Params();
+    const { text, names, kinds } = aggregateSql(schema.qualified, options, resolve, whereClause(options.where, resolve, params));
+    try {
+      const result = await this.#read({ text, values: params.values, rowMode: 'array', types: READ_TYPES }, action);
+      const builder = new RowBuilder(names, kinds);
+      return (result.rows as unknown[][]).map((values) => builder.row(values));
+    } catch (error) {
+      return this.#missingTableOr(error, table, [], action);
+    }
+  }
+
+  /** Rows matching `where`; 0 when the table is missing. */
+  async count(table: string, where: Where[] = []): Promise<number> {
+    this.#handle();
+    checkName(table);
+    const action = `count rows of ${JSON.stringify(table)}`;
+    const schema = await this.#resolved(table, whereColumns(where), action);
     if (schema === undefined) return 0;
     const params = new Params();
     const clause = whereClause(where, (name) => findColumn(schema, name) as Column, params);
@@ -664,13 +664,13 @@ export class PostgresEngine implements Engine {
    * Sets `values` on the matching rows in one statement; resolves the count; 0 when the table is
    * missing or `values` is empty. A value a column cannot hold widens the column first, as `insert` does.
    */
-  async update(table: string, values: Row, where: Filter[]): Promise<number> {
+  async update(table: string, values: Row, where: Where[]): Promise<number> {
     this.#handle();
     checkName(table);
-    const action = `update ${safeName(table)}`;
+    const action = `update ${JSON.stringify(table)}`;
     const names = Object.keys(values);
     for (let attempt = 0; ; attempt++) {
-      const schema = await this.#resolved(table, [...names, ...where.map((f) => f.column)], action);
+      const schema = await this.#resolved(table, [...names, ...whereColumns(where)], action);
       if (schema === undefined || names.length === 0) return 0;
       const resolve = (name: string) => findColumn(schema, name) as Column;
       const params = new Params();
@@ -709,11 +709,11 @@ export class PostgresEngine implements Engine {
   }
 
   /** Deletes the matching rows in one statement; resolves the count; 0 when the table is missing. */
-  async delete(table: string, where: Filter[]): Promise<number> {
+  async delete(table: string, where: Where[]): Promise<number> {
     this.#handle();
     checkName(table);
-    const action = `delete from ${safeName(table)}`;
-    const schema = await this.#resolved(table, where.map((f) => f.column), action);
+    const action = `delete from ${JSON.stringify(table)}`;
+    const schema = await this.#resolved(table, whereColumns(where), action);
     if (schema === undefined) return 0;
     const params = new Params();
     const clause = whereClause(where, (name) => findColumn(schema, name) as Column, params);
@@ -885,7 +885,7 @@ export class PostgresEngine implements Engine {
   #unknownColumn(table: string, column: string): XetrackError {
     return new XetrackError(
       'UNKNOWN_COLUMN',
-      `postgres: table ${safeName(table)} in ${this.location} has no column ${JSON.stringify(column)}. Check the name, or add it with ensureColumns() first.`,
+      `postgres: table ${JSON.stringify(table)} in ${this.location} has no column ${JSON.stringify(column)}. Check the name, or add it with ensureColumns() first.`,
     );
   }
 
@@ -914,9 +914,6 @@ export class PostgresEngine implements Engine {
 
   #selectList(options: SelectOptions, resolve: (name: string) => Column): string {
     if (options.columns === undefined) return '*';
-    if (options.columns.length === 0) {
-      throw new XetrackError('INVALID_ARGUMENT', 'postgres: options.columns is empty. Omit it to get every column.');
-    }
     return options.columns.map((c) => resolve(c).quoted).join(', ');
   }
 

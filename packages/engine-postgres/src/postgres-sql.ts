@@ -1,4 +1,4 @@
-import { XetrackError, type CellValue, type Filter, type OrderBy } from '@xetrack/core/engine';
+import { composeWhere, type CellValue, type OrderBy, type Where } from '@xetrack/core/engine';
 import type { Column } from './postgres-schema.js';
 import { arrayElement, encode, variantText, type ColumnKind } from './postgres-types.js';
 
@@ -12,8 +12,6 @@ export class Params {
     return `$${this.values.length}`;
   }
 }
-
-const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 /** SQLite's order of storage classes, which comparisons across types follow: numbers < text < bytes. */
 function kindClass(kind: ColumnKind): number {
@@ -115,38 +113,34 @@ function membership(column: Column, values: readonly CellValue[], params: Params
   return `${column.quoted} = ANY(${params.add(`{${elements.join(',')}}`)}::${arrayType}[])`;
 }
 
-function invalidFilter(filter: Filter, problem: string): XetrackError {
-  return new XetrackError(
-    'INVALID_ARGUMENT',
-    `postgres: the filter on column ${JSON.stringify(filter.column)} is invalid: ${problem}. Use one of = != < <= > >= in 'is null' 'is not null'.`,
-  );
+/** `like` on any column: its text (a widened column's JSON value unquoted), ASCII case-insensitive as SQLite's LIKE. */
+function likeMatch(column: Column, pattern: string, params: Params): string {
+  const text = column.kind === 'text' ? column.quoted : column.kind === 'variant' ? `(${column.quoted} #>> '{}')` : `${column.quoted}::text`;
+  return `${text} ILIKE ${params.add(pattern)} ESCAPE '\\'`;
 }
 
 /**
- * Filters as a WHERE clause joined with AND (with its leading space, or empty), every value a
+ * Conditions (checked by core) as a WHERE clause (with its leading space, or empty), every value a
  * parameter. `resolve` maps a filter's column name to the column (it throws UNKNOWN_COLUMN).
  */
-export function whereClause(filters: readonly Filter[] | undefined, resolve: (name: string) => Column, params: Params): string {
-  if (filters === undefined || filters.length === 0) return '';
-  const terms: string[] = [];
-  for (const filter of filters) {
+export function whereClause(where: readonly Where[] | undefined, resolve: (name: string) => Column, params: Params): string {
+  const sql = composeWhere(where, (filter) => {
     const column = resolve(filter.column);
     const { op, value } = filter;
-    if (COMPARISONS.has(op)) {
-      if (Array.isArray(value)) throw invalidFilter(filter, `op '${op}' takes one value, not an array`);
-      terms.push(comparison(column, op, value, params));
-    } else if (op === 'in') {
-      if (!Array.isArray(value)) throw invalidFilter(filter, "op 'in' takes an array of values");
-      terms.push(membership(column, value as CellValue[], params));
-    } else if (op === 'is null') {
-      terms.push(`${column.quoted} IS NULL`);
-    } else if (op === 'is not null') {
-      terms.push(`${column.quoted} IS NOT NULL`);
-    } else {
-      throw invalidFilter(filter, `unknown op ${JSON.stringify(op)}`);
+    switch (op) {
+      case 'in':
+        return membership(column, value as CellValue[], params);
+      case 'like':
+        return likeMatch(column, value as string, params);
+      case 'is null':
+        return `${column.quoted} IS NULL`;
+      case 'is not null':
+        return `${column.quoted} IS NOT NULL`;
+      default:
+        return comparison(column, op, value, params);
     }
-  }
-  return ` WHERE ${terms.join(' AND ')}`;
+  });
+  return sql === '' ? '' : ` WHERE ${sql}`;
 }
 
 /** One sort key: NULLs first ascending and last descending, as SQLite orders them. */

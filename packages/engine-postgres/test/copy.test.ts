@@ -8,7 +8,7 @@ import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { postgresEngine } from '../src/index.js';
 import { dropSchema, uniqueSchema, urlFor } from './support/server.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/python-xetrack-0.7.0/xetrack_fixture.db', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../../fixtures/python-xetrack-0.7.0/xetrack_fixture.db', import.meta.url));
 
 /** Every row of every table, read through a Reader. */
 async function everything(location: string, engine: typeof sqliteEngine | typeof postgresEngine): Promise<Record<string, unknown[]>> {

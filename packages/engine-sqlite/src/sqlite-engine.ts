@@ -2,16 +2,19 @@ import {
   holdFile,
   ROW_SHAPE,
   XetrackError,
+  type AggregateOptions,
   type CellValue,
   type ColumnSpec,
   type Engine,
   type EngineCapabilities,
-  type Filter,
+  referencedColumns,
+  whereColumns,
   type KeyValueTable,
   type OrderBy,
   type Row,
   type SelectOptions,
   type SqlOptions,
+  type Where,
 } from '@xetrack/core/engine';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { toXetrackError } from './sqlite-errors.js';
@@ -19,11 +22,13 @@ import { openDatabase } from './sqlite-open.js';
 import { resolveOptions, type ResolvedSqliteOptions, type SqliteEngineOptions } from './sqlite-options.js';
 import { SqliteKeyValueTable } from './sqlite-key-value.js';
 import { RowDecoder } from './sqlite-rows.js';
+import { aggregateSql } from './sqlite-aggregate.js';
 import { bindValue, quoteIdentifier, whereClause } from './sqlite-sql.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { columnTypeOf, declaredType } from './sqlite-types.js';
 
 const CAPABILITIES: EngineCapabilities = Object.freeze({
+  aggregate: true,
   transactions: true,
   rawSql: true,
   concurrentWriters: true,
@@ -112,7 +117,7 @@ export class SqliteEngine implements Engine {
     try {
       return [...(this.#schema(db, table, true)?.columns ?? [])];
     } catch (error) {
-      throw this.#fail(error, `describe ${safeName(table)}`);
+      throw this.#fail(error, `describe ${JSON.stringify(table)}`);
     }
   }
 
@@ -140,7 +145,7 @@ export class SqliteEngine implements Engine {
           if (fold(table).startsWith('sqlite_')) {
             throw new XetrackError(
               'INVALID_IDENTIFIER',
-              `sqlite: cannot create table ${safeName(table)}: names starting with "sqlite_" are reserved by SQLite. Use another table name.`,
+              `sqlite: cannot create table ${JSON.stringify(table)}: names starting with "sqlite_" are reserved by SQLite. Use another table name.`,
             );
           }
           wanted.delete('track_id');
@@ -171,7 +176,7 @@ export class SqliteEngine implements Engine {
       this.#schema(db, table, true);
     } catch (error) {
       this.#schemas.delete(table);
-      throw this.#fail(error, `add columns to ${safeName(table)}`);
+      throw this.#fail(error, `add columns to ${JSON.stringify(table)}`);
     }
   }
 
@@ -207,7 +212,7 @@ export class SqliteEngine implements Engine {
     } catch (error) {
       if (isCode(error, 'SQLITE_ERROR')) this.#schemas.delete(table);
       const where = index >= 0 && index < count ? ` (row ${index + 1} of ${count}; the whole call was rolled back)` : '';
-      throw this.#fail(error, `insert into ${safeName(table)}${where}`);
+      throw this.#fail(error, `insert into ${JSON.stringify(table)}${where}`);
     }
   }
 
@@ -293,7 +298,7 @@ export class SqliteEngine implements Engine {
       const params = [...where.params, ...limitParams(options)];
       return this.#readRows(this.#prepare(db, sql), params);
     } catch (error) {
-      return this.#missingTableOr(error, table, [], `select from ${safeName(table)}`);
+      return this.#missingTableOr(error, table, [], `select from ${JSON.stringify(table)}`);
     }
   }
 
@@ -304,12 +309,11 @@ export class SqliteEngine implements Engine {
    */
   async *iterate(table: string, options: SelectOptions = {}): AsyncGenerator<Row> {
     let db = this.#handle();
-    checkLimit(options);
     let schema: TableSchema | undefined;
     try {
       schema = this.#checkedSchema(db, table, referencedColumns(options));
     } catch (error) {
-      throw this.#fail(error, `iterate over ${safeName(table)}`);
+      throw this.#fail(error, `iterate over ${JSON.stringify(table)}`);
     }
     if (schema === undefined) return;
     const where = whereClause(options.where);
@@ -342,7 +346,7 @@ export class SqliteEngine implements Engine {
         page = new RowDecoder(columns.slice(0, columns.length - keys.length)).rows(values, true) as Row[];
       } catch (error) {
         if (isCode(error, 'SQLITE_ERROR') && String((error as Error).message).startsWith('no such table')) return;
-        throw this.#fail(error, `iterate over ${safeName(table)}`);
+        throw this.#fail(error, `iterate over ${JSON.stringify(table)}`);
       }
       remaining -= page.length;
       for (const row of page) yield row;
@@ -351,43 +355,58 @@ export class SqliteEngine implements Engine {
   }
 
   /** Rows matching `where`; 0 when the table is missing. */
-  async count(table: string, where: Filter[] = []): Promise<number> {
+  async count(table: string, where: Where[] = []): Promise<number> {
     const db = this.#handle();
     try {
-      if (this.#checkedSchema(db, table, where.map((f) => f.column)) === undefined) return 0;
+      if (this.#checkedSchema(db, table, whereColumns(where)) === undefined) return 0;
       const clause = whereClause(where);
       const statement = this.#prepare(db, `SELECT count(*) FROM ${quoteIdentifier(table)}${clause.sql}`);
       return Number(statement.safeIntegers(false).pluck(true).get(clause.params));
     } catch (error) {
-      return this.#missingTableOr(error, table, 0, `count rows of ${safeName(table)}`);
+      return this.#missingTableOr(error, table, 0, `count rows of ${JSON.stringify(table)}`);
+    }
+  }
+
+  /** Measures per group in one GROUP BY statement (see `aggregateSql`); `[]` when the table is missing. */
+  async aggregate(table: string, options: AggregateOptions): Promise<Row[]> {
+    const db = this.#handle();
+    try {
+      const schema = this.#checkedSchema(db, table, referencedColumns(options));
+      if (schema === undefined) return [];
+      const { sql, params, columns } = aggregateSql(table, options, (name) => schema.columns.find((c) => fold(c.name) === fold(name))?.type);
+      const statement = this.#prepare(db, sql);
+      const decoder = new RowDecoder(columns);
+      return decoder.rows(asArrays(statement, false).all(params) as unknown[][], false) ?? (decoder.rows(asArrays(statement, true).all(params) as unknown[][], true) as Row[]);
+    } catch (error) {
+      return this.#missingTableOr(error, table, [], `aggregate ${JSON.stringify(table)}`);
     }
   }
 
   /** Sets `values` on the matching rows in one statement; resolves the count; 0 when the table is missing or `values` is empty. */
-  async update(table: string, values: Row, where: Filter[]): Promise<number> {
+  async update(table: string, values: Row, where: Where[]): Promise<number> {
     const db = this.#handle();
     try {
       const columns = Object.keys(values);
-      if (this.#checkedSchema(db, table, [...columns, ...where.map((f) => f.column)]) === undefined) return 0;
+      if (this.#checkedSchema(db, table, [...columns, ...whereColumns(where)]) === undefined) return 0;
       if (columns.length === 0) return 0;
       const clause = whereClause(where);
       const set = columns.map((c) => `${quoteIdentifier(c)} = ?`).join(', ');
       const statement = this.#prepare(db, `UPDATE ${quoteIdentifier(table)} SET ${set}${clause.sql}`);
       return statement.run([...columns.map((c) => bindValue(values[c])), ...clause.params]).changes;
     } catch (error) {
-      return this.#missingTableOr(error, table, 0, `update ${safeName(table)}`);
+      return this.#missingTableOr(error, table, 0, `update ${JSON.stringify(table)}`);
     }
   }
 
   /** Deletes the matching rows in one statement; resolves the count; 0 when the table is missing. */
-  async delete(table: string, where: Filter[]): Promise<number> {
+  async delete(table: string, where: Where[]): Promise<number> {
     const db = this.#handle();
     try {
-      if (this.#checkedSchema(db, table, where.map((f) => f.column)) === undefined) return 0;
+      if (this.#checkedSchema(db, table, whereColumns(where)) === undefined) return 0;
       const clause = whereClause(where);
       return this.#prepare(db, `DELETE FROM ${quoteIdentifier(table)}${clause.sql}`).run(clause.params).changes;
     } catch (error) {
-      return this.#missingTableOr(error, table, 0, `delete from ${safeName(table)}`);
+      return this.#missingTableOr(error, table, 0, `delete from ${JSON.stringify(table)}`);
     }
   }
 
@@ -609,25 +628,8 @@ function bindCell(value: unknown, exactInteger: boolean): unknown {
   return typeof value === 'number' && !exactInteger ? (value === value ? value : null) : bindValue(value);
 }
 
-/** A table name for messages, even one that cannot be quoted. */
-function safeName(table: string): string {
-  return JSON.stringify(table);
-}
-
-function referencedColumns(options: SelectOptions): string[] {
-  return [
-    ...(options.where ?? []).map((f) => f.column),
-    ...(options.columns ?? []),
-    ...(options.orderBy ?? []).map((o) => o.column),
-  ];
-}
-
 function selectList(columns: readonly string[] | undefined): string {
-  if (columns === undefined) return '*';
-  if (columns.length === 0) {
-    throw new XetrackError('INVALID_ARGUMENT', 'sqlite: options.columns is empty. Omit it to get every column.');
-  }
-  return columns.map(quoteIdentifier).join(', ');
+  return columns === undefined ? '*' : columns.map(quoteIdentifier).join(', ');
 }
 
 function orderTerms(orderBy: readonly OrderBy[] | undefined): string[] {
@@ -639,17 +641,7 @@ function rowidAlias(schema: TableSchema): string | undefined {
   return ['rowid', '_rowid_', 'oid'].find((alias) => !schema.folded.has(alias));
 }
 
-function checkLimit(options: SelectOptions): void {
-  for (const key of ['limit', 'offset'] as const) {
-    const value = options[key];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
-      throw new XetrackError('INVALID_ARGUMENT', `sqlite: options.${key} must be a whole number >= 0, not ${String(value)}.`);
-    }
-  }
-}
-
 function limitClause(options: SelectOptions): string {
-  checkLimit(options);
   if (options.limit === undefined && options.offset === undefined) return '';
   return ' LIMIT ? OFFSET ?';
 }

@@ -1,4 +1,4 @@
-import { XetrackError, type CellValue, type Filter } from '@xetrack/core/engine';
+import { composeWhere, XetrackError, type CellValue, type Where } from '@xetrack/core/engine';
 
 // A UTF-16 surrogate without its partner: SQLite would receive U+FFFD instead, so the name would change.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -55,45 +55,32 @@ export interface WhereClause {
   params: unknown[];
 }
 
-const COMPARISONS: readonly string[] = Object.freeze(['=', '!=', '<', '<=', '>', '>=']);
+const SQL_OPS: Readonly<Record<string, string>> = { '=': '=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
 /**
- * Filters as a WHERE clause joined with AND, every value bound as a parameter. Comparisons follow
- * SQL: NULL matches no comparison (use `is null`). `in []` matches nothing.
+ * Conditions (checked by core) as a WHERE clause, every value bound as a parameter. Comparisons
+ * follow SQL: NULL matches no comparison. `like` is SQLite's LIKE (ASCII case-insensitive) with `\`
+ * as its escape character.
  */
-export function whereClause(filters: readonly Filter[] | undefined): WhereClause {
-  if (filters === undefined || filters.length === 0) return { sql: '', params: [] };
-  const terms: string[] = [];
+export function whereClause(where: readonly Where[] | undefined): WhereClause {
   const params: unknown[] = [];
-  for (const filter of filters) {
-    const column = quoteIdentifier(filter.column);
-    const { op, value } = filter;
-    if (COMPARISONS.includes(op)) {
-      if (Array.isArray(value)) throw invalidFilter(filter, `op '${op}' takes one value, not an array`);
-      terms.push(`${column} ${op} ?`);
-      params.push(bindValue(value));
-    } else if (op === 'in') {
-      if (!Array.isArray(value)) throw invalidFilter(filter, "op 'in' takes an array of values");
-      if (value.length === 0) {
-        terms.push('0');
-      } else {
-        terms.push(`${column} IN (${value.map(() => '?').join(', ')})`);
+  const sql = composeWhere(where, ({ column, op, value }) => {
+    const quoted = quoteIdentifier(column);
+    switch (op) {
+      case 'in':
         for (const v of value as CellValue[]) params.push(bindValue(v));
-      }
-    } else if (op === 'is null') {
-      terms.push(`${column} IS NULL`);
-    } else if (op === 'is not null') {
-      terms.push(`${column} IS NOT NULL`);
-    } else {
-      throw invalidFilter(filter, `unknown op ${JSON.stringify(op)}`);
+        return `${quoted} IN (${(value as CellValue[]).map(() => '?').join(', ')})`;
+      case 'like':
+        params.push(value);
+        return `${quoted} LIKE ? ESCAPE '\\'`;
+      case 'is null':
+        return `${quoted} IS NULL`;
+      case 'is not null':
+        return `${quoted} IS NOT NULL`;
+      default:
+        params.push(bindValue(value));
+        return `${quoted} ${SQL_OPS[op]} ?`;
     }
-  }
-  return { sql: ` WHERE ${terms.join(' AND ')}`, params };
-}
-
-function invalidFilter(filter: Filter, problem: string): XetrackError {
-  return new XetrackError(
-    'INVALID_ARGUMENT',
-    `sqlite: the filter on column ${JSON.stringify(filter.column)} is invalid: ${problem}. Use one of = != < <= > >= in 'is null' 'is not null'.`,
-  );
+  });
+  return { sql: sql === '' ? '' : ` WHERE ${sql}`, params };
 }

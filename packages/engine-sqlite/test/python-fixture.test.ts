@@ -8,7 +8,7 @@ import { Reader, Tracker } from '@xetrack/core';
 import { sqliteEngine } from '../src/index.js';
 
 /** The database Python xetrack 0.7.0 wrote, and its account of every table (see its README). */
-const FIXTURE_DIR = fileURLToPath(new URL('../../../../shared/fixtures/python-xetrack-0.7.0/', import.meta.url));
+const FIXTURE_DIR = fileURLToPath(new URL('../../../fixtures/python-xetrack-0.7.0/', import.meta.url));
 
 interface FixtureTable {
   table_info: { name: string; type: string; pk: number }[];

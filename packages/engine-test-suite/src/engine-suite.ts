@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  aggregateRows,
   isXetrackError,
+  type AggregateOptions,
+  type Measure,
   type CellValue,
   type ColumnSpec,
   type ColumnType,
@@ -8,6 +11,7 @@ import {
   type EngineCapabilities,
   type Filter,
   type Row,
+  type Where,
   type XetrackErrorCode,
 } from '@xetrack/core/engine';
 
@@ -179,9 +183,12 @@ export function engineConformance(name: string, factory: EngineFactory): void {
         }
       });
 
-      it('has iterate() when it declares streaming and sql() when it declares rawSql', () => {
-        if (engine.capabilities.streaming) expect(typeof engine.iterate).toBe('function');
-        if (engine.capabilities.rawSql) expect(typeof engine.sql).toBe('function');
+      it.skipIf(!caps.streaming)(group('has iterate(), as it declares streaming', caps.streaming === true, 'engine declares no streaming'), () => {
+        expect(typeof engine.iterate).toBe('function');
+      });
+
+      it.skipIf(!caps.rawSql)(group('has sql(), as it declares rawSql', caps.rawSql === true, 'engine declares no rawSql'), () => {
+        expect(typeof engine.sql).toBe('function');
       });
     });
 
@@ -657,7 +664,7 @@ export function engineConformance(name: string, factory: EngineFactory): void {
         );
         return rows;
       };
-      const ns = async (where: Filter[]): Promise<(CellValue | undefined)[]> =>
+      const ns = async (where: Where[]): Promise<(CellValue | undefined)[]> =>
         (await engine.select('m', { where, orderBy: [{ column: 'timestamp' }] })).map((r) => r.n);
 
       it('without options returns every row with every column in table order', async () => {
@@ -715,6 +722,56 @@ export function engineConformance(name: string, factory: EngineFactory): void {
             { column: 's', op: '!=', value: 'c' },
           ]),
         ).toEqual([4, 6]);
+      });
+
+      it('and/or nest to any depth; empty and matches all, empty or nothing', async () => {
+        await fixture();
+        // n < 2 OR (s = 'c' AND b = true) OR n IN (9)
+        const tree: Where[] = [
+          {
+            or: [
+              { column: 'n', op: '<', value: 2 },
+              { and: [{ column: 's', op: '=', value: 'c' }, { column: 'b', op: '=', value: true }] },
+              { column: 'n', op: 'in', value: [9] },
+            ],
+          },
+        ];
+        expect(await ns(tree)).toEqual([0, 1, 2, 8, 9]);
+        expect(await ns([{ column: 'n', op: '>', value: 0 }, { or: [{ column: 'x', op: 'is null' }, { column: 'n', op: '=', value: 4 }] }])).toEqual([3, 4]);
+        expect(await ns([{ or: [{ and: [{ or: [{ column: 'n', op: '=', value: 1 }] }] }, { column: 'n', op: 'in', value: [] }] }])).toEqual([1]);
+        expect(await ns([{ and: [] }])).toHaveLength(11);
+        expect(await ns([{ or: [] }])).toEqual([]);
+        expect(await engine.count('m', tree)).toBe(5);
+        expect(await engine.count('m', [{ or: [] }])).toBe(0);
+      });
+
+      it('like matches % and _ patterns, ASCII letters in either case, \\ escapes, NULL never', async () => {
+        await table('l', [{ name: 't', type: 'text' }, { name: 'n', type: 'integer' }], [
+          keyRow(0, { t: 'gpt-4o', n: 10 }),
+          keyRow(1, { t: 'GPT-3.5', n: 25 }),
+          keyRow(2, { t: 'claude_3', n: 3 }),
+          keyRow(3, { t: 'claude-3', n: 110 }),
+          keyRow(4, { t: '100%', n: null }),
+          keyRow(5, { t: null, n: 1 }),
+        ]);
+        const ts = async (where: Where[]) => (await engine.select('l', { where, orderBy: [{ column: 'timestamp' }] })).map((r) => r.t);
+        expect(await ts([{ column: 't', op: 'like', value: 'gpt%' }])).toEqual(['gpt-4o', 'GPT-3.5']);
+        expect(await ts([{ column: 't', op: 'like', value: 'claude_3' }])).toEqual(['claude_3', 'claude-3']);
+        expect(await ts([{ column: 't', op: 'like', value: 'claude\\_3' }])).toEqual(['claude_3']);
+        expect(await ts([{ column: 't', op: 'like', value: '%\\%' }])).toEqual(['100%']);
+        expect(await ts([{ column: 't', op: 'like', value: '%' }])).toHaveLength(5);
+        // a number matches as its text
+        expect(await ts([{ column: 'n', op: 'like', value: '1%' }])).toEqual(['gpt-4o', 'claude-3', null]);
+        expect(await engine.count('l', [{ or: [{ column: 't', op: 'like', value: 'GPT%' }, { column: 'n', op: '=', value: 3 }] }])).toBe(3);
+      });
+
+      it('update and delete take and/or trees', async () => {
+        await fixture();
+        const tree: Where[] = [{ or: [{ column: 'n', op: '=', value: 1 }, { column: 's', op: 'like', value: 'C' }] }];
+        expect(await engine.update('m', { x: 99 }, tree)).toBe(4);
+        expect(await ns([{ column: 'x', op: '=', value: 99 }])).toEqual([1, 2, 5, 8]);
+        expect(await engine.delete('m', tree)).toBe(4);
+        expect(await engine.count('m')).toBe(7);
       });
 
       it('filters a bigint beyond 2^53 exactly', async () => {
@@ -805,6 +862,134 @@ export function engineConformance(name: string, factory: EngineFactory): void {
         await expectCode(engine.update('m', { nope: 1 }, []), 'UNKNOWN_COLUMN');
         await expectCode(engine.delete('m', where), 'UNKNOWN_COLUMN');
         expect(await engine.count('m')).toBe(11);
+      });
+    });
+
+    describe('aggregate (in the engine where it has the capability, else core\'s fallback; both must agree)', () => {
+      // three runs; n per run, x a float with a NULL, s text, b boolean, j json
+      const fixture = async (): Promise<void> => {
+        const rows: Row[] = [];
+        let i = 0;
+        for (const [run, values] of [
+          ['r1', [1, 5, 3]],
+          ['r2', [7, 2]],
+          ['r3', [4, 4, 4, 9]],
+        ] as const) {
+          for (const n of values) {
+            rows.push(keyRow(i, { n, x: n === 5 ? null : n / 2, s: `s${n}`, b: n % 2 === 0, j: JSON.stringify({ n }) }, run));
+            i++;
+          }
+        }
+        rows.push(keyRow(i, { n: 6, x: null, s: null, b: null, j: null }, 'r2'));
+        await table(
+          'g',
+          [
+            { name: 'n', type: 'integer' },
+            { name: 'x', type: 'float' },
+            { name: 's', type: 'text' },
+            { name: 'b', type: 'boolean' },
+            { name: 'j', type: 'json' },
+          ],
+          rows,
+        );
+      };
+      const both = async (options: AggregateOptions): Promise<Row[]> => {
+        const fallback = await aggregateRows(engine, 'g', options);
+        if (!caps.aggregate || !engine.aggregate) return fallback;
+        const native = await engine.aggregate('g', options);
+        expect(native, 'the engine and core\'s fallback disagree').toEqual(fallback);
+        return native;
+      };
+
+      it('computes every function per group, groups in ascending order', async () => {
+        await fixture();
+        const rows = await both({
+          groupBy: ['track_id'],
+          measures: [
+            { fn: 'count', as: 'rows' },
+            { fn: 'count', column: 'x', as: 'xs' },
+            { fn: 'count_distinct', column: 'n', as: 'distinct' },
+            { fn: 'min', column: 'n', as: 'min' },
+            { fn: 'max', column: 's', as: 'max' },
+            { fn: 'sum', column: 'n', as: 'sum' },
+            { fn: 'avg', column: 'x', as: 'avg' },
+            { fn: 'first', column: 'x', as: 'first' },
+            { fn: 'last', column: 's', as: 'last' },
+            { fn: 'min', column: 'timestamp', as: 'start' },
+          ],
+        });
+        expect(rows).toEqual([
+          { track_id: 'r1', rows: 3, xs: 2, distinct: 3, min: 1, max: 's5', sum: 9, avg: 1, first: 0.5, last: 's3', start: ts(0) },
+          { track_id: 'r2', rows: 3, xs: 2, distinct: 3, min: 2, max: 's7', sum: 15, avg: 2.25, first: 3.5, last: 's2', start: ts(3) },
+          { track_id: 'r3', rows: 4, xs: 4, distinct: 2, min: 4, max: 's9', sum: 21, avg: 2.625, first: 2, last: 's9', start: ts(5) },
+        ]);
+      });
+
+      it('keeps each column type: booleans, json text, floats', async () => {
+        await fixture();
+        const [row] = await both({
+          where: [{ column: 'track_id', op: '=', value: 'r3' }],
+          measures: [
+            { fn: 'min', column: 'b', as: 'anyFalse' },
+            { fn: 'max', column: 'b', as: 'anyTrue' },
+            { fn: 'last', column: 'j', as: 'j' },
+            { fn: 'max', column: 'x', as: 'x' },
+          ],
+        });
+        expect(row).toEqual({ anyFalse: false, anyTrue: true, j: JSON.stringify({ n: 9 }), x: 4.5 });
+      });
+
+      it('filters with where (and/or) before aggregating; first/last honour it', async () => {
+        await fixture();
+        const rows = await both({
+          where: [{ or: [{ column: 'n', op: '<', value: 4 }, { column: 'n', op: '=', value: 9 }] }],
+          groupBy: ['track_id'],
+          measures: [{ fn: 'count', as: 'rows' }, { fn: 'last', column: 'n', as: 'last' }, { fn: 'first', column: 'n', as: 'first' }],
+        });
+        expect(rows).toEqual([
+          { track_id: 'r1', rows: 2, last: 3, first: 1 },
+          { track_id: 'r2', rows: 1, last: 2, first: 2 },
+          { track_id: 'r3', rows: 1, last: 9, first: 9 },
+        ]);
+      });
+
+      it('groups by several columns, NULL being a group of its own, first', async () => {
+        await fixture();
+        const rows = await both({ groupBy: ['b', 'track_id'], measures: [{ fn: 'count', as: 'rows' }] });
+        expect(rows).toEqual([
+          { b: null, track_id: 'r2', rows: 1 },
+          { b: false, track_id: 'r1', rows: 3 },
+          { b: false, track_id: 'r2', rows: 1 },
+          { b: false, track_id: 'r3', rows: 1 },
+          { b: true, track_id: 'r2', rows: 1 },
+          { b: true, track_id: 'r3', rows: 3 },
+        ]);
+      });
+
+      it('without groupBy gives one row, also over no rows; a missing table gives []', async () => {
+        await fixture();
+        const measures: Measure[] = [
+          { fn: 'count', as: 'rows' },
+          { fn: 'count_distinct', column: 's', as: 'd' },
+          { fn: 'max', column: 'n', as: 'max' },
+          { fn: 'sum', column: 'x', as: 'sum' },
+          { fn: 'last', column: 'n', as: 'last' },
+        ];
+        expect(await both({ measures })).toEqual([{ rows: 10, d: 7, max: 9, sum: 17, last: 6 }]);
+        expect(await both({ where: [{ column: 'n', op: '>', value: 100 }], measures })).toEqual([{ rows: 0, d: 0, max: null, sum: null, last: null }]);
+        if (caps.aggregate && engine.aggregate) expect(await engine.aggregate('missing', { measures })).toEqual([]);
+      });
+
+      it("core's fallback rejects an unknown column with UNKNOWN_COLUMN", async () => {
+        await fixture();
+        await expectCode(aggregateRows(engine, 'g', { measures: [{ fn: 'max', column: 'nope', as: 'm' }] }), 'UNKNOWN_COLUMN');
+        await expectCode(aggregateRows(engine, 'g', { groupBy: ['nope'], measures: [{ fn: 'count', as: 'm' }] }), 'UNKNOWN_COLUMN');
+      });
+
+      it.skipIf(!caps.aggregate)(group('rejects an unknown column with UNKNOWN_COLUMN', caps.aggregate === true, 'engine declares no aggregate'), async () => {
+        await fixture();
+        await expectCode(engine.aggregate!('g', { measures: [{ fn: 'max', column: 'nope', as: 'm' }] }), 'UNKNOWN_COLUMN');
+        await expectCode(engine.aggregate!('g', { groupBy: ['nope'], measures: [{ fn: 'count', as: 'm' }] }), 'UNKNOWN_COLUMN');
       });
     });
 

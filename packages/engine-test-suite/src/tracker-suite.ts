@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isXetrackError, Reader, Tracker, type EngineChoice, type XetrackErrorCode } from '@xetrack/core';
+import { copy, isXetrackError, openEngine, Reader, Tracker, type Engine, type EngineChoice, type XetrackErrorCode } from '@xetrack/core';
 
 /**
  * Where the Tracker/Reader suite runs: a fresh, empty location per test (a file path in a new temp
@@ -414,6 +414,62 @@ export function trackerConformance(name: string, factory: TrackerSuiteFactory): 
       });
     });
 
+    describe('copy', () => {
+      /** Engines opened on a location of the suite's kind, the way `copy()` and `Tracker` open them. */
+      const engines: Engine[] = [];
+      const cleanups: (() => Promise<void>)[] = [];
+      afterEach(async () => {
+        for (const e of engines.splice(0)) await e.close();
+        for (const c of cleanups.splice(0)) await c();
+      });
+      const engineAt = async (where: string): Promise<Engine> => {
+        const { engine } = await openEngine(where, factory.engine, { options: factory.engineOptions });
+        engines.push(engine);
+        return engine;
+      };
+
+      it('keeps two runs that share a timestamp apart: both are copied, and copying again copies 0', async () => {
+        // Two machines can log at the same microsecond: their rows differ only by track_id.
+        const stamp = '2026-03-01 12:00:00.000001';
+        const later = '2026-03-01 12:00:00.000002';
+        const elsewhere = await factory.newLocation();
+        if (elsewhere.cleanup) cleanups.push(elsewhere.cleanup);
+        const source = await engineAt(elsewhere.location);
+        await source.ensureColumns('default', [
+          { name: 'machine', type: 'text' },
+          { name: 'loss', type: 'float' },
+        ]);
+        await source.insert('default', [{ track_id: 'run-a', timestamp: stamp, machine: 'a', loss: 0.5 }]);
+        const target = await engineAt(location);
+
+        // Machine a's row reaches the target first; machine b's row at the same microsecond joins the
+        // source later (a merge), with one more row of a's: the next copy must add b's row.
+        expect(await copy(source, target)).toMatchObject({ copied: 1, skipped: 0 });
+        await source.insert('default', [
+          { track_id: 'run-b', timestamp: stamp, machine: 'b', loss: 0.25 },
+          { track_id: 'run-a', timestamp: later, machine: 'a', loss: 0.4 },
+        ]);
+        expect(await copy(source, target)).toMatchObject({ copied: 2, skipped: 1 });
+        expect(await copy(source, target)).toMatchObject({ copied: 0, skipped: 3 });
+
+        // Both runs' rows at that microsecond, each with its own values, in a target that never saw them together.
+        const fresh = await factory.newLocation();
+        if (fresh.cleanup) cleanups.push(fresh.cleanup);
+        const empty = await engineAt(fresh.location);
+        expect(await copy(source, empty)).toMatchObject({ copied: 3, skipped: 0 });
+        expect(await copy(source, empty)).toMatchObject({ copied: 0, skipped: 3 });
+
+        for (const copied of [target, empty]) {
+          const rows = await copied.select('default', { orderBy: [{ column: 'timestamp' }, { column: 'track_id' }] });
+          expect(rows).toEqual([
+            { track_id: 'run-a', timestamp: stamp, machine: 'a', loss: 0.5 },
+            { track_id: 'run-b', timestamp: stamp, machine: 'b', loss: 0.25 },
+            { track_id: 'run-a', timestamp: later, machine: 'a', loss: 0.4 },
+          ]);
+        }
+      });
+    });
+
     describe('Reader', () => {
       it('never creates a table: an unknown table is UNKNOWN_TABLE and stays absent', async () => {
         const t = await tracker({ table: 'exists' });
@@ -486,15 +542,123 @@ export function trackerConformance(name: string, factory: TrackerSuiteFactory): 
       it('iterate() streams the same rows as toRows() and allows writes between rows', async () => {
         const t = await tracker({ trackId: 'it' });
         await t.logBatch(Array.from({ length: 12_000 }, (_, i) => ({ i, obj: { i } })));
+        const other = await tracker({ trackId: 'other' });
+        await other.logBatch([{ i: -1 }, { i: -2 }]);
         const r = await reader();
         let n = 0;
         for await (const row of r.iterate({ trackId: 'it' })) {
           expect(row.i).toBe(n);
           expect(row.obj).toEqual({ i: n });
-          if (n === 6000) await r.setValue('touched', 1, { trackId: 'other' });
+          // A write that changes rows, mid-stream: the stream goes on, the write lands.
+          if (n === 6000) expect(await r.setValue('touched', 1, { trackId: 'other' })).toBe(2);
           n++;
         }
         expect(n).toBe(12_000);
+        expect((await r.toRows({ trackId: 'other' })).map((row) => [row.i, row.touched])).toEqual([
+          [-1, 1],
+          [-2, 1],
+        ]);
+        expect(await r.count()).toBe(12_002);
+      });
+
+      /** An evaluation sweep: 2 models x 2 temperatures, each run scoring 3 splits. */
+      const sweep = async () => {
+        let run = 0;
+        for (const model of ['gpt', 'claude']) {
+          for (const temperature of [0, 0.7]) {
+            const t = await tracker({ trackId: `run-${run}`, params: { model, temperature } });
+            for (const [i, split] of ['dev', 'test', 'extra'].entries()) {
+              await t.log({ split, accuracy: (run * 3 + i) / 12, note: i === 2 ? null : `${model} on ${split}` });
+            }
+            run++;
+          }
+        }
+        return reader();
+      };
+
+      it('toRows takes where objects: equality, comparisons, in, like, null tests, and/or', async () => {
+        const r = await sweep();
+        const ids = async (where: NonNullable<Parameters<typeof r.toRows>[0]>['where']) =>
+          (await r.toRows({ where })).map((x) => `${String(x.track_id).slice(4)}${String(x.split)[0]}`);
+        expect(await ids({ model: 'gpt', split: 'dev' })).toEqual(['0d', '1d']);
+        expect(await ids({ accuracy: { gte: 0.75 } })).toEqual(['3d', '3t', '3e']);
+        expect(await ids({ accuracy: { gt: 0.1, lte: 0.25 } })).toEqual(['0e', '1d']);
+        expect(await ids({ accuracy: { ne: 0 }, temperature: 0, split: { in: ['test', 'nope'] } })).toEqual(['0t', '2t']);
+        expect(await ids({ note: { like: 'CLAUDE%TEST' } })).toEqual(['2t', '3t']);
+        expect(await ids({ note: null, model: 'claude' })).toEqual(['2e', '3e']);
+        expect(await ids({ note: { isNull: false }, temperature: { eq: 0.7 }, model: 'claude' })).toEqual(['3d', '3t']);
+        expect(await ids({ split: 'dev', or: [{ model: 'claude', temperature: 0 }, { accuracy: { lt: 0.1 } }] })).toEqual(['0d', '2d']);
+        expect(await ids({ or: [{ and: [{ split: 'extra' }, { model: 'gpt' }] }, { accuracy: 1 / 12 }] })).toEqual(['0t', '0e', '1e']);
+        // keys are matched as log() names them, case-insensitively
+        expect(await ids({ Split: 'extra', MODEL: 'claude' })).toEqual(['2e', '3e']);
+        expect(await r.count({ where: { split: 'dev' } })).toBe(4);
+      });
+
+      it('toRows orders, pages and picks columns; Tracker.toRows queries its own run', async () => {
+        const r = await sweep();
+        const top = await r.toRows({ where: { split: 'test' }, orderBy: [['accuracy', 'desc']], limit: 2, columns: ['model', 'temperature', 'accuracy'] });
+        expect(top).toEqual([
+          { model: 'claude', temperature: 0.7, accuracy: 10 / 12 },
+          { model: 'claude', temperature: 0, accuracy: 7 / 12 },
+        ]);
+        expect((await r.toRows({ orderBy: ['model', ['accuracy', 'asc']], offset: 5, limit: 2 })).map((x) => x.accuracy)).toEqual([11 / 12, 0]);
+        expect((await r.toRows({ where: { model: 'gpt' }, orderBy: [['accuracy', 'desc']], tail: 2 })).map((x) => x.accuracy)).toEqual([1 / 12, 0]);
+        expect((await r.toRows({ where: { model: 'gpt' }, head: 1, orderBy: [['accuracy', 'desc']] })).map((x) => x.accuracy)).toEqual([5 / 12]);
+        const t = await tracker({ trackId: 'run-1' });
+        expect((await t.toRows({ where: { split: { ne: 'dev' } } })).map((x) => x.split)).toEqual(['test', 'extra']);
+        expect(await t.toRows({ where: { split: 'dev' }, all: true, columns: ['track_id'] })).toEqual(['run-0', 'run-1', 'run-2', 'run-3'].map((track_id) => ({ track_id })));
+      });
+
+      it('runs() gives each run its params and the last and best of chosen metrics, oldest run first', async () => {
+        const r = await sweep();
+        const t = await tracker({ trackId: 'run-0' }); // a later row without the params: they are no longer constant
+        await t.log({ split: 'late', accuracy: 0.01 });
+        const runs = await r.runs({ metrics: { accuracy: 'max', Note: 'min' } });
+        expect(runs.map((x) => [x.track_id, x.rows, x.params])).toEqual([
+          ['run-0', 4, {}],
+          ['run-1', 3, { model: 'gpt', temperature: 0.7 }],
+          ['run-2', 3, { model: 'claude', temperature: 0 }],
+          ['run-3', 3, { model: 'claude', temperature: 0.7 }],
+        ]);
+        expect(runs.map((x) => x.metrics)).toEqual([
+          { accuracy: { last: 0.01, best: 2 / 12 }, Note: { last: 'gpt on test', best: 'gpt on dev' } },
+          { accuracy: { last: 5 / 12, best: 5 / 12 }, Note: { last: 'gpt on test', best: 'gpt on dev' } },
+          { accuracy: { last: 8 / 12, best: 8 / 12 }, Note: { last: 'claude on test', best: 'claude on dev' } },
+          { accuracy: { last: 11 / 12, best: 11 / 12 }, Note: { last: 'claude on test', best: 'claude on dev' } },
+        ]);
+        const [first] = await r.runs({ params: false, where: [{ column: 'split', op: '=', value: 'dev' }] });
+        expect(first).toMatchObject({ track_id: 'run-0', rows: 1, params: {}, metrics: {} });
+        // the winner in one call
+        const best = (await r.runs({ metrics: { accuracy: 'max' } })).sort((a, b) => Number(b.metrics.accuracy!.best) - Number(a.metrics.accuracy!.best))[0];
+        expect(best?.params).toEqual({ model: 'claude', temperature: 0.7 });
+        await expectCode(r.runs({ metrics: { accuracy: 'best' as never } }), 'INVALID_ARGUMENT');
+        await expectCode(r.runs({ metrics: { nope: 'max' } }), 'UNKNOWN_COLUMN');
+      });
+
+      it('a bad query is a clear error: unknown key, bad op, bad limit; nothing changes', async () => {
+        const r = await sweep();
+        const unknown = await expectCode(r.toRows({ where: { acuracy: { gt: 0.5 } } }), 'UNKNOWN_COLUMN');
+        expect(unknown.message).toContain('acuracy');
+        expect(unknown.message).toContain('accuracy');
+        expect(unknown.message).not.toContain('ensureColumns');
+        await expectCode(r.toRows({ orderBy: ['nope'] }), 'UNKNOWN_COLUMN');
+        await expectCode(r.toRows({ where: [{ column: 'accuracy', op: 'between' as never, value: 1 }] }), 'INVALID_ARGUMENT');
+        await expectCode(r.toRows({ where: { split: { like: 5 as never } } }), 'INVALID_ARGUMENT');
+        await expectCode(r.toRows({ limit: -1 }), 'INVALID_ARGUMENT');
+        await expectCode(r.toRows({ limit: 1.5 }), 'INVALID_ARGUMENT');
+        await expectCode(r.toRows({ orderBy: [['accuracy', 'up' as never]] }), 'INVALID_ARGUMENT');
+        expect(await r.count()).toBe(12);
+      });
+
+      it('quotes hostile column names and binds hostile values in queries', async () => {
+        const t = await tracker();
+        const key = 'x"; DROP TABLE "default"; --';
+        await t.log({ [key]: "a' OR '1'='1", n: 1 });
+        await t.log({ [key]: 'b', n: 2 });
+        const r = await reader();
+        expect((await r.toRows({ where: { [key]: { like: "a'%" } } })).map((x) => x.n)).toEqual([1]);
+        expect((await r.toRows({ where: { [key]: "' OR 1=1 --" } })).map((x) => x.n)).toEqual([]);
+        expect(await r.count()).toBe(2);
       });
 
       it('is closed after close(), and close() is safe twice', async () => {

@@ -5,6 +5,8 @@ import {
   type Engine,
   type EngineCapabilities,
   type Filter,
+  type Where,
+  whereColumns,
   type Row,
   type SelectOptions,
 } from '@xetrack/core/engine';
@@ -42,9 +44,35 @@ function compare(a: CellValue, b: CellValue): number | undefined {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** SQLite's LIKE: `%` any run, `_` one character, `\\` escapes; ASCII letters in either case. */
+function like(value: CellValue, pattern: string): boolean {
+  if (value === null || value instanceof Uint8Array) return false;
+  const lower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const literal = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const folded = lower(pattern);
+  let source = '';
+  for (let i = 0; i < folded.length; i++) {
+    const c = folded[i]!;
+    if (c === '\\' && i + 1 < folded.length) source += literal(folded[++i]!);
+    else if (c === '%') source += '[\\s\\S]*';
+    else if (c === '_') source += '[\\s\\S]';
+    else source += literal(c);
+  }
+  const text = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+  return new RegExp(`^${source}$`, 'u').test(lower(text));
+}
+
+function matchesWhere(row: Row, where: Where, column: (name: string) => string): boolean {
+  if ('and' in where) return where.and.every((w) => matchesWhere(row, w, column));
+  if ('or' in where) return where.or.some((w) => matchesWhere(row, w, column));
+  return matches(row, where, column(where.column));
+}
+
 function matches(row: Row, filter: Filter, column: string): boolean {
   const value = row[column] ?? null;
   switch (filter.op) {
+    case 'like':
+      return like(value, filter.value as string);
     case 'is null':
       return value === null;
     case 'is not null':
@@ -54,7 +82,7 @@ function matches(row: Row, filter: Filter, column: string): boolean {
     default: {
       const c = compare(value, normalize(filter.value as CellValue));
       if (c === undefined) return false;
-      return { '=': c === 0, '!=': c !== 0, '<': c < 0, '<=': c <= 0, '>': c > 0, '>=': c >= 0 }[filter.op];
+      return ({ '=': c === 0, '!=': c !== 0, '<': c < 0, '<=': c <= 0, '>': c > 0, '>=': c >= 0 } as Record<string, boolean>)[filter.op] === true;
     }
   }
 }
@@ -76,9 +104,10 @@ export class MemoryEngine implements Engine {
     return column.name;
   }
 
-  #matching(table: Table, where: Filter[] = []): Row[] {
-    const resolved = where.map((f) => [f, this.#column(table, f.column)] as const);
-    return table.rows.filter((row) => resolved.every(([f, column]) => matches(row, f, column)));
+  #matching(table: Table, where: Where[] = []): Row[] {
+    for (const name of whereColumns(where)) this.#column(table, name);
+    const column = (name: string) => this.#column(table, name);
+    return table.rows.filter((row) => where.every((w) => matchesWhere(row, w, column)));
   }
 
   #checkKeys(rows: Row[]): void {
@@ -155,12 +184,12 @@ export class MemoryEngine implements Engine {
     });
   }
 
-  async count(table: string, where: Filter[] = []): Promise<number> {
+  async count(table: string, where: Where[] = []): Promise<number> {
     const t = this.#store().get(table);
     return t === undefined ? 0 : this.#matching(t, where).length;
   }
 
-  async update(table: string, values: Row, where: Filter[]): Promise<number> {
+  async update(table: string, values: Row, where: Where[]): Promise<number> {
     const t = this.#store().get(table);
     if (t === undefined) return 0;
     const sets = Object.entries(values).map(([k, v]) => [this.#column(t, k), normalize(v)] as const);
@@ -171,7 +200,7 @@ export class MemoryEngine implements Engine {
     return sets.length === 0 ? 0 : hits.size;
   }
 
-  async delete(table: string, where: Filter[]): Promise<number> {
+  async delete(table: string, where: Where[]): Promise<number> {
     const t = this.#store().get(table);
     if (t === undefined) return 0;
     const hits = new Set(this.#matching(t, where));

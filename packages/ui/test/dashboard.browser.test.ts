@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Reader } from '@xetrack/core';
+import { Reader, Tracker } from '@xetrack/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../src/index.js';
@@ -132,6 +132,34 @@ describe.skipIf(chromiumMissing() && !process.env.CI)('xt ui in a browser', () =
       await page.close();
     } finally {
       await exposed.close();
+    }
+  });
+
+  it('lists the assets by hash in the Rows view and downloads their bytes', async () => {
+    const assetsDb = path.join(dir, 'assets.db');
+    const bytes = new Uint8Array([7, 1, 2, 3, 250]);
+    const tracker = await Tracker.open(assetsDb, { assets: true, params: { model: 'with-asset' } });
+    await tracker.log({ epoch: 1, weights: bytes });
+    const hash = String((await tracker.toRows())[0]!.weights);
+    await tracker.close();
+    const assetsReader = await Reader.open(assetsDb);
+    const server = await startDashboard(assetsReader, { port: 0 });
+    try {
+      const listed = (await (await fetch(`${server.url}api/assets`)).json()) as { hash: string; downloadable: boolean; columns: string[] }[];
+      expect(listed).toEqual([expect.objectContaining({ hash, downloadable: true, columns: ['weights'] })]);
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      await page.click('#tab-rows');
+      await page.waitForSelector('#assets-table tbody tr', WAIT);
+      expect(await page.textContent('#assets-table tbody tr')).toContain(hash);
+      const href = await page.getAttribute('#assets-table a[download]', 'href');
+      const download = await fetch(new URL(href!, server.url));
+      expect(new Uint8Array(await download.arrayBuffer())).toEqual(bytes);
+      expect((await fetch(`${server.url}api/asset/0123456789abcdef`)).status).toBe(404);
+      await page.close();
+    } finally {
+      await server.close();
+      await assetsReader.close();
     }
   });
 

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isXetrackError, Reader, Tracker } from '@xetrack/core';
-import { recordFigure, removeTempDirs, runWorker, startWorker, tempDir } from '../src/support.js';
+import { recordFigure, removeTempDirs, runWorker, SKIP_UNBUILT, startWorker, tempDir } from '../src/support.js';
 
 afterAll(removeTempDirs);
 
@@ -22,7 +22,8 @@ const DUCKDB_BUILT = (() => {
 })();
 
 describe('DuckDB: one writer per file', () => {
-  it.skipIf(!DUCKDB_BUILT)('a second writing process gets LOCKED with the holder named; the first keeps writing; the file stays readable (skipped until engine-duckdb is built)', async () => {
+  it.skipIf(!DUCKDB_BUILT && SKIP_UNBUILT)('a second writing process gets LOCKED with the holder named; the first keeps writing; the file stays readable (skipped until engine-duckdb is built, a failure in CI)', async () => {
+    expect(DUCKDB_BUILT, '@xetrack/engine-duckdb is not built: build the workspace first (pnpm build)').toBe(true);
     const file = path.join(tempDir(), 'runs.duckdb');
     const first = startWorker('duckdb-writer.mjs', [file, 'first', '50', 'hold']);
     await first.waitFor((line) => line === 'logged 50');

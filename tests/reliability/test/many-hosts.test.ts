@@ -62,8 +62,19 @@ describe('three hosts, one PostgreSQL and one Redis over a network of namespaces
         throw new Error(`${String(error)}\n${lab.daemonLogs()}`);
       }
 
-      // Cut one host's link once its processes are writing; bring it back after a few seconds.
-      await Promise.all(workers.get(cut)!.map((w) => w.waitFor((l) => l.startsWith('ok 1000 '))));
+      // Kill another host's processes with SIGKILL part-way, each the moment it reports row 2,000
+      // (whatever the cut below is doing meanwhile).
+      const kills = Promise.all(
+        workers.get(killed)!.map(async (w) => {
+          await w.waitFor((l) => l.startsWith('ok 2000 '));
+          w.child.kill('SIGKILL');
+        }),
+      );
+      kills.catch(() => undefined); // awaited below; a failure there fails the test
+
+      // Cut one host's link as soon as one of its processes is 1,000 rows in (the others are behind
+      // it, so none can finish before the cut); bring it back after a few seconds.
+      await Promise.any(workers.get(cut)!.map((w) => w.waitFor((l) => l.startsWith('ok 1000 '))));
       lab.setLink(cut, 'down');
       const downAt = Date.now();
       // While it is cut off, the server drops the host's sessions (as a server does with peers it
@@ -74,9 +85,7 @@ describe('three hosts, one PostgreSQL and one Redis over a network of namespaces
       lab.setLink(cut, 'up');
       const upAt = Date.now();
 
-      // Kill another host's processes with SIGKILL part-way.
-      await Promise.all(workers.get(killed)!.map((w) => w.waitFor((l) => l.startsWith('ok 2000 '))));
-      for (const w of workers.get(killed)!) w.child.kill('SIGKILL');
+      await kills;
 
       const outcomes = new Map(await Promise.all(all.map(async (w) => [w, await w.exited] as const)));
       for (const host of [cut, steady]) {
@@ -137,10 +146,14 @@ describe('three hosts, one PostgreSQL and one Redis over a network of namespaces
       expect(runs.status, runs.stderr).toBe(0);
       const runRows = JSON.parse(runs.stdout) as { track_id: string; rows: number }[];
       expect(runRows.map((r) => r.track_id).sort()).toEqual(all.map((_, i) => `host${Math.floor(i / PER_HOST) + 1}-p${i % PER_HOST}`).sort());
-      const hasCheck = /\bcheck\b/.test(xtOn(steady, ['--help']).stdout);
+      const hasCheck = /^\s+xt check /m.test(xtOn(steady, ['--help']).stdout);
       if (hasCheck) {
-        const check = xtOn(steady, ['check', url]);
+        // The cut host and the steady one logged the same values: the gate reads both sides whole and passes.
+        const check = xtOn(steady, ['check', url, '--baseline', `host=${cut.name}`, '--candidate', `host=${steady.name}`, '--metric', 'value:higher:0.01', '--json']);
         expect(check.status, check.stdout + check.stderr).toBe(0);
+        const gate = JSON.parse(check.stdout) as { counts: { regressed: number }; baseline: { runs: string[] }; candidate: { runs: string[] } };
+        expect(gate.counts.regressed).toBe(0);
+        expect([gate.baseline.runs.length, gate.candidate.runs.length]).toEqual([PER_HOST, PER_HOST]);
       } else console.log('[reliability] many-hosts: this build of xt has no `check` command; read the store with xt runs and xt sql');
 
       // Figures: rows/s per host, from each host's first to its last resolved row.

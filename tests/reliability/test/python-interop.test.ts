@@ -1,28 +1,18 @@
 /**
- * Python interop both ways. A database written here keeps Python xetrack's conventions (asserted in
- * SQL: `track_id`/`timestamp` TEXT primary key, declared types Python maps back, its timestamp
- * format); Python's own sqlite3 (another SQLite build) reads it, appends to it the way Python
- * xetrack does, and we read that back. The Python fixture opens, reads and appends here, its rows
- * unchanged.
+ * Python interop without Python: a database written here keeps Python xetrack's conventions (asserted
+ * in SQL: `track_id`/`timestamp` TEXT primary key, declared types Python maps back, its timestamp
+ * format), and the file Python xetrack 0.7.0 wrote (fixtures/) opens, reads and appends here, its rows
+ * unchanged. python-xetrack.test.ts checks both directions against the real library when it is given.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Reader, Tracker } from '@xetrack/core';
-import { integrityCheck, openRaw, removeTempDirs, tableInfo, tempDir, WORKERS_DIR } from '../src/support.js';
+import { integrityCheck, openRaw, removeTempDirs, tableInfo, tempDir } from '../src/support.js';
 
 afterAll(removeTempDirs);
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../../../shared/fixtures/python-xetrack-0.7.0/xetrack_fixture.db');
-const PYTHON = (() => {
-  try {
-    execFileSync('python3', ['-c', 'import sqlite3, json'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const FIXTURE = path.resolve(import.meta.dirname, '../../../fixtures/python-xetrack-0.7.0/xetrack_fixture.db');
 
 /** One row of every value kind, logged the way a user would. */
 async function writeHere(file: string): Promise<void> {
@@ -76,31 +66,6 @@ describe('a database written here keeps Python xetrack conventions', () => {
       db.close();
     }
     expect(integrityCheck(file)).toBe('ok');
-  });
-
-  it.skipIf(!PYTHON)("Python's sqlite3 reads it with the types Python xetrack maps, appends as Python xetrack does, and we read that (skipped without python3)", async () => {
-    const file = path.join(tempDir(), 'ts.db');
-    await writeHere(file);
-    const out = JSON.parse(execFileSync('python3', [path.join(WORKERS_DIR, 'python-sqlite.py'), file, 'default'], { encoding: 'utf8' })) as {
-      columns: { name: string; type: string; pk: number; python: string | null }[];
-      rows: number;
-      valueTypes: Record<string, string[]>;
-      integrity: string;
-    };
-    expect(out.integrity).toBe('ok');
-    expect(out.rows).toBe(4);
-    const python = Object.fromEntries(out.columns.map((c) => [c.name, c.python]));
-    expect(python).toMatchObject({ epoch: 'int', seed: 'int', done: 'bool', weights: 'bytearray', accuracy: null, note: null, cfg: null });
-    expect(out.valueTypes).toMatchObject({
-      // NULL (None) where a row has no value for the key, e.g. the row of the tracked call
-      track_id: ['str'], timestamp: ['str'], epoch: ['NoneType', 'int'], accuracy: ['NoneType', 'float'], done: ['NoneType', 'int'],
-      weights: ['NoneType', 'bytes'], cfg: ['NoneType', 'str'], big: ['NoneType', 'int'], function_result: ['NoneType', 'int'],
-    });
-    // and Python's row (plain column names, as its log() writes) reads back here
-    const reader = await Reader.open(file);
-    const rows = await reader.toRows({ trackId: 'from-python' });
-    await reader.close();
-    expect(rows).toEqual([expect.objectContaining({ track_id: 'from-python', timestamp: '2099-01-01 00:00:00.000000', py_int: 7, py_float: 0.25, py_text: 'written by Python' })]);
   });
 });
 

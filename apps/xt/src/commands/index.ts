@@ -22,6 +22,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'export', load: async () => (await import('./export.js')).spec },
   { name: 'cache', load: async () => (await import('./cache.js')).spec },
   { name: 'assets', load: async () => (await import('./assets.js')).spec },
+  { name: 'diff', load: async () => (await import('./diff.js')).spec },
+  { name: 'check', load: async () => (await import('./check.js')).spec },
+  { name: 'import', load: async () => (await import('./import.js')).spec },
   { name: 'report', load: async () => (await import('./report.js')).spec },
   { name: 'ui', load: async () => (await import('./ui.js')).spec },
 ];

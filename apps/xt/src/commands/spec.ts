@@ -18,8 +18,11 @@ export interface CommandSpec<A = any> {
   signature: string;
   /** Its positionals' descriptions and its flags (with their checks). */
   options(y: Argv): Argv;
-  /** Runs it; `args` is what `options` parsed. */
-  run(context: CliContext, args: A): Promise<void>;
+  /**
+   * Runs it; `args` is what `options` parsed. Resolves nothing for exit code 0, or the exit code
+   * (`xt check` resolves 1 when something regressed).
+   */
+  run(context: CliContext, args: A): Promise<void | number>;
 }
 
 /** Commands under one word (`xt stats describe`, `xt stats top`). */

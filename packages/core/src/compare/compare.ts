@@ -1,7 +1,7 @@
 import type { CellValue, ColumnSpec, Engine } from '../engine/contract.js';
 import { XetrackError } from '../errors.js';
 import { parseMetricSpec, toleranceText, type Aggregate, type Direction, type MetricSpec, type Tolerance } from './metric-spec.js';
-import { keyPart, sideQuery, unknownColumn, type GroupRun, type SideQuery } from './side-query.js';
+import { keyPart, sideQuery, unknownColumn, type GroupRun, type MetricRequest, type RunAggregate, type SideQuery } from './side-query.js';
 import { describeSelector, parseSideSelector, type Condition, type SideSelector } from './side-selector.js';
 import { decideVerdict, summarize, VERDICT_ORDER, worstVerdict, type SampleSummary, type TestResult, type Verdict, type VerdictResult } from './verdict.js';
 
@@ -91,9 +91,10 @@ export interface CompareResult {
 
 interface SideData {
   result: SideResult;
-  conditions: Condition[];
-  /** Per group key, the runs chosen in it. */
-  runsByGroup: Map<string, { group: CellValue[]; runs: Set<string> }>;
+  /** Each group's values (by group key). */
+  groups: Map<string, CellValue[]>;
+  /** Per metric (in request order), its samples per group key. */
+  samples: Map<string, number[]>[];
 }
 
 /**
@@ -123,27 +124,23 @@ export async function compare(source: ComparisonSource, options: CompareOptions)
   });
 
   const query = sideQuery(source.engine, source.table);
-  const baseline = await resolveSide(query, 'baseline', options.baseline, groupBy, resolve, source.table);
-  const candidate = await resolveSide(query, 'candidate', options.candidate, groupBy, resolve, source.table);
+  const requests = metrics.map((m) => ({ column: m.name, aggregate: m.aggregate }));
+  const baseline = await resolveSide(query, 'baseline', options.baseline, groupBy, requests, resolve, source.table);
+  const candidate = await resolveSide(query, 'candidate', options.candidate, groupBy, requests, resolve, source.table);
 
-  const groupKeys = new Map<string, CellValue[]>();
-  for (const side of [baseline, candidate]) for (const [key, { group }] of side.runsByGroup) groupKeys.set(key, group);
+  const groupKeys = new Map([...baseline.groups, ...candidate.groups]);
   const orderedKeys = [...groupKeys.keys()].sort();
   const comparisons = new Map<string, MetricComparison[]>(orderedKeys.map((k) => [k, []]));
-
-  for (const metric of metrics) {
-    const base = await samplesByGroup(query, baseline, groupBy, metric.name, metric.aggregate);
-    const cand = await samplesByGroup(query, candidate, groupBy, metric.name, metric.aggregate);
-    for (const [name, samples] of [['baseline', base], ['candidate', cand]] as const) {
-      if (samples.size === 0) {
-        const side = name === 'baseline' ? baseline : candidate;
+  metrics.forEach((metric, i) => {
+    for (const [name, side] of [['baseline', baseline], ['candidate', candidate]] as const) {
+      if (side.samples[i]!.size === 0) {
         throw new XetrackError('EMPTY_SELECTION', `Metric "${metric.name}" has no values in the ${name} (${side.result.label}): check the metric name and the selector.`);
       }
     }
     for (const key of orderedKeys) {
-      comparisons.get(key)!.push(compareMetric(metric, base.get(key), cand.get(key), { ...options, confidence }));
+      comparisons.get(key)!.push(compareMetric(metric, baseline.samples[i]!.get(key), candidate.samples[i]!.get(key), { ...options, confidence }));
     }
-  }
+  });
 
   const counts = Object.fromEntries(VERDICT_ORDER.map((v) => [v, 0])) as Record<Verdict, number>;
   const groups: GroupComparison[] = orderedKeys.map((key) => {
@@ -218,50 +215,61 @@ function typedValue(value: CellValue, column: ColumnSpec): CellValue {
 
 const groupKeyOf = (group: CellValue[]) => JSON.stringify(group.map(keyPart));
 
-/** Finds a side's runs per group and applies `pick`; EMPTY_SELECTION when nothing matches. */
-async function resolveSide(query: SideQuery, name: string, given: SideSelector | string, groupBy: string[], resolve: Resolve, table: string): Promise<SideData> {
+/**
+ * Finds a side's runs per group, applies `pick`, and aggregates each metric per run (one pass over
+ * the side's rows; with `pick`, a pass to find the runs, then one over the picked runs only).
+ * EMPTY_SELECTION when nothing matches.
+ */
+async function resolveSide(query: SideQuery, name: string, given: SideSelector | string, groupBy: string[], metrics: MetricRequest[], resolve: Resolve, table: string): Promise<SideData> {
   const selector = typeof given === 'string' ? parseSideSelector(given) : given;
   const label = describeSelector(selector);
   const conditions = selectorConditions(selector, resolve);
-  const found = await query.runs(conditions, groupBy);
-  if (found.length === 0) throw new XetrackError('EMPTY_SELECTION', `The ${name} (${label}) matches no rows in table "${table}": check the selector.`);
+  const empty = () => new XetrackError('EMPTY_SELECTION', `The ${name} (${label}) matches no rows in table "${table}": check the selector.`);
+  let runs: RunAggregate[];
+  if (selector.pick) {
+    const found = await query.runs(conditions, groupBy);
+    if (found.length === 0) throw empty();
+    const chosen = new Set(pickRuns(found, selector.pick).map((r) => groupKeyOf(r.group) + r.trackId));
+    if (chosen.size === 0) throw new XetrackError('EMPTY_SELECTION', `The ${name} (${label}) matches a single run${groupBy.length > 0 ? ' per group' : ''} in table "${table}": there is no previous run to compare.`);
+    const ids = [...new Set(found.filter((r) => chosen.has(groupKeyOf(r.group) + r.trackId)).map((r) => r.trackId))];
+    runs = (await query.aggregate([...conditions, { column: 'track_id', op: 'in', value: ids }], groupBy, metrics)).filter((r) => chosen.has(groupKeyOf(r.group) + r.trackId));
+  } else {
+    runs = await query.aggregate(conditions, groupBy, metrics);
+    if (runs.length === 0) throw empty();
+  }
+  runs.sort((a, b) => (a.last < b.last ? -1 : a.last > b.last ? 1 : 0)); // oldest first
+  const groups = new Map<string, CellValue[]>();
+  const samples = metrics.map(() => new Map<string, number[]>());
+  for (const run of runs) {
+    const key = groupKeyOf(run.group);
+    groups.set(key, run.group);
+    run.values.forEach((values, i) => {
+      if (values === undefined) return;
+      const list = samples[i]!.get(key);
+      if (list) list.push(...values);
+      else samples[i]!.set(key, [...values]);
+    });
+  }
+  return {
+    result: { selector, label, runs: [...new Set(runs.map((r) => r.trackId))], rows: runs.reduce((sum, r) => sum + r.rows, 0) },
+    groups,
+    samples,
+  };
+}
+
+/** The runs `pick` keeps in each group: its newest (`latest`) or the one before (`previous`). */
+function pickRuns(runs: GroupRun[], pick: 'latest' | 'previous'): GroupRun[] {
   const byGroup = new Map<string, GroupRun[]>();
-  for (const run of found) {
+  for (const run of runs) {
     const key = groupKeyOf(run.group);
     const list = byGroup.get(key);
     if (list) list.push(run);
     else byGroup.set(key, [run]);
   }
-  const runsByGroup: SideData['runsByGroup'] = new Map();
-  const chosen: GroupRun[] = [];
-  for (const [key, runs] of byGroup) {
-    runs.sort((a, b) => (a.last < b.last ? -1 : a.last > b.last ? 1 : 0)); // oldest first
-    const picked = selector.pick === 'latest' ? runs.slice(-1) : selector.pick === 'previous' ? runs.slice(-2, -1) : runs;
-    if (picked.length === 0) continue;
-    runsByGroup.set(key, { group: picked[0]!.group, runs: new Set(picked.map((r) => r.trackId)) });
-    chosen.push(...picked);
-  }
-  if (chosen.length === 0) throw new XetrackError('EMPTY_SELECTION', `The ${name} (${label}) matches a single run${groupBy.length > 0 ? ' per group' : ''} in table "${table}": there is no previous run to compare.`);
-  const runIds = [...new Set(chosen.sort((a, b) => (a.last < b.last ? -1 : 1)).map((r) => r.trackId))];
-  const sideConditions = selector.pick ? [...conditions, { column: 'track_id', op: 'in' as const, value: runIds }] : conditions;
-  return {
-    result: { selector, label, runs: runIds, rows: chosen.reduce((sum, r) => sum + r.rows, 0) },
-    conditions: sideConditions,
-    runsByGroup,
-  };
-}
-
-/** The metric's samples of a side per group key: one per chosen run, or every row with `samples`. */
-async function samplesByGroup(query: SideQuery, side: SideData, groupBy: string[], metric: string, aggregate: Aggregate): Promise<Map<string, number[]>> {
-  const out = new Map<string, number[]>();
-  for (const run of await query.values(side.conditions, groupBy, metric, aggregate)) {
-    const key = groupKeyOf(run.group);
-    if (!side.runsByGroup.get(key)?.runs.has(run.trackId)) continue;
-    const list = out.get(key);
-    if (list) list.push(...run.values);
-    else out.set(key, [...run.values]);
-  }
-  return out;
+  return [...byGroup.values()].flatMap((list) => {
+    list.sort((a, b) => (a.last < b.last ? -1 : a.last > b.last ? 1 : 0));
+    return pick === 'latest' ? list.slice(-1) : list.slice(-2, -1);
+  });
 }
 
 type ResolvedMetric = MetricSpec & { aggregate: Aggregate; tolerance: Tolerance };

@@ -70,10 +70,13 @@ export function decideVerdict(baseline: readonly number[], candidate: readonly n
   const allowed = allowedChange(options.tolerance, base);
   // positive = worse, in the metric's unit
   const worse = (change: number) => (options.direction === 'higher' ? -change : change);
+  // beyond the allowance by more than float rounding: 0.9 -> 0.89 is a change of exactly 0.01
+  const slack = 1e-9 * Math.max(Math.abs(base), Math.abs(cand), allowed);
+  const beyond = (amount: number) => amount > allowed + slack;
   const minSamples = options.minSamples ?? 3;
   if (baseline.length < minSamples || candidate.length < minSamples) {
     const change = cand - base;
-    const verdict = worse(change) > allowed ? 'regressed' : -worse(change) > allowed ? 'improved' : 'unchanged';
+    const verdict = beyond(worse(change)) ? 'regressed' : beyond(-worse(change)) ? 'improved' : 'unchanged';
     const within = verdict === 'unchanged' ? 'within' : 'beyond';
     return { verdict, method: 'threshold', allowed, reason: `changed by ${fmt(change)}, ${within} the allowed ${fmt(allowed)}` };
   }
@@ -97,13 +100,13 @@ export function decideVerdict(baseline: readonly number[], candidate: readonly n
   const significant = mw.pValue < 1 - confidence;
   const p = `p=${fmt(mw.pValue)}`;
   if (significant) {
-    const verdict = worse(shift) > allowed ? 'regressed' : -worse(shift) > allowed ? 'improved' : 'unchanged';
+    const verdict = beyond(worse(shift)) ? 'regressed' : beyond(-worse(shift)) ? 'improved' : 'unchanged';
     const within = verdict === 'unchanged' ? 'within' : 'beyond';
     return { verdict, method: 'mann-whitney-u+bootstrap', allowed, test, reason: `significant (${p}): shift ${fmt(shift)} is ${within} the allowed ${fmt(allowed)}` };
   }
   const worstEnd = Math.max(worse(change.low), worse(change.high));
   const pct = `${Math.round(confidence * 100)}%`;
-  if (worstEnd <= allowed) {
+  if (!beyond(worstEnd)) {
     return { verdict: 'unchanged', method: 'mann-whitney-u+bootstrap', allowed, test, reason: `no significant change (${p}); the ${pct} interval stays within the allowed ${fmt(allowed)}` };
   }
   return {

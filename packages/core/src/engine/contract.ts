@@ -1,13 +1,24 @@
 /**
  * The engine contract: the narrow interface every storage adapter implements.
  *
- * An engine is a thin translation to one database. Core does everything else (identifier
- * validation, value encoding, timestamps, schema caching, error wrapping), so what an engine must
- * do is what each method's comment says, and no more.
+ * An engine is a thin translation to one database. Core does everything else: it resolves user keys
+ * to column names, encodes values, stamps timestamps, wraps errors, and checks the shape of every
+ * argument before an engine sees it (`guard-engine.ts`: table names are strings, filters well
+ * formed, `limit`/`offset` whole numbers >= 0, `columns` non-empty, measures known). So an engine
+ * may trust shapes and owns only what depends on its database:
+ * - quoting identifiers (any string core passes is a name, never SQL) and binding values as parameters;
+ * - its schema cache, and UNKNOWN_COLUMN for a column the table lacks (after re-reading the schema once,
+ *   since another connection may have added it);
+ * - mapping native errors to XetrackError codes (DUPLICATE_KEY, LOCKED, READ_ONLY, ...);
+ * - widening a column whose values outgrow its type (an integer column receiving 2.5 becomes float).
+ * `where.ts` has the helpers engines share: the WHERE composer and `referencedColumns`.
  */
 
-/** Bumped when the contract changes incompatibly; core refuses engines built for another version. */
-export const ENGINE_API_VERSION = 1;
+/**
+ * Bumped when the contract changes incompatibly; core refuses engines built for another version.
+ * 2: `where` takes `and`/`or` trees and the `like` op; `aggregate()`.
+ */
+export const ENGINE_API_VERSION = 2;
 
 /** The two columns every tracking table starts with; together they are its primary key. */
 export const KEY_COLUMNS = ['track_id', 'timestamp'] as const;
@@ -37,11 +48,13 @@ export interface ColumnSpec {
   type: ColumnType;
 }
 
-export type FilterOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'is null' | 'is not null';
+export type FilterOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'like' | 'is null' | 'is not null';
 
 /**
- * One condition of a WHERE clause; several are joined with AND. `in` takes an array value (`[]`
- * matches nothing). As in SQL, NULL matches no comparison: use `is null`.
+ * One condition on one column. `in` takes an array value (`[]` matches nothing). `like` takes a
+ * string pattern: `%` any run of characters, `_` one character, `\` escapes the next one; ASCII
+ * letters match either case (SQLite's LIKE), and a non-text column is matched as its text. As in
+ * SQL, NULL matches no comparison: use `is null`.
  */
 export interface Filter {
   column: string;
@@ -49,13 +62,27 @@ export interface Filter {
   value?: CellValue | CellValue[];
 }
 
+/** Conditions joined with AND (`{ and: [] }` matches every row). */
+export interface AndWhere {
+  and: Where[];
+}
+
+/** Conditions joined with OR (`{ or: [] }` matches no row). */
+export interface OrWhere {
+  or: Where[];
+}
+
+/** A condition: one filter, or an `and`/`or` of conditions, nested to any depth. */
+export type Where = Filter | AndWhere | OrWhere;
+
 export interface OrderBy {
   column: string;
   desc?: boolean;
 }
 
 export interface SelectOptions {
-  where?: Filter[];
+  /** Conditions joined with AND; every row when empty or omitted. */
+  where?: Where[];
   /** Columns to return, in this order; all columns in table order when omitted. */
   columns?: string[];
   orderBy?: OrderBy[];
@@ -72,8 +99,35 @@ export interface EngineCapabilities {
   concurrentWriters?: boolean;
   /** `iterate()` streams rows without loading the whole result. Default false. */
   streaming?: boolean;
+  /** `aggregate()` computes measures in the database. Default false: core computes them from `iterate`/`select`. */
+  aggregate?: boolean;
   /** `sql(query, params, { readOnly: true })` refuses statements that write. Default false. */
   readOnlySql?: boolean;
+}
+
+/**
+ * Aggregate functions. NULLs are skipped by all but `count` without a column (which counts rows).
+ * `min`/`max`/`first`/`last` return a value of the column's type; `sum`/`avg` a number (a double);
+ * `count`/`count_distinct` a number. `first`/`last` are the non-null value at the lowest/highest
+ * `timestamp` in the group. Median and quantiles are not engine functions: core computes them from
+ * a `select` of the column ordered by value (see core's `aggregate.ts`).
+ */
+export type AggregateFn = 'count' | 'count_distinct' | 'min' | 'max' | 'sum' | 'avg' | 'first' | 'last';
+
+export interface Measure {
+  fn: AggregateFn;
+  /** The column aggregated; omitted only for `count` (rows). */
+  column?: string;
+  /** The key of the result in each returned row; must differ from the `groupBy` columns and other measures. */
+  as: string;
+}
+
+export interface AggregateOptions {
+  /** Rows to aggregate: conditions joined with AND (every row when omitted). */
+  where?: Where[];
+  /** One result row per distinct combination of these columns (NULL is a group); one row in all when omitted. */
+  groupBy?: string[];
+  measures: Measure[];
 }
 
 /** How `sql()` runs a statement. */
@@ -125,13 +179,20 @@ export interface Engine {
   iterate?(table: string, options?: SelectOptions): AsyncIterable<Row>;
 
   /** Rows matching `where` (all rows when empty); 0 when the table does not exist. */
-  count(table: string, where?: Filter[]): Promise<number>;
+  count(table: string, where?: Where[]): Promise<number>;
+
+  /**
+   * One row per group (capability `aggregate`): the `groupBy` columns, then each measure under its
+   * `as` key, groups in ascending order of the `groupBy` columns. Without `groupBy`, one row (even
+   * over no rows: counts 0, other measures null). `[]` when the table does not exist.
+   */
+  aggregate?(table: string, options: AggregateOptions): Promise<Row[]>;
 
   /** Sets `values` on the rows matching `where` (all rows when empty); resolves the count changed. */
-  update(table: string, values: Row, where: Filter[]): Promise<number>;
+  update(table: string, values: Row, where: Where[]): Promise<number>;
 
   /** Deletes the rows matching `where` (all rows when empty); resolves the count deleted. */
-  delete(table: string, where: Filter[]): Promise<number>;
+  delete(table: string, where: Where[]): Promise<number>;
 
   /**
    * Runs one raw SQL statement with positional parameters (capability `rawSql`). With `readOnly`

@@ -1,5 +1,7 @@
 import { isXetrackError, messageOf, XetrackError } from '../errors.js';
+import { aggregateRows } from './aggregate.js';
 import type { Engine } from './contract.js';
+import { checkAggregateOptions, checkSelectOptions, checkWhere } from './where.js';
 
 const REQUIRED = ['tables', 'describe', 'ensureColumns', 'insert', 'select', 'count', 'update', 'delete', 'close'] as const;
 
@@ -19,7 +21,9 @@ export function checkEngine(engine: unknown): Engine {
 
 /**
  * The engine with every failure turned into a XetrackError that names the engine and its location,
- * so callers see one error class whatever the engine threw.
+ * so callers see one error class whatever the engine threw. Arguments are checked here, once, before
+ * the engine sees them (see the contract's header), and `aggregate` is always there: the engine's
+ * when it has the capability, else core's (`aggregateRows`).
  */
 export function guardEngine(engine: Engine): Engine {
   const wrap = (error: unknown): never => {
@@ -46,10 +50,15 @@ export function guardEngine(engine: Engine): Engine {
     describe: (t) => call(() => engine.describe(t)),
     ensureColumns: (t, c) => call(() => engine.ensureColumns(t, c)),
     insert: (t, r) => call(() => engine.insert(t, r)),
-    select: (t, o) => call(() => engine.select(t, o)),
-    count: (t, w) => call(() => engine.count(t, w)),
-    update: (t, v, w) => call(() => engine.update(t, v, w)),
-    delete: (t, w) => call(() => engine.delete(t, w)),
+    select: (t, o) => call(() => (checkSelectOptions(o), engine.select(t, o))),
+    count: (t, w) => call(() => (checkWhere(w), engine.count(t, w))),
+    aggregate: (t, o) =>
+      call(() => {
+        checkAggregateOptions(o);
+        return engine.aggregate && engine.capabilities.aggregate ? engine.aggregate(t, o) : aggregateRows(guarded, t, o);
+      }),
+    update: (t, v, w) => call(() => (checkWhere(w), engine.update(t, v, w))),
+    delete: (t, w) => call(() => (checkWhere(w), engine.delete(t, w))),
     close: () => call(() => engine.close()),
   };
   if (engine.sql) {
@@ -70,6 +79,7 @@ export function guardEngine(engine: Engine): Engine {
     const iterate = engine.iterate.bind(engine);
     guarded.iterate = async function* (t, o) {
       try {
+        checkSelectOptions(o);
         yield* iterate(t, o);
       } catch (error) {
         wrap(error);

@@ -1,4 +1,4 @@
-import { KEY_COLUMNS, type ColumnSpec, type Engine, type Filter, type Row, type SelectOptions } from '../engine/contract.js';
+import { KEY_COLUMNS, type ColumnSpec, type Engine, type Filter, type Row, type SelectOptions, type Where } from '../engine/contract.js';
 import { isXetrackError, XetrackError } from '../errors.js';
 import { checkTableName, columnNameFor } from '../schema/identifiers.js';
 import { advancePast, nextTimestamp, parseTimestamp } from '../schema/timestamp.js';
@@ -391,7 +391,7 @@ export class TrackingTable {
     }
   }
 
-  async count(where: Filter[] = []): Promise<number> {
+  async count(where: Where[] = []): Promise<number> {
     await this.flush();
     return this.engine.count(this.name, where);
   }
@@ -400,7 +400,7 @@ export class TrackingTable {
    * Sets `values` on the rows matching `where`, adding columns a value needs (typed by the value).
    * Resolves the number of rows changed.
    */
-  async update(values: Record<string, unknown>, where: Filter[]): Promise<number> {
+  async update(values: Record<string, unknown>, where: Where[]): Promise<number> {
     await this.flush();
     const row: Row = {};
     this.encodeInto(row, values);
@@ -410,7 +410,7 @@ export class TrackingTable {
     return this.engine.update(this.name, row, where);
   }
 
-  async delete(where: Filter[]): Promise<number> {
+  async delete(where: Where[]): Promise<number> {
     await this.flush();
     return this.engine.delete(this.name, where);
   }

@@ -21,8 +21,9 @@ export async function renderCompare(app: App, el: HTMLElement): Promise<void> {
     const rel = line.relative?.[i];
     const verdict = line.verdict?.[i];
     const showDelta = i !== baselineIndex && typeof delta === 'number' && delta !== 0;
-    return h('td', { className: `num${line.differs ? ' differs' : ''}` },
-      formatCell(line.values[i]),
+    const text = formatCell(line.values[i]);
+    return h('td', { className: `num${line.differs ? ' differs' : ''}`, title: text.length > 28 ? text : undefined },
+      text,
       showDelta ? h('span', { className: `delta ${verdict === 'improved' ? 'up' : verdict === 'regressed' ? 'down' : ''}` }, `${delta! > 0 ? '+' : ''}${formatCell(delta!)}${typeof rel === 'number' ? ` (${rel > 0 ? '+' : ''}${(rel * 100).toFixed(1)}%)` : ''}`) : null,
       verdict && i !== baselineIndex ? h('span', { className: `verdict ${verdict}` }, verdict) : null);
   };
