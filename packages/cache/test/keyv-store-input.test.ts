@@ -4,7 +4,7 @@ import { Tracker } from '@xetrack/core';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { describe, expect, it } from 'vitest';
 import { keyvCacheStore, scanCache, type CacheEntry } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { captureStderr, tempDir } from './helpers.js';
 
 // What keyvCacheStore accepts and how it fails, on stores that need no server.
 
@@ -70,27 +70,23 @@ describe('keyvCacheStore on any Keyv store', () => {
     const failing: KeyvStoreAdapter = { opts: {}, get: refused, set: refused, delete: refused, clear: refused, on: () => failing };
     const cacheWarnings: string[] = [];
     const cache = keyvCacheStore(failing, { onWarning: (m) => cacheWarnings.push(m) });
-    const stderr: string[] = []; // the tracker's own warnings go to stderr
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
     let calls = 0;
     const double = (x: number) => {
       calls += 1;
       return x * 2;
     };
-    try {
+    // the tracker's own warnings go to stderr
+    const stderr = await captureStderr(async () => {
       const tracker = await Tracker.open(path.join(tempDir('xt-db-'), 'track.db'), { engine: sqliteEngine, cache });
       expect(await tracker.track(double, { args: [2] })).toBe(4);
       expect(await tracker.track(double, { args: [2] })).toBe(4);
       expect((await tracker.toRows()).map((r) => r.cache)).toEqual(['', '']);
       await tracker.close();
-    } finally {
-      process.stderr.write = write;
-    }
+    });
     expect(calls).toBe(2);
     expect(cacheWarnings).toEqual([]);
-    expect(stderr.join('')).toMatch(/could not be read \(connect ECONNREFUSED\): double was computed, not taken from the cache\./);
-    expect(stderr.join('')).toMatch(/The result of double was not cached: connect ECONNREFUSED/);
+    expect(stderr).toMatch(/could not be read \(connect ECONNREFUSED\): double was computed, not taken from the cache\./);
+    expect(stderr).toMatch(/The result of double was not cached: connect ECONNREFUSED/);
   });
 
   it('listing needs a store that can list its keys, and says so', async () => {
