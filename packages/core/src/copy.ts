@@ -64,6 +64,7 @@ export async function copy(source: string | Engine, target: string | Engine, opt
           throw new XetrackError('UNKNOWN_TABLE', `No table ${JSON.stringify(table)} in ${from.engine.location}. Tables there: ${available.join(', ') || 'none'}.`);
         }
       }
+      refuseCaseMerges(tables, to.engine);
       const result: CopyResult = { copied: 0, skipped: 0, conflicts: 0, tables: {} };
       for (const table of tables) {
         const one = await copyTable(from.engine, to.engine, table, options);
@@ -76,6 +77,27 @@ export async function copy(source: string | Engine, target: string | Engine, opt
     }
   } finally {
     if (from.owned) await from.engine.close();
+  }
+}
+
+/**
+ * Two source tables whose names differ only in letter case (PostgreSQL's `CaseTable` and
+ * `casetable`) would land in one table of a target that folds case (SQLite, DuckDB): refused,
+ * naming both, before anything is copied.
+ */
+export function refuseCaseMerges(tables: readonly string[], target: Engine): void {
+  if (target.capabilities.caseSensitiveTables) return;
+  const seen = new Map<string, string>();
+  for (const table of tables) {
+    const lower = table.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()); // SQLite and DuckDB fold ASCII letters only
+    const other = seen.get(lower);
+    if (other !== undefined && other !== table) {
+      throw new XetrackError(
+        'INVALID_ARGUMENT',
+        `The tables ${JSON.stringify(other)} and ${JSON.stringify(table)} differ only in letter case, and ${target.location} (${target.name}) treats them as one table: copying both would merge them. Nothing was copied. Copy one of them at a time into different databases (--table), or rename one first.`,
+      );
+    }
+    seen.set(lower, table);
   }
 }
 

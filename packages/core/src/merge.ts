@@ -1,6 +1,6 @@
 import type { Engine } from './engine/contract.js';
 import type { EngineChoice } from './engine/load-engine.js';
-import { addCounts, copyTable, openSide, type CopyProgress, type TableCopyResult } from './copy.js';
+import { addCounts, copyTable, openSide, refuseCaseMerges, type CopyProgress, type TableCopyResult } from './copy.js';
 import { XetrackError } from './errors.js';
 import type { RowConflict } from './insert-new-rows.js';
 import { checkTableName } from './schema/identifiers.js';
@@ -85,6 +85,8 @@ export async function merge(target: string | Engine, sources: (string | Engine)[
     }
     const to = await openSide(target, options.targetEngine, false);
     try {
+      const merged = new Set(opened.flatMap((o) => (options.tables ? o.tables.filter((t) => options.tables!.includes(t)) : o.tables)));
+      refuseCaseMerges([...merged], to.engine);
       const result: MergeResult = { copied: 0, skipped: 0, conflicts: 0, conflictRows: [], sources: [] };
       for (const [sourceIndex, from] of opened.entries()) {
         const one = await mergeSource(from, to.engine, [sourceIndex, opened.length], column, result, options);

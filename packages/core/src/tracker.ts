@@ -219,8 +219,8 @@ export class Tracker<R = Record<string, unknown>> {
    * data. JSON values as given are remembered beside the row, so `stored()` can return them parsed.
    */
   private row(data: Record<string, unknown>, timestamp: string): Row {
-    if (!isRecordArgument(data)) {
-      throw new XetrackError('INVALID_ARGUMENT', `log() takes a plain object of key/value pairs, not ${describe(data)}.`);
+    if (!isPlainObject(data)) {
+      throw new XetrackError('INVALID_ARGUMENT', `log() and logBatch() take plain objects of key/value pairs ({ key: value }), not ${describe(data)}.`);
     }
     const params = this.encodedParams();
     const row = this.store.buildRow(this.trackId, timestamp, params.cells, data, this.onKeyColumn);
@@ -257,7 +257,7 @@ export class Tracker<R = Record<string, unknown>> {
     const failures = await group.done; // shared by every call of the group: no promise per call
     if (failures !== undefined && call in failures) throw failures[call];
     const stored = this.stored(row);
-    if (this.addOns.logger) this.logRows([stored]);
+    if (this.addOns.logger) this.logRows([stored], [input]);
     return (this.last = stored);
   }
 
@@ -270,24 +270,31 @@ export class Tracker<R = Record<string, unknown>> {
     const first = reserveMicros(inputs.length); // one clock read for the whole batch
     const prepared = new Array<Row>(inputs.length);
     let withJson = false;
-    for (let i = 0; i < inputs.length; i++) {
-      prepared[i] = this.row(inputs[i] as Record<string, unknown>, formatMicros(first + i));
-      withJson ||= this.store.lastJson !== undefined;
-    }
+    // a rejected row rejects the batch: the columns its earlier rows asked for are not added either
+    this.store.atomically(() => {
+      for (let i = 0; i < inputs.length; i++) {
+        prepared[i] = this.row(inputs[i] as Record<string, unknown>, formatMicros(first + i));
+        withJson ||= this.store.lastJson !== undefined;
+      }
+    });
     await this.store.committed(this.store.enqueue(prepared));
     const out = prepared as unknown as TrackedRow<R>[];
     if (withJson || this.paramCells?.json !== undefined) for (let i = 0; i < prepared.length; i++) out[i] = this.stored(prepared[i]!);
-    if (this.addOns.logger) this.logRows(out);
+    if (this.addOns.logger) this.logRows(out, inputs as readonly Record<string, unknown>[]);
     this.last = out[out.length - 1];
     return out;
   }
 
-  /** Writes committed rows to the log sinks; a sink failure warns but never fails a committed write. */
-  private logRows(rows: readonly TrackedRow<R>[]): void {
+  /**
+   * Writes committed rows to the log sinks, with the keys logged as null that have no column yet
+   * (the row has none of them; Python's entries keep `"key": null`). A sink failure warns but never
+   * fails a committed write.
+   */
+  private logRows(rows: readonly TrackedRow<R>[], inputs: readonly Record<string, unknown>[]): void {
     const logger = this.addOns.logger;
     if (!logger) return;
     try {
-      for (const row of rows) logger.track(row as Record<string, unknown>);
+      rows.forEach((row, i) => logger.track(withNullKeys(row as Record<string, unknown>, inputs[i])));
     } catch (error) {
       this.warn(`A log sink failed (the rows are stored in the database): ${messageOf(error)}`);
     }
@@ -297,7 +304,7 @@ export class Tracker<R = Record<string, unknown>> {
   private async withAddOns(data: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { assets, monitor } = this.addOns;
     if (!assets && !monitor?.snapshot) return data;
-    if (!isRecordArgument(data)) return data; // row() reports the bad argument
+    if (!isPlainObject(data)) return data; // row() reports the bad argument
     const out = { ...data };
     if (assets) {
       for (const key in out) if (assets.accepts(out[key])) out[key] = await assets.put(out[key], columnNameFor(key));
@@ -585,12 +592,30 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
-function isRecordArgument(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** `row` plus `key: null` for each key `input` logged as null that the row lacks (a copy only when there is one). */
+function withNullKeys(row: Record<string, unknown>, input: Record<string, unknown> | undefined): Record<string, unknown> {
+  let out = row;
+  for (const key in input) {
+    if (input[key] !== null) continue;
+    const name = columnNameFor(key);
+    const lower = name.toLowerCase();
+    if (lower === 'track_id' || lower === 'timestamp' || Object.keys(out).some((k) => k.toLowerCase() === lower)) continue;
+    if (out === row) out = { ...row };
+    Object.defineProperty(out, name, { value: null, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    try {
+      const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+      if (typeof name === 'string' && name) return `a ${name}`;
+    } catch {
+      return 'a revoked Proxy';
+    }
+  }
   return `a ${typeof value}`;
 }

@@ -207,3 +207,38 @@ describe("a tracker's own log sinks", () => {
     expect(stdoutRows.map((r) => `${r.who}${r.n}`)).toEqual(['a1', 'a2']); // only a prints
   });
 });
+
+describe('logs keep every value', () => {
+  const BIG = 2n ** 62n + 1n; // not a double: 4611686018427387905
+
+  it('writes integers beyond 2^53 as exact JSON integers, and keeps keys logged as null (log files and JSONL)', async () => {
+    fixDate();
+    const dir = tempDir();
+    const jsonl = path.join(dir, 'run.jsonl');
+    const tracker = await Tracker.open(path.join(dir, 'track.db'), { logsPath: path.join(dir, 'logs'), jsonl, warnings: false });
+    await tracker.log({ big: BIG, negative: -BIG, safe: 2n ** 53n - 1n, none: null, loss: 0.5 });
+    await tracker.logBatch([{ big: 1n, none: null }]);
+    tracker.logger!.experiment({ seed: BIG });
+    await tracker.close();
+
+    const line = readFileSync(path.join(dir, 'logs', `${DAY}.log`), 'utf8').split('\n')[0]!;
+    expect(line).toContain('"big":4611686018427387905,"negative":-4611686018427387905,"safe":9007199254740991');
+    expect(line).toContain('"none":null');
+    expect(readFileSync(jsonl, 'utf8')).toContain('"big":4611686018427387905');
+
+    const logged = await Reader.readLogs(path.join(dir, 'logs'));
+    expect(logged[0]).toMatchObject({ big: BIG, negative: -BIG, safe: 9007199254740991, none: null, loss: 0.5 });
+    expect(logged[1]).toMatchObject({ big: 1, none: null });
+    expect(logged[2]).toEqual({ level: 'EXPERIMENT', seed: BIG });
+    const entries = await Reader.readJsonl(jsonl);
+    expect(entries[0]).toMatchObject({ big: BIG, negative: -BIG, none: null });
+    expect(entries[2]).toMatchObject({ seed: BIG });
+  });
+
+  it("reads Python's big integers exactly; safe integers, floats and digits in strings stay as they are", () => {
+    const text = '2024-01-02 10:00:00.000 | TRACKING | xetrack.logging:log:177!📁!{"id":12345678901234567890,"neg":-9007199254740993,"max":9007199254740991,"f":1.2345678901234567,"e":1e+300,"s":"12345678901234567890","list":[18446744073709551615]}';
+    expect(parseLogText(text)).toEqual([
+      { level: 'TRACKING', id: 12345678901234567890n, neg: -9007199254740993n, max: 9007199254740991, f: 1.2345678901234567, e: 1e300, s: '12345678901234567890', list: [18446744073709551615n] },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import {
   DuckDBInstance,
@@ -175,7 +175,8 @@ export class DuckdbEngine implements Engine {
     const frozen = checkOptions(options);
     const memory = frozen.path === ':memory:';
     const location = memory ? ':memory:' : path.resolve(frozen.path);
-    if (!memory) prepareFile(location, frozen);
+    // an empty file read-only: a new database with nothing in it yet (what SQLite makes of it)
+    const empty = !memory && prepareFile(location, frozen) === 'empty-read-only';
     const config: Record<string, string> = {
       // Known extensions would otherwise be fetched from the network on first use; fail fast instead.
       autoinstall_known_extensions: 'false',
@@ -185,7 +186,7 @@ export class DuckdbEngine implements Engine {
     config.storage_compatibility_version = frozen.storageVersion ?? DEFAULT_STORAGE_VERSION;
     let instance: DuckDBInstance;
     try {
-      instance = memory ? await DuckDBInstance.create(':memory:', config) : await openShared(location, config, frozen.readonly === true);
+      instance = memory || empty ? await DuckDBInstance.create(':memory:', config) : await openShared(location, config, frozen.readonly === true);
     } catch (error) {
       throw openError(error, location);
     }
@@ -196,7 +197,7 @@ export class DuckdbEngine implements Engine {
       instance.closeSync();
       throw toXetrackError(error, { location, action: 'connect' });
     }
-    return new DuckdbEngine(frozen, location, instance, connection);
+    return new DuckdbEngine(empty ? Object.freeze({ ...frozen, readonly: true }) : frozen, location, instance, connection);
   }
 
   tables(): Promise<string[]> {
@@ -847,8 +848,14 @@ function checkOptions(options: DuckdbEngineOptions): Readonly<DuckdbEngineOption
   return Object.freeze(frozen);
 }
 
-/** Readers never create a file; a writer creates the directory of a new one. */
-function prepareFile(location: string, options: Readonly<DuckdbEngineOptions>): void {
+/**
+ * Readers never create a file; a writer creates the directory of a new one. A file must be a DuckDB
+ * database ("DUCK" at byte 8): anything else (a Parquet, CSV or JSON file, a SQLite database) is
+ * NOT_A_DATABASE and left untouched, where DuckDB itself would open some of them as an empty
+ * in-memory database and lose every row written. An empty file is a new database, as for SQLite:
+ * a writer replaces it with one; for a reader it is `'empty-read-only'`: an empty database, read-only.
+ */
+function prepareFile(location: string, options: Readonly<DuckdbEngineOptions>): 'ready' | 'empty-read-only' {
   const stat = statSync(location, { throwIfNoEntry: false });
   if (!stat) {
     if (options.readonly || options.fileMustExist) {
@@ -859,12 +866,68 @@ function prepareFile(location: string, options: Readonly<DuckdbEngineOptions>): 
     } catch (error) {
       throw toXetrackError(error, { location, action: 'create the directory of the database' });
     }
-    return;
+    return 'ready';
   }
   if (stat.isDirectory()) {
     throw new XetrackError('NOT_A_DATABASE', `${location} is a directory, not a DuckDB database file: give the path of a file inside it.`);
   }
+  if (stat.size === 0) {
+    // a reader (readonly, fileMustExist) leaves it as it is: no table to read, nothing to write
+    if (options.readonly || options.fileMustExist) return 'empty-read-only';
+    try {
+      unlinkSync(location); // DuckDB refuses an empty file; it creates the database in its place
+    } catch (error) {
+      throw toXetrackError(error, { location, action: 'replace the empty file with a new database' });
+    }
+    return 'ready';
+  }
+  const header = readHeader(location);
+  if (header.subarray(8, 12).toString('latin1') === 'DUCK') return 'ready';
+  throw notADatabase(location, header);
 }
+
+/** The first 16 bytes of a file (fewer when it is shorter). */
+function readHeader(location: string): Buffer {
+  const header = Buffer.alloc(16);
+  let fd: number;
+  try {
+    fd = openSync(location, 'r');
+  } catch (error) {
+    throw toXetrackError(error, { location, action: 'open the database' });
+  }
+  try {
+    return header.subarray(0, readSync(fd, header, 0, 16, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** NOT_A_DATABASE for a file that is not a DuckDB database, saying what it looks like and what to do. */
+function notADatabase(location: string, header: Buffer): XetrackError {
+  if (header.toString('latin1') === SQLITE_HEADER) {
+    return new XetrackError(
+      'NOT_A_DATABASE',
+      `${location} is a SQLite database, not a DuckDB one; it was left untouched. Open it with the sqlite engine (@xetrack/engine-sqlite), ` +
+        'or from DuckDB with ATTACH ... (TYPE sqlite) where the sqlite extension can be installed.',
+    );
+  }
+  const kind = header.subarray(0, 4).toString('latin1') === 'PAR1' ? 'a Parquet file' : `not a DuckDB database file (${DATA_FILE_KINDS[path.extname(location).toLowerCase()] ?? 'its first bytes are not a DuckDB header'})`;
+  return new XetrackError(
+    'NOT_A_DATABASE',
+    `${location} is ${kind}; it was left untouched. A tracker or reader needs a DuckDB database (.duckdb): give another path. ` +
+      'To write a table to a data file, export it (`xt export track.db runs.parquet`, `reader.exportTo()`); to read one, query it with read_parquet()/read_csv()/read_json() from a DuckDB database.',
+  );
+}
+
+/** What a data file's extension says it is, for messages. */
+const DATA_FILE_KINDS: Readonly<Record<string, string>> = {
+  '.parquet': 'a Parquet file',
+  '.csv': 'a CSV file',
+  '.tsv': 'a TSV file',
+  '.json': 'a JSON file',
+  '.jsonl': 'a JSON lines file',
+  '.ndjson': 'a JSON lines file',
+};
 
 /**
  * The instance for a file, shared with every other engine of this process that has it open: two
@@ -883,33 +946,7 @@ async function openShared(location: string, config: Record<string, string>, read
 }
 
 function openError(error: unknown, location: string): XetrackError {
-  const mapped = toXetrackError(error, { location, action: 'open the database' });
-  // DuckDB recognizes a SQLite file and reaches for its sqlite extension, which is not loaded
-  // (and not downloadable here): whatever it reported, say what the file is.
-  if (mapped.code !== 'LOCKED' && isSqliteFile(location)) {
-    return new XetrackError(
-      'NOT_A_DATABASE',
-      `${location} is a SQLite database, not a DuckDB one; it was left untouched. Open it with the sqlite engine (@xetrack/engine-sqlite), ` +
-        'or from DuckDB with ATTACH ... (TYPE sqlite) where the sqlite extension can be installed.',
-      { cause: error },
-    );
-  }
-  return mapped;
-}
-
-function isSqliteFile(location: string): boolean {
-  try {
-    const fd = openSync(location, 'r');
-    try {
-      const header = Buffer.alloc(16);
-      readSync(fd, header, 0, 16, 0);
-      return header.toString('latin1') === SQLITE_HEADER;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return false;
-  }
+  return toXetrackError(error, { location, action: 'open the database' });
 }
 
 function closeStream(stream: OpenStream): void {

@@ -1,10 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { XetrackError, type CellValue, type ColumnSpec, type ColumnType, type Row } from '@xetrack/core/engine';
+import { removeOnExit, sweepStale, tempName, XetrackError, type CellValue, type ColumnSpec, type ColumnType, type Row } from '@xetrack/core/engine';
 import { toXetrackError } from './duckdb-errors.js';
 import { DUCKDB_TYPES } from './duckdb-types.js';
+
+/** The staging folders in the temporary directory: `xt-parquet-<pid>-<random>`. */
+const STAGING_PREFIX = 'xt-parquet-';
 
 /** Rows held in JS before they go to the staging table: bounds the writer's own memory. */
 const BATCH_ROWS = 10_000;
@@ -32,6 +35,9 @@ class Misfit {
  * file. Column types come from `columns`; as a Parquet column has one type, a value that does not
  * fit widens its column: an integer one to DOUBLE for a fractional number, any to VARCHAR (the
  * values' text) otherwise. This is what `@xetrack/core`'s Parquet export (`xt export x.parquet`) calls.
+ *
+ * The staging folder is removed when the write ends, fails, or the process is ended by a signal or
+ * `exit()`; one left by a process killed outright (SIGKILL) is removed by the next call.
  */
 export async function writeParquet(file: string, columns: ColumnSpec[], rows: AsyncIterable<Row>): Promise<number> {
   if (typeof file !== 'string' || file === '') throw new XetrackError('INVALID_ARGUMENT', 'writeParquet() needs the path of the file to write.');
@@ -45,7 +51,10 @@ export async function writeParquet(file: string, columns: ColumnSpec[], rows: As
     if (!Object.hasOwn(DUCKDB_TYPES, c.type)) throw new XetrackError('INVALID_ARGUMENT', `Column ${JSON.stringify(c.name)} has type ${JSON.stringify(c.type)}: use one of ${Object.keys(DUCKDB_TYPES).join(', ')}.`);
     return c.type;
   });
-  const staging = mkdtempSync(path.join(tmpdir(), 'xt-parquet-'));
+  sweepStale(tmpdir(), STAGING_PREFIX);
+  const staging = path.join(tmpdir(), tempName(STAGING_PREFIX));
+  mkdirSync(staging, { recursive: true });
+  const release = removeOnExit(staging);
   const context = { location: target, action: 'write the Parquet file' };
   let instance: DuckDBInstance | undefined;
   let connection: DuckDBConnection | undefined;
@@ -91,6 +100,7 @@ export async function writeParquet(file: string, columns: ColumnSpec[], rows: As
       instance?.closeSync();
     } finally {
       rmSync(staging, { recursive: true, force: true });
+      release();
     }
   }
 }

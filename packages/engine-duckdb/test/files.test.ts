@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isXetrackError, Reader, Tracker } from '@xetrack/core';
 import { ENGINE_API_VERSION } from '@xetrack/core/engine';
 import defaultExport, { duckdbEngine, DuckdbEngine } from '../src/index.js';
 import { keyRow, rejectsWith, useTempDirs } from './support/temp-dirs.js';
@@ -160,11 +161,53 @@ describe('files', () => {
     expect(readdirSync(dir)).toEqual(['notes.duckdb']);
   });
 
-  it('an empty file is NOT_A_DATABASE too, and stays empty', async () => {
+  it('an empty file is a new database, as for SQLite: a tracker creates it, a reader finds no table and leaves it empty', async () => {
     const file = path.join(tempDir(), 'empty.duckdb');
     writeFileSync(file, '');
-    await rejectsWith(duckdbEngine.create({ path: file }), 'NOT_A_DATABASE');
+    const missing = await Reader.open(file, { engine: duckdbEngine }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isXetrackError(missing, 'UNKNOWN_TABLE'), String(missing)).toBe(true);
+    expect((missing as Error).message).toMatch(/Tables there: none/);
     expect(readFileSync(file).length).toBe(0);
+    const tracker = await Tracker.open(file, { engine: duckdbEngine, warnings: false });
+    await tracker.log({ a: 1 });
+    await tracker.close();
+    const reader = await Reader.open(file, { engine: duckdbEngine });
+    expect((await reader.toRows()).map((r) => r.a)).toEqual([1]);
+    await reader.close();
+  });
+
+  describe('a data file (Parquet, CSV, JSON) is NOT_A_DATABASE for a tracker and a reader, and is left byte for byte', () => {
+    const files: Record<string, (file: string) => Promise<void>> = {
+      'runs.parquet': async (file) => {
+        const engine = await duckdbEngine.create({ path: ':memory:' });
+        await engine.sql!(`COPY (SELECT 'r' AS track_id, '2024-01-01' AS timestamp, 1 AS a) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
+        await engine.close();
+      },
+      'runs.csv': async (file) => writeFileSync(file, 'track_id,timestamp,a\nr,2024-01-01,1\n'),
+      'runs.json': async (file) => writeFileSync(file, '[{"track_id": "r", "timestamp": "2024-01-01", "a": 1}]\n'),
+    };
+    for (const [name, make] of Object.entries(files)) {
+      it(name, async () => {
+        const dir = tempDir();
+        const file = path.join(dir, name);
+        await make(file);
+        const before = readFileSync(file);
+        for (const open of [() => Tracker.open(file, { engine: duckdbEngine, warnings: false }), () => Reader.open(file, { engine: duckdbEngine })]) {
+          const error = await open().then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(isXetrackError(error, 'NOT_A_DATABASE'), String(error)).toBe(true);
+          expect((error as Error).message).toContain(file);
+          expect((error as Error).message).toMatch(/xt export/);
+        }
+        expect(readFileSync(file).equals(before)).toBe(true);
+        expect(readdirSync(dir)).toEqual([name]);
+      });
+    }
   });
 
   it('a SQLite file is NOT_A_DATABASE with a hint to the sqlite engine, and is left untouched', async () => {

@@ -16,7 +16,7 @@ import {
 import { aggregateSql } from './postgres-aggregate.js';
 import { openPool } from './postgres-connect.js';
 import { isConnectionError, sqlState, toXetrackError } from './postgres-errors.js';
-import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalName, quote } from './postgres-names.js';
+import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalColumnName, physicalName, quote } from './postgres-names.js';
 import { resolveOptions, type PostgresEngineOptions, type ResolvedPostgresOptions } from './postgres-options.js';
 import type { PostgresField, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './postgres-pool.js';
 import { findColumn, readSchema, specsOf, type Column, type TableSchema } from './postgres-schema.js';
@@ -47,6 +47,7 @@ const CAPABILITIES: EngineCapabilities = Object.freeze({
   concurrentWriters: true,
   streaming: true,
   readOnlySql: true,
+  caseSensitiveTables: true,
 });
 
 /** Errors that mean this engine's idea of a table's columns is out of date: re-read it and try again. */
@@ -221,7 +222,7 @@ export class PostgresEngine implements Engine {
       const qualified = `${quote(this.options.schema)}.${quote(physicalName(table))}`;
       const comments = (columnsToAdd: Iterable<ColumnSpec>) => {
         for (const column of columnsToAdd) {
-          const physical = physicalName(column.name);
+          const physical = physicalColumnName(column.name);
           if (physical !== column.name) {
             statements.push(`COMMENT ON COLUMN ${qualified}.${quote(physical)} IS ${literal(formatComment({ name: column.name }) as string)}`);
           }
@@ -233,7 +234,7 @@ export class PostgresEngine implements Engine {
         const definitions = [
           '"track_id" text COLLATE "C"',
           '"timestamp" text COLLATE "C"',
-          ...[...wanted.values()].map((c) => `${quote(physicalName(c.name))} ${declaredType(c.type)}`),
+          ...[...wanted.values()].map((c) => `${quote(physicalColumnName(c.name))} ${declaredType(c.type)}`),
           `CONSTRAINT ${quote(`xetrack_pk_${hash16(`${this.options.schema}\0${table}`)}`)} PRIMARY KEY ("track_id", "timestamp")`,
         ];
         statements.push(`CREATE TABLE ${qualified} (${definitions.join(', ')})`);
@@ -249,7 +250,7 @@ export class PostgresEngine implements Engine {
           );
         }
         if (wanted.size === 0) return false;
-        const adds = [...wanted.values()].map((c) => `ADD COLUMN IF NOT EXISTS ${quote(physicalName(c.name))} ${declaredType(c.type)}`);
+        const adds = [...wanted.values()].map((c) => `ADD COLUMN IF NOT EXISTS ${quote(physicalColumnName(c.name))} ${declaredType(c.type)}`);
         statements.push(`ALTER TABLE ${qualified} ${adds.join(', ')}`);
         comments(wanted.values());
       }

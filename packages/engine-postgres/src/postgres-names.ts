@@ -51,6 +51,18 @@ export function physicalName(name: string): string {
   return `${prefix}~${createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 16)}`;
 }
 
+/** Column names PostgreSQL reserves for its system columns in every table (`oid` is free since version 12). */
+const SYSTEM_COLUMNS: ReadonlySet<string> = new Set(['tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid']);
+
+/**
+ * The identifier a column is created under: `physicalName`, except that a system column's name
+ * (`xmin`...), which PostgreSQL refuses, becomes `xmin~` and a hash, like a long name. The column
+ * keeps its name for users (it is in the comment), so a logged `xmin` reads back and copies as `xmin`.
+ */
+export function physicalColumnName(name: string): string {
+  return SYSTEM_COLUMNS.has(name) ? `${name}~${createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 16)}` : physicalName(name);
+}
+
 /** What the engine remembers in a table's or column's comment. */
 export interface NameComment {
   /** The full name, when the identifier is a shortened one. */

@@ -8,6 +8,7 @@ trackerConformance('postgres', {
     const schema = uniqueSchema('trk');
     return { location: urlFor(schema), cleanup: () => dropSchema(schema) };
   },
+  maxColumns: 1600,
   async missingLocation() {
     return urlFor(uniqueSchema('missing'));
   },

@@ -18,7 +18,7 @@ import {
 } from '@xetrack/core/engine';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { toXetrackError } from './sqlite-errors.js';
-import { openDatabase } from './sqlite-open.js';
+import { enableWal, openDatabase } from './sqlite-open.js';
 import { resolveOptions, type ResolvedSqliteOptions, type SqliteEngineOptions } from './sqlite-options.js';
 import { SqliteKeyValueTable } from './sqlite-key-value.js';
 import { RowDecoder } from './sqlite-rows.js';
@@ -72,6 +72,10 @@ export class SqliteEngine implements Engine {
   /** The last insert statement per table: consecutive calls with the same keys skip the cache lookup. */
   readonly #lastInsert = new Map<string, PreparedInsert>();
   readonly #schemas = new Map<string, TableSchema>();
+  /** True once the first write has set WAL (or found it cannot be set): opening alone writes nothing. */
+  #walSettled = false;
+  /** SQLite's compile-time column limit (SQLITE_MAX_COLUMN), read on first need. */
+  #maxColumns: number | undefined;
   readonly #begin: SqliteStatement;
   readonly #commit: SqliteStatement;
   readonly #rollback: SqliteStatement;
@@ -138,6 +142,11 @@ export class SqliteEngine implements Engine {
       if (!wanted.has(key)) wanted.set(key, `${quoteIdentifier(column.name)} ${declaredType(column.type)}`);
     }
     try {
+      // Read first: a table of another shape, or one that has every column, writes nothing at all.
+      const seen = this.#schema(db, table, true);
+      this.#checkTrackingTable(seen, quotedTable);
+      if (seen !== undefined && [...wanted.keys()].every((key) => seen.folded.has(key))) return;
+      this.#beforeWrite(db);
       this.#begin.run();
       try {
         const current = this.#schema(db, table, true);
@@ -150,17 +159,14 @@ export class SqliteEngine implements Engine {
           }
           wanted.delete('track_id');
           wanted.delete('timestamp');
+          this.#checkColumnLimit(db, table, 2, wanted.size);
           const definitions = ['track_id TEXT', 'timestamp TEXT', ...wanted.values(), 'PRIMARY KEY (track_id, timestamp)'];
           db.exec(`CREATE TABLE ${quotedTable} (${definitions.join(', ')})`);
         } else {
-          if (!current.folded.has('track_id') || !current.folded.has('timestamp')) {
-            throw new XetrackError(
-              'SCHEMA_MISMATCH',
-              `sqlite: table ${quotedTable} in ${this.location} exists but is not a tracking table (it has no track_id and timestamp columns). Use another table name.`,
-            );
-          }
-          for (const [key, definition] of wanted) {
-            if (current.folded.has(key)) continue;
+          this.#checkTrackingTable(current, quotedTable);
+          const missing = [...wanted].filter(([key]) => !current.folded.has(key));
+          this.#checkColumnLimit(db, table, current.columns.length, missing.length);
+          for (const [, definition] of missing) {
             try {
               db.exec(`ALTER TABLE ${quotedTable} ADD COLUMN ${definition}`);
             } catch (error) {
@@ -180,6 +186,33 @@ export class SqliteEngine implements Engine {
     }
   }
 
+  #checkTrackingTable(schema: TableSchema | undefined, quotedTable: string): void {
+    if (schema !== undefined && (!schema.folded.has('track_id') || !schema.folded.has('timestamp'))) {
+      throw new XetrackError(
+        'SCHEMA_MISMATCH',
+        `sqlite: table ${quotedTable} in ${this.location} exists but is not a tracking table (it has no track_id and timestamp columns). Use another table name.`,
+      );
+    }
+  }
+
+  /**
+   * Refuses, before any ALTER, columns past SQLite's limit (2,000 by default): SQLite would only
+   * find out at the last ALTER, after rewriting the schema once per column.
+   */
+  #checkColumnLimit(db: SqliteDatabase, table: string, existing: number, adding: number): void {
+    this.#maxColumns ??= maxColumnsOf(db);
+    if (existing + adding <= this.#maxColumns) return;
+    throw new XetrackError(
+      'INVALID_ARGUMENT',
+      `sqlite: table ${JSON.stringify(table)} in ${this.location} has ${existing} columns; ${adding} more would pass SQLite's limit of ${this.#maxColumns} columns per table. Nothing was added. Log fewer distinct keys (e.g. one JSON value), or spread them over several tables.`,
+    );
+  }
+
+  /** Before the first write: WAL (see `enableWal`). */
+  #beforeWrite(db: SqliteDatabase): void {
+    if (!this.#walSettled) this.#walSettled = enableWal(db);
+  }
+
   /**
    * Inserts `rows` atomically: one BEGIN IMMEDIATE transaction for many rows, a plain autocommit
    * statement for one. Prepared statements are cached per (table, key list), so rows with
@@ -191,6 +224,7 @@ export class SqliteEngine implements Engine {
     if (count === 0) return 0;
     let index = -1; // the row being written, for the message
     try {
+      this.#beforeWrite(db);
       let previous = this.#lastInsert.get(table);
       if (count === 1) {
         previous = this.#insertOne(db, table, rows[0] as Row, previous);
@@ -389,6 +423,7 @@ export class SqliteEngine implements Engine {
       const columns = Object.keys(values);
       if (this.#checkedSchema(db, table, [...columns, ...whereColumns(where)]) === undefined) return 0;
       if (columns.length === 0) return 0;
+      this.#beforeWrite(db);
       const clause = whereClause(where);
       const set = columns.map((c) => `${quoteIdentifier(c)} = ?`).join(', ');
       const statement = this.#prepare(db, `UPDATE ${quoteIdentifier(table)} SET ${set}${clause.sql}`);
@@ -403,6 +438,7 @@ export class SqliteEngine implements Engine {
     const db = this.#handle();
     try {
       if (this.#checkedSchema(db, table, whereColumns(where)) === undefined) return 0;
+      this.#beforeWrite(db);
       const clause = whereClause(where);
       return this.#prepare(db, `DELETE FROM ${quoteIdentifier(table)}${clause.sql}`).run(clause.params).changes;
     } catch (error) {
@@ -422,6 +458,7 @@ export class SqliteEngine implements Engine {
       if (options.readOnly && writes(statement, query)) {
         throw new XetrackError('READ_ONLY', `sqlite: the statement would change ${this.location} (or attach another file), and sql() was asked to only read; nothing ran.`);
       }
+      if (!statement.readonly) this.#beforeWrite(db);
       const bound = params.map(bindValue);
       let rows: Row[] = [];
       if (statement.reader) {
@@ -451,9 +488,17 @@ export class SqliteEngine implements Engine {
     this.#handle();
     return new SqliteKeyValueTable(
       {
-        prepare: (sql) => this.#prepare(this.#handle(), sql),
+        // a statement that writes sets WAL first, as the engine's own writes do
+        prepare: (sql) => {
+          const db = this.#handle();
+          const statement = this.#prepare(db, sql);
+          if (!statement.readonly) this.#beforeWrite(db);
+          return statement;
+        },
         exec: (sql) => {
-          this.#handle().exec(sql);
+          const db = this.#handle();
+          this.#beforeWrite(db);
+          db.exec(sql);
         },
         fail: (error, action) => this.#fail(error, action),
       },
@@ -626,6 +671,17 @@ function compileBinder(keys: readonly string[], exactIntegers: readonly boolean[
  */
 function bindCell(value: unknown, exactInteger: boolean): unknown {
   return typeof value === 'number' && !exactInteger ? (value === value ? value : null) : bindValue(value);
+}
+
+/** SQLITE_MAX_COLUMN as this SQLite was built (2,000 unless its build says otherwise). */
+function maxColumnsOf(db: SqliteDatabase): number {
+  try {
+    const options = db.pragma('compile_options') as { compile_options: string }[];
+    const found = options.map((o) => /^MAX_COLUMN=(\d+)$/.exec(o.compile_options)?.[1]).find((n) => n !== undefined);
+    return found === undefined ? 2000 : Number(found);
+  } catch {
+    return 2000;
+  }
 }
 
 function selectList(columns: readonly string[] | undefined): string {

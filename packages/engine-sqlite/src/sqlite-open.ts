@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { XetrackError } from '@xetrack/core/engine';
@@ -29,10 +29,11 @@ function loadDriver(): SqliteDatabaseConstructor {
 }
 
 /**
- * Opens the database of `options` (or adopts the injected handle) and applies the pragmas:
- * busy timeout, WAL (files only) and synchronous. A missing file with `readonly`/`fileMustExist` is
- * NOT_FOUND; a file that is not a database is NOT_A_DATABASE and is left byte-for-byte untouched,
- * because the first statement that reads it only reads.
+ * Opens the database of `options` (or adopts the injected handle) and applies the pragmas that
+ * write nothing: busy timeout and synchronous. WAL is set by `enableWal` at the first write, so
+ * opening to read leaves the file byte-identical (a Python rollback-journal file stays one). A
+ * missing file with `readonly`/`fileMustExist` is NOT_FOUND; a file that is not a database is
+ * NOT_A_DATABASE and is left byte-for-byte untouched, because the first statement only reads.
  */
 export function openDatabase(options: ResolvedSqliteOptions): OpenedDatabase {
   let db: SqliteDatabase;
@@ -69,7 +70,7 @@ export function openDatabase(options: ResolvedSqliteOptions): OpenedDatabase {
         timeout: options.busyTimeoutMs,
       });
     } catch (error) {
-      throw toXetrackError(error, { location, action: 'open' });
+      throw openFailure(error, location);
     }
     owned = true;
   }
@@ -77,7 +78,7 @@ export function openDatabase(options: ResolvedSqliteOptions): OpenedDatabase {
     applyPragmas(db, options);
   } catch (error) {
     if (owned) db.close();
-    throw toXetrackError(error, { location, action: 'open' });
+    throw openFailure(error, location);
   }
   return { db, location, owned };
 }
@@ -86,13 +87,52 @@ function applyPragmas(db: SqliteDatabase, options: ResolvedSqliteOptions): void 
   db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
   // Reads the header (and only reads): a file that is not a database fails here, unmodified.
   db.pragma('schema_version', { simple: true });
-  if (!db.memory && !db.readonly) {
-    try {
-      db.pragma('journal_mode = WAL');
-    } catch (error) {
-      // A file without write permission opens read-only; writes will report READ_ONLY.
-      if (!String((error as { code?: unknown }).code).startsWith('SQLITE_READONLY')) throw error;
-    }
-  }
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+}
+
+/**
+ * Switches a file database to WAL (readers never block the writer), before its first write; not
+ * inside a transaction (SQLite refuses there). Returns true once the question is settled (WAL set,
+ * or not possible: memory, read-only); false when it should be tried again at the next write (the
+ * file was busy), the write going on in the file's current mode meanwhile.
+ */
+export function enableWal(db: SqliteDatabase): boolean {
+  if (db.memory || db.readonly) return true;
+  if (db.inTransaction) return false;
+  try {
+    db.pragma('journal_mode = WAL');
+    return true;
+  } catch (error) {
+    // A file without write permission opens read-only: the write itself reports READ_ONLY.
+    return String((error as { code?: unknown }).code).startsWith('SQLITE_READONLY');
+  }
+}
+
+/**
+ * The error for a failed open. SQLite says only "unable to open database file" (SQLITE_CANTOPEN)
+ * for a directory given as the path, a new file in a directory that cannot be written, and a WAL
+ * file whose directory is read-only (it cannot create the -shm file): say which, and what to do.
+ */
+function openFailure(error: unknown, location: string): XetrackError {
+  if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN') return toXetrackError(error, { location, action: 'open' });
+  const native = error instanceof Error ? error.message : String(error);
+  if (statSync(location, { throwIfNoEntry: false })?.isDirectory()) {
+    return new XetrackError('NOT_A_DATABASE', `sqlite: ${location} is a directory, not a database file. Give the path of a file (inside it, e.g. ${location}/track.db). (SQLite: ${native})`, { cause: error });
+  }
+  if (!writable(dirname(location))) {
+    const what = existsSync(location)
+      ? `${location} is in WAL mode and its directory is read-only, so SQLite cannot create the -wal/-shm files it needs even to read it. Copy the file (with its -wal file, if any) to a writable place, or, where it is writable, switch it out of WAL: sqlite3 FILE 'PRAGMA journal_mode=DELETE'`
+      : `cannot create ${location}: its directory is not writable. Choose a writable directory`;
+    return new XetrackError('READ_ONLY', `sqlite: ${what}. (SQLite: ${native})`, { cause: error });
+  }
+  return new XetrackError('ENGINE_FAILURE', `sqlite: cannot open ${location}: check that the path names a file you may read and write. (SQLite: ${native})`, { cause: error });
+}
+
+function writable(directory: string): boolean {
+  try {
+    accessSync(directory, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -53,12 +53,12 @@ describe('Tracker log sinks with the SQLite engine', () => {
 
     expect(existsSync(db)).toBe(false);
     expect(readdirSync(dir).sort()).toEqual(['logs', 'run.jsonl']); // no -wal/-shm either
-    // Unlike Python: params are kept, objects stay JSON (not "{'k': 1}"), null is not "None" (a key
-    // only ever null has no column, so it is left out, as in log()'s result), no extra `{}` line.
+    // Unlike Python: params are kept, objects stay JSON (not "{'k': 1}"), null is not "None", no extra
+    // `{}` line. As in Python, a key logged as null is in the entry (it has no column, so not in the row).
     const rows = await Reader.readLogs(logs);
     expect(row).not.toHaveProperty('n');
     expect(rows).toEqual([
-      { level: 'TRACKING', track_id: row.track_id, timestamp: row.timestamp, p: 1, a: 1, d: { k: 1 } },
+      { level: 'TRACKING', track_id: row.track_id, timestamp: row.timestamp, p: 1, a: 1, d: { k: 1 }, n: null },
       expect.objectContaining({ level: 'TRACKING', function_name: 'job', function_result: 'done', p: 1 }),
     ]);
     expect(await Reader.readJsonl(jsonl)).toHaveLength(2);

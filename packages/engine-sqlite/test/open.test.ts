@@ -75,8 +75,9 @@ describe('the plugin', () => {
 });
 
 describe('pragmas', () => {
-  it('a file uses WAL, synchronous NORMAL and a 30 s busy timeout by default', async () => {
+  it('a file uses WAL (from its first write), synchronous NORMAL and a 30 s busy timeout by default', async () => {
     const engine = await sqliteEngine.create({ path: path.join(tempDir(), 'track.db') });
+    await engine.ensureColumns('t', []);
     expect(await pragma(engine, 'journal_mode')).toBe('wal');
     expect(await pragma(engine, 'synchronous')).toBe(1); // NORMAL
     expect(await pragma(engine, 'busy_timeout')).toBe(30_000);
@@ -89,6 +90,28 @@ describe('pragmas', () => {
     expect(await pragma(engine, 'busy_timeout')).toBe(1500);
     expect(await pragma(engine, 'journal_mode')).toBe('wal');
     await engine.close();
+  });
+
+  it('opening and reading leave a rollback-journal file byte-identical; the first write sets WAL', async () => {
+    const file = path.join(tempDir(), 'journal.db');
+    const raw = new Database(file);
+    raw.exec("CREATE TABLE t (track_id TEXT, timestamp TEXT, a INTEGER, PRIMARY KEY (track_id, timestamp)); INSERT INTO t VALUES ('r', '1', 1); CREATE TABLE other (x INTEGER)");
+    raw.close();
+    const before = readFileSync(file);
+    const reader = await sqliteEngine.create({ path: file });
+    expect(await reader.tables()).toEqual(['t']);
+    expect(await reader.describe('t')).toHaveLength(3);
+    expect(await reader.select('t')).toEqual([{ track_id: 'r', timestamp: '1', a: 1 }]);
+    expect(await reader.count('t')).toBe(1);
+    await reader.ensureColumns('t', [{ name: 'a', type: 'integer' }]); // nothing to add: nothing written
+    expect((await failure(() => reader.ensureColumns('other', [{ name: 'x', type: 'integer' }]))).code).toBe('SCHEMA_MISMATCH');
+    await reader.close();
+    expect(readFileSync(file).equals(before), 'opening, reading, ensureColumns with nothing to add, and on a table of another shape').toBe(true);
+
+    const writer = await sqliteEngine.create({ path: file });
+    await writer.insert('t', [{ track_id: 'r', timestamp: '2', a: 2 }]);
+    expect(await pragma(writer, 'journal_mode')).toBe('wal');
+    await writer.close();
   });
 
   it('WAL is persistent in the file: another plain connection sees it', async () => {
@@ -201,10 +224,11 @@ describe('an injected database handle', () => {
     const db = new Database(file);
     const engine = await sqliteEngine.create({ database: db, synchronous: 'full', busyTimeoutMs: 777 });
     expect(engine.location).toBe(file);
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('journal_mode', { simple: true })).toBe('delete'); // WAL comes with the first write
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(777);
     await engine.ensureColumns('t', [{ name: 'ok', type: 'boolean' }]);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     await engine.insert('t', [{ track_id: 'x', timestamp: '1', ok: true }]);
     expect(db.prepare('SELECT ok FROM t').pluck().get()).toBe(1);
     await engine.close();

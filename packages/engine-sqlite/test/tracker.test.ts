@@ -10,6 +10,7 @@ trackerConformance('sqlite (file)', {
     const dir = mkdtempSync(path.join(tmpdir(), 'xt-tracker-'));
     return { location: path.join(dir, 'track.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   },
+  maxColumns: 2000,
   async missingLocation() {
     return path.join(tmpdir(), 'xt-missing', `${process.pid}-${Date.now()}`, 'none.db');
   },

@@ -14,6 +14,8 @@ export interface TrackerSuiteFactory {
   engineOptions?: Record<string, unknown>;
   /** A location that does not exist, for Reader's NOT_FOUND test; omit to skip that test. */
   missingLocation?(): Promise<string>;
+  /** The most columns a table may have, where the database has a limit (SQLite 2,000, PostgreSQL 1,600); omit to skip that test. */
+  maxColumns?: number;
 }
 
 async function expectCode(promise: Promise<unknown>, code: XetrackErrorCode): Promise<Error> {
@@ -162,6 +164,95 @@ export function trackerConformance(name: string, factory: TrackerSuiteFactory): 
         expect(await t.columns()).toEqual(['track_id', 'timestamp', 'ok']);
       });
 
+      it('takes only plain objects as rows: a Map, a Date, an array or a class instance is INVALID_ARGUMENT, nothing stored', async () => {
+        const t = await tracker();
+        await t.log({ ok: 1 });
+        class Config {
+          lr = 0.1;
+        }
+        for (const row of [new Map([['a', 1]]), new Date(), [1, 2], new Config()]) {
+          const error = await expectCode(t.log(row as never), 'INVALID_ARGUMENT');
+          expect(error.message).toMatch(/plain object/);
+          await expectCode(t.logBatch([{ ok: 2 }, row as never]), 'INVALID_ARGUMENT');
+        }
+        expect(await t.values('ok')).toEqual([1]);
+        expect(await t.columns()).toEqual(['track_id', 'timestamp', 'ok']);
+      });
+
+      it('refuses values JSON would store as {} (Promise, Error, RegExp, WeakMap, WeakSet, ArrayBuffer, class instances), at any depth, naming the key', async () => {
+        const t = await tracker();
+        await t.log({ ok: 1 });
+        class Model {
+          #weights = [1, 2];
+          get size(): number {
+            return this.#weights.length;
+          }
+        }
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        const bad: Record<string, unknown> = {
+          promise: Promise.resolve(1),
+          error: new Error('boom'),
+          regexp: /x/g,
+          weakmap: new WeakMap(),
+          weakset: new WeakSet(),
+          buffer: new ArrayBuffer(4),
+          model: new Model(),
+          nested: { inner: [new Model()] },
+          revoked: proxy,
+        };
+        for (const [key, value] of Object.entries(bad)) {
+          const error = await expectCode(t.log({ fresh: 1, [key]: value }), 'INVALID_VALUE');
+          expect(error.message, key).toContain(`"${key}"`);
+        }
+        // the tracker goes on, and no column of a rejected row was added
+        await t.log({ ok: 2 });
+        expect(await t.values('ok')).toEqual([1, 2]);
+        expect(await t.columns()).toEqual(['track_id', 'timestamp', 'ok']);
+      });
+
+      it('keeps storing the objects it supports: Map, Set, typed arrays, Date, Uint8Array, Buffer and objects with toJSON()', async () => {
+        const t = await tracker();
+        class Money {
+          constructor(readonly cents: number) {}
+          toJSON(): string {
+            return `${this.cents / 100} EUR`;
+          }
+        }
+        const when = new Date('2024-01-02T03:04:05.000Z');
+        await t.log({ map: new Map([['a', 1]]), set: new Set([1, 2]), floats: new Float32Array([0.5]), when, bytes: new Uint8Array([1, 2]), buf: Buffer.from([3]), price: new Money(250) });
+        const [row] = await t.toRows();
+        expect(row).toMatchObject({ map: { a: 1 }, set: [1, 2], floats: [0.5], when: when.toISOString(), price: '2.5 EUR' });
+        expect(Array.from(row!.bytes as Uint8Array)).toEqual([1, 2]);
+        expect(Array.from(row!.buf as Uint8Array)).toEqual([3]);
+      });
+
+      it('a rejected row adds none of its columns, in log() and in logBatch()', async () => {
+        const t = await tracker();
+        await t.log({ a: 1 });
+        await expectCode(t.log({ fresh_column: 1, bad: Symbol('x') }), 'INVALID_VALUE');
+        await expectCode(t.logBatch([{ from_batch: 1 }, { bad: () => 1 }]), 'INVALID_VALUE');
+        await t.log({ a: 2 });
+        expect(await t.columns()).toEqual(['track_id', 'timestamp', 'a']);
+      });
+
+      it('stores the value of a key named "__proto__" (as JSON.parse gives it), through every row path', async () => {
+        const t = await tracker();
+        const data = () => JSON.parse('{"__proto__": 42, "other": 1}') as Record<string, unknown>;
+        for (let i = 0; i < 3; i++) await t.log(data()); // the third row takes the compiled row builder
+        await t.logBatch([data(), data()]);
+        expect(await t.values('__proto__')).toEqual([42, 42, 42, 42, 42]);
+        expect(await t.values('other')).toEqual([1, 1, 1, 1, 1]);
+      });
+
+      it('stores a string with an unpaired surrogate with U+FFFD in its place, as UTF-8 encoders do', async () => {
+        const t = await tracker();
+        await t.log({ s: 'half an emoji: \uD83D', ok: 'whole 😀' });
+        await t.log({ s: '\uDE00 low first' });
+        expect(await t.values('s')).toEqual(['half an emoji: \uFFFD', '\uFFFD low first']);
+        expect(await t.values('ok')).toEqual(['whole 😀', null]);
+      });
+
       it('stores hostile keys and values as data, running no other SQL', async () => {
         const t = await tracker({ table: 'default' });
         const keys = ['"; DROP TABLE "default"; --', "it's", 'default', 'order', 'select', 'a b', 'ключ', '🎉'];
@@ -226,6 +317,28 @@ export function trackerConformance(name: string, factory: TrackerSuiteFactory): 
         await t.log({ a: 0 });
         await expectCode(t.logBatch([{ a: 1 }, { a: () => 1 } as never]), 'INVALID_VALUE');
         expect(await t.values('a')).toEqual([0]);
+      });
+    });
+
+    describe('a column the database refuses', () => {
+      it.skipIf(factory.maxColumns === undefined)('a row past the column limit fails alone, naming its keys; later rows are logged, alone or grouped', async () => {
+        const t = await tracker();
+        await t.log({ a: 1 });
+        // track_id, timestamp and a are there: one column more than the limit allows
+        const wide = Object.fromEntries(Array.from({ length: factory.maxColumns! - 2 }, (_, i) => [`wide_${i}`, i]));
+        const error = await t.log(wide).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(isXetrackError(error), String(error)).toBe(true);
+        expect(error!.message).toContain('"wide_0"');
+        await t.log({ a: 2 });
+        const grouped = await Promise.allSettled([t.log({ a: 3 }), t.log(wide), t.log({ a: 4 })]);
+        expect(grouped.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        await expect(t.logBatch([{ a: 5 }, wide])).rejects.toThrow(/wide_0/);
+        await t.logBatch([{ a: 6 }, { a: 7 }]);
+        expect(await t.values('a')).toEqual([1, 2, 3, 4, 6, 7]);
+        expect(await t.columns()).toEqual(['track_id', 'timestamp', 'a']);
       });
     });
 

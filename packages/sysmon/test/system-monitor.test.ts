@@ -145,17 +145,22 @@ describe('systemMonitor during track()', () => {
   });
 
   it('with `network`, logs the bytes sent and received over the call, not machine-wide totals', async () => {
-    const { tracker } = await openTracked({ interval: 50, network: true });
+    const { tracker, monitor } = await openTracked({ interval: 50, network: true });
     const payload = Buffer.alloc(2 * 1024 * 1024, 7);
     const server = createServer((socket) => socket.resume().on('end', () => socket.end()));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as AddressInfo).port;
-    const send = () =>
-      new Promise<void>((resolve, reject) => {
+    // The worker reads the call's network baseline with its first sample, on its own thread: on a
+    // loaded machine that can come after the call's first bytes. Sending once it has sampled twice
+    // keeps this test about what is counted, not about how soon.
+    const send = async () => {
+      await idleUntil(monitor, 2)();
+      await new Promise<void>((resolve, reject) => {
         const socket = connect(port, '127.0.0.1', () => socket.end(payload));
         socket.on('error', reject).on('close', () => resolve()).resume();
       });
+    };
 
     const totalsBefore = parseProcNetDev(readFileSync('/proc/net/dev', 'utf8'))!;
     await tracker.track(send);

@@ -70,6 +70,8 @@ describe.skipIf(chromiumMissing() && !process.env.CI)('xt report in a browser', 
     expect(await page.textContent('#runs-count')).toMatch(/^2 of 4 runs/);
     await page.fill('#search', '{"or":[{"column":"lr","op":">=","value":0.05},{"column":"model","op":"=","value":"nope"}]}');
     await waitRuns(page, [ids[0]!, ids[3]!]);
+    await page.fill('#search', '{"model":"mlp","lr":{"lt":0.05}}');
+    await waitRuns(page, [ids[2]!]);
     await page.fill('#search', 'lr <');
     await page.waitForSelector('#search-error:not(:empty)', WAIT);
     expect(await page.textContent('#search-error')).toMatch(/value/);

@@ -4,7 +4,7 @@ import { downsample } from '../src/shared/downsample.js';
 import type { RunInfo } from '../src/shared/types.js';
 
 const run = (id: string, params: RunInfo['params'], loss: number | null): RunInfo => ({
-  track_id: id, rows: 3, first: '', last: '', params, metrics: loss === null ? {} : { loss: { last: loss, min: loss, max: loss } },
+  track_id: id, rows: 3, first: '', last: '', params, metrics: loss === null ? {} : { loss: { last: loss, best: loss } },
 });
 const runs = [run('a-1', { model: 'mlp', lr: 0.1 }, 0.5), run('b-2', { model: 'cnn', lr: 0.01 }, 0.2), run('c-3', { model: 'bert-base', lr: 0.001 }, null)];
 const ids = (text: string) => runs.filter((r) => matchesRun(r, parseSearch(text))).map((r) => r.track_id);
@@ -24,14 +24,23 @@ describe('the runs search', () => {
     expect(ids('nothing = 1')).toEqual([]); // an unknown column is null: matches no comparison
   });
 
-  it('takes the query API\'s where-tree as JSON', () => {
+  it('takes the query API\'s where object as JSON', () => {
+    expect(ids('{"model":"mlp"}')).toEqual(['a-1']);
+    expect(ids('{"lr":{"gte":0.01,"lt":0.1}}')).toEqual(['b-2']);
+    expect(ids('{"model":{"like":"%n%"},"or":[{"lr":0.01},{"loss":{"isNull":true}}]}')).toEqual(['b-2']);
+    expect(ids('{"loss":null}')).toEqual(['c-3']);
+    expect(ids('{"model":{"in":["cnn","bert-base"]},"loss":{"ne":null}}')).toEqual(['b-2']);
+    expect(() => parseSearch('{"lr":{"around":1}}')).toThrow(/Unknown condition "around"/);
+  });
+
+  it('takes the engine contract\'s where-tree as JSON', () => {
     expect(ids('{"column":"lr","op":">","value":0.005}')).toEqual(['a-1', 'b-2']);
     expect(ids('{"or":[{"column":"model","op":"=","value":"cnn"},{"and":[{"column":"lr","op":"<","value":0.01}]}]}')).toEqual(['b-2', 'c-3']);
     expect(ids('[{"column":"model","op":"like","value":"%e%"},{"column":"lr","op":"<","value":0.01}]')).toEqual(['c-3']);
   });
 
   it('says what is wrong with a search it cannot read', () => {
-    for (const bad of ['lr <', 'lr ~ 3', 'model = "mlp', '(lr > 1', 'lr in 1', '{"column":', '{"op":"="}', 'lr is 3']) {
+    for (const bad of ['lr <', 'lr ~ 3', 'model = "mlp', '(lr > 1', 'lr in 1', '{"column":', '[1]', 'lr is 3']) {
       expect(() => parseSearch(bad), bad).toThrow(SearchSyntaxError);
     }
   });

@@ -99,7 +99,8 @@ function integerRead(value: number): unknown {
  * The value a read returns from a json column: JSON's own rules (toJSON, NaN/Infinity → null,
  * functions and symbols dropped) with the documented additions: bigint as a number when safe and a
  * string otherwise, Map as an object, Set and typed arrays as arrays. `undefined`: JSON has nothing
- * for it. A cycle (or a throwing toJSON/getter) is Rejected.
+ * for it. A cycle, a throwing toJSON/getter, or an object that is not plain (a class instance
+ * without toJSON, an Error, a Promise...) is Rejected.
  */
 export function jsonModel(value: unknown, key = '', ancestors: object[] = []): unknown {
   try {
@@ -132,6 +133,9 @@ function walk(input: unknown, key: string, ancestors: object[]): unknown {
   if (value instanceof Number) return walk(Number(value), key, ancestors);
   if (value instanceof String) return String(value);
   if (value instanceof Boolean) return value.valueOf();
+  // anything else but plain objects and arrays (class instances, Error, Promise...) would lose what it is: refused
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) throw new Rejected('class instance');
   const inner = [...ancestors, original];
   if (Array.isArray(value)) {
     const out: unknown[] = [];

@@ -7,8 +7,7 @@
  * root may write), a read-only bind mount, and the engine's `readonly` option. A full disk: a small
  * tmpfs mount, and SQLite's `max_page_count` through an injected handle (works without root).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -49,16 +48,6 @@ function sideFiles(file: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const suffix of ['-journal', '-wal', '-shm']) if (existsSync(file + suffix)) out[suffix] = statSync(file + suffix).size;
   return out;
-}
-
-/**
- * The file's hash with the header fields a switch to WAL rewrites left out (bytes 18-19, the journal
- * mode; 24-27 and 92-95, the change counter and its copy): the it.fails test on that switch covers them.
- */
-function sha256BesideWalSwitch(file: string): string {
-  const bytes = readFileSync(file);
-  for (const [from, to] of [[18, 20], [24, 28], [92, 96]] as const) bytes.fill(0, from, to);
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 describe('files: where the database goes', () => {
@@ -140,36 +129,46 @@ describe('files: read-only', () => {
     expect(sha256(path.join(dir, 'src', 'py.db'))).toBe(before);
   });
 
-  // BUG (engine-sqlite src/sqlite-errors.ts codeOf/ADVICE): SQLITE_CANTOPEN is mapped to ENGINE_FAILURE
-  // with the advice "Check the statement and the file." It is what SQLite says for a WAL database on
-  // a read-only mount (it cannot create the -shm file), a new file in a directory that cannot be
-  // written, and a directory given as the path. Fix: map SQLITE_CANTOPEN at open to READ_ONLY when
-  // the directory is not writable (fs.accessSync(dir, W_OK) fails) and otherwise to an advice naming
-  // the path ("cannot open <path>: it is a directory / its directory is not writable").
-  it.skipIf(!CAN_MOUNT || !CAN_CHATTR).fails(
-    'BUG (engine-sqlite sqlite-errors.ts): SQLITE_CANTOPEN (WAL file on a read-only mount, new file in a read-only directory, a directory as path) is ENGINE_FAILURE "Check the statement"',
-    async () => {
+  // Was a bug: SQLITE_CANTOPEN was ENGINE_FAILURE "Check the statement and the file." for each of these.
+  describe('SQLITE_CANTOPEN says why', () => {
+    it.skipIf(!CAN_MOUNT)('a WAL file on a read-only mount, opened by a tracker (skipped where mount is not allowed): READ_ONLY naming the read-only directory', async () => {
       const dir = tempDir();
       mkdirSync(path.join(dir, 'src'));
       await database(path.join(dir, 'src', 'wal.db'));
       mountReadOnly(path.join(dir, 'src'), path.join(dir, 'ro'));
-      const locked = path.join(dir, 'locked');
+      const error = await failure(() => Tracker.open(path.join(dir, 'ro', 'wal.db'), { warnings: false }));
+      expect(error.code, error.message).toBe('READ_ONLY');
+      expect(error.message).toMatch(/WAL mode and its directory is read-only/);
+    });
+
+    it.skipIf(!CAN_MOUNT)('a WAL file on a read-only mount, opened by a reader (skipped where mount is not allowed): READ_ONLY naming the read-only directory', async () => {
+      const dir = tempDir();
+      mkdirSync(path.join(dir, 'src'));
+      await database(path.join(dir, 'src', 'wal.db'));
+      mountReadOnly(path.join(dir, 'src'), path.join(dir, 'ro'));
+      const error = await failure(() => Reader.open(path.join(dir, 'ro', 'wal.db')));
+      expect(error.code, error.message).toBe('READ_ONLY');
+      expect(error.message).toMatch(/WAL mode and its directory is read-only/);
+    });
+
+    it.skipIf(!CAN_CHATTR)('a new file in a directory that cannot be written (chattr +i; skipped where chattr is not allowed): READ_ONLY, nothing created', async () => {
+      const locked = path.join(tempDir(), 'locked');
       mkdirSync(locked);
       makeImmutable(locked);
-      const cases = {
-        'WAL file on a read-only mount (tracker)': () => Tracker.open(path.join(dir, 'ro', 'wal.db'), { warnings: false }),
-        'WAL file on a read-only mount (reader)': () => Reader.open(path.join(dir, 'ro', 'wal.db')),
-        'new file in a read-only directory': () => Tracker.open(path.join(locked, 'new.db'), { warnings: false }),
-        'a directory as the path': () => Tracker.open(path.join(dir, 'src'), { warnings: false }),
-      };
-      for (const [name, open] of Object.entries(cases)) {
-        const error = await failure(open);
-        expect(error.code, `${name}: ${error.message}`).not.toBe('ENGINE_FAILURE');
-        expect(error.message, name).not.toContain('Check the statement');
-      }
+      const error = await failure(() => Tracker.open(path.join(locked, 'new.db'), { warnings: false }));
+      expect(error.code, error.message).toBe('READ_ONLY');
+      expect(error.message).toMatch(/its directory is not writable/);
       expect(readdirSync(locked)).toEqual([]);
-    },
-  );
+    });
+
+    it('a directory given as the path: NOT_A_DATABASE saying it is a directory', async () => {
+      const dir = tempDir();
+      const error = await failure(() => Tracker.open(dir, { warnings: false }));
+      expect(error.code, error.message).toBe('NOT_A_DATABASE');
+      expect(error.message).toContain(`${dir} is a directory`);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  });
 });
 
 describe('files: not a database', () => {
@@ -230,15 +229,14 @@ describe('files: a table of our name with another shape', () => {
       const schema = schemaOf(db);
       const rows = db.prepare('SELECT * FROM "default"').all();
       db.close();
-      const before = sha256BesideWalSwitch(file);
+      const before = sha256(file);
       for (const open of [() => Tracker.open(file, { warnings: false }), () => Reader.open(file), () => Tracker.open(file, { warnings: false, params: { p: 1 } })]) {
         const error = await failure(open);
         expect(error.code).toBe('SCHEMA_MISMATCH');
         expect(error.message).toMatch(/not a tracking table/);
         expect(error.message).toContain('default');
       }
-      // Only the switch to WAL may have changed the file (the it.fails test below): every other byte is the same.
-      expect(sha256BesideWalSwitch(file)).toBe(before);
+      expect(sha256(file), 'the file is byte-identical').toBe(before);
       const after = openRaw(file, { readonly: true });
       expect(schemaOf(after)).toEqual(schema);
       expect(after.prepare('SELECT * FROM "default"').all()).toEqual(rows);
@@ -246,13 +244,9 @@ describe('files: a table of our name with another shape', () => {
     });
   }
 
-  // BUG (engine-sqlite src/sqlite-open.ts applyPragmas): every open that is not read-only runs
-  // `PRAGMA journal_mode = WAL`, so Reader.open, and a Tracker.open that then fails, still rewrite a
-  // rollback-journal file (Python xetrack's) into WAL mode: header bytes 18-19 change, and a WAL file
-  // can no longer be read from read-only media. The CLI works around it (apps/xt/src/context.ts opens
-  // non-WAL files read-only). Fix: switch to WAL only when the engine first writes (or let core pass
-  // the reader's intent so the engine skips the pragma), so a failed open and a reader change nothing.
-  it.fails('BUG (engine-sqlite sqlite-open.ts): Reader.open and a failed Tracker.open switch a rollback-journal file to WAL', async () => {
+  // Was a bug: every open that was not read-only ran `PRAGMA journal_mode = WAL`, rewriting a Python
+  // rollback-journal file (header bytes 18-19) even to read it. WAL is now set at the first write.
+  it('Reader.open and a failed Tracker.open leave a rollback-journal file byte-identical', async () => {
     const file = path.join(tempDir(), 'journal.db');
     const db = new Database(file);
     db.exec('CREATE TABLE "default" (track_id TEXT, timestamp TEXT, a INTEGER, PRIMARY KEY (track_id, timestamp)); CREATE TABLE other (a INTEGER)');

@@ -92,7 +92,7 @@ describe('fuzz: keys', () => {
     const outcomes = { accepted: 0, rejectedEmptyKey: 0, newColumns: 0, sharedColumn: 0, keyColumnIgnored: 0 };
     /** What every accepted row must still hold at the end: table, timestamp, column → value. */
     const logged: { table: string; timestamp: string; cells: Map<string, unknown> }[] = [];
-    // '__proto__' exactly is left to the it.fails test below (bug: its value is dropped)
+    // '__proto__' exactly is left to its own test below
     const key = identifier.filter((k) => k !== '__proto__');
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(key, wellFormedText), { minLength: 1, maxLength: 4 }), async (entries) => {
@@ -108,7 +108,7 @@ describe('fuzz: keys', () => {
           fuzz.takeForeign();
         }
         // a row with the empty key (rejected) has no other key: the columns of keys seen before a
-        // rejection are the it.fails test in fuzz-values.test.ts (and integer-like keys always come first)
+        // rejection have their own test in fuzz-values.test.ts (and integer-like keys always come first)
         const rows = entries.some(([k]) => k === '') ? entries.filter(([k]) => k === '') : entries;
         const data: Record<string, unknown> = {};
         rows.forEach(([k, text], i) => Object.defineProperty(data, k, { value: `v${i}:${text}`, enumerable: true, writable: true, configurable: true }));
@@ -167,7 +167,7 @@ describe('fuzz: keys', () => {
     recordFigure('fuzz-keys', { cases: KEY_RUNS, ...outcomes, files: keyFiles.length, sqlStatementsChecked: statements, statementShapes: shapes, seed });
   });
 
-  it.fails('BUG (core tracking-table.ts encodeInto): the value of the key "__proto__" is silently dropped (NULL stored)', async () => {
+  it('the value of the key "__proto__" is stored (was a bug: dropped, NULL stored)', async () => {
     const fuzz = await newFile('proto.db');
     const tracker = await fuzz.tracker('proto');
     const data = JSON.parse('{"__proto__": 42, "other": 1}') as Record<string, unknown>; // an own "__proto__" key, as JSON gives it

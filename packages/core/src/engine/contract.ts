@@ -99,6 +99,11 @@ export interface EngineCapabilities {
   concurrentWriters?: boolean;
   /** `iterate()` streams rows without loading the whole result. Default false. */
   streaming?: boolean;
+  /**
+   * Table names that differ only in letter case are different tables (PostgreSQL). Default false:
+   * they name one table, as in SQLite and DuckDB, so `copy()` refuses to merge two such tables into it.
+   */
+  caseSensitiveTables?: boolean;
   /** `aggregate()` computes measures in the database. Default false: core computes them from `iterate`/`select`. */
   aggregate?: boolean;
   /** `sql(query, params, { readOnly: true })` refuses statements that write. Default false. */

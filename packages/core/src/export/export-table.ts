@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { CellValue, ColumnSpec, Row, SelectOptions } from '../engine/contract.js';
@@ -6,6 +6,7 @@ import { XetrackError } from '../errors.js';
 import { importOptional } from '../optional-import.js';
 import type { TrackingTable } from '../table/tracking-table.js';
 import { csvHeader, csvLine, jsonLine } from './row-formats.js';
+import { removeOnExit, sweepStale, tempName } from './temp-files.js';
 
 export type ExportFormat = 'csv' | 'jsonl' | 'parquet';
 
@@ -28,18 +29,42 @@ type ParquetWriter = (file: string, columns: ColumnSpec[], rows: AsyncIterable<R
  * Streams the rows matching `options` into `file` (CSV, JSONL or Parquet) and resolves the row
  * count. Rows are read page by page and written with back-pressure, so a table bigger than memory
  * exports in bounded memory. Parquet needs `@xetrack/engine-duckdb`.
+ *
+ * The file appears whole or not at all: rows go to a temporary file beside it (same directory, so
+ * same file system), renamed over `file` at the end. An export that fails or is interrupted leaves
+ * an earlier `file` as it was; one killed outright leaves its temporary file, removed by the next
+ * export to that directory.
  */
 export async function exportTable(store: TrackingTable, file: string, options: SelectOptions, format: ExportFormat = exportFormatFor(file)): Promise<number> {
   const columns = await store.columns();
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const target = path.resolve(file);
+  const dir = path.dirname(target);
+  mkdirSync(dir, { recursive: true });
+  const prefix = `.${path.basename(target)}.xt-export-`;
+  sweepStale(dir, prefix);
+  const temp = path.join(dir, tempName(prefix));
+  const release = removeOnExit(temp);
+  try {
+    const count = await writeRows(store, temp, columns, options, format, file);
+    renameSync(temp, target);
+    return count;
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+async function writeRows(store: TrackingTable, temp: string, columns: ColumnSpec[], options: SelectOptions, format: ExportFormat, file: string): Promise<number> {
   if (format === 'parquet') {
     const duckdb = await importOptional('@xetrack/engine-duckdb', 'Parquet export');
     if (typeof duckdb.writeParquet !== 'function') {
       throw new XetrackError('ENGINE_NOT_FOUND', 'The installed @xetrack/engine-duckdb has no Parquet writer: update it to the version of @xetrack/core.');
     }
-    return (duckdb.writeParquet as ParquetWriter)(file, columns, store.iterateCells(options));
+    return (duckdb.writeParquet as ParquetWriter)(temp, columns, store.iterateCells(options));
   }
-  const out = createWriteStream(file);
+  const out = createWriteStream(temp);
   const failed = once(out, 'error').then(([error]) => {
     throw new XetrackError('ENGINE_FAILURE', `Could not write ${file}: ${(error as Error).message}. Check the path and free space.`, { cause: error });
   });
@@ -55,9 +80,12 @@ export async function exportTable(store: TrackingTable, file: string, options: S
       await write(line(columns, row as Record<string, CellValue>));
       count++;
     }
-  } finally {
-    out.end();
+  } catch (error) {
+    // closed before the caller removes the file (the stream opens it asynchronously)
+    if (!out.closed) await once(out.destroy(), 'close');
+    throw error;
   }
+  out.end();
   await Promise.race([once(out, 'finish'), failed]);
   return count;
 }

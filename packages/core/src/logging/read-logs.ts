@@ -1,11 +1,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { XetrackError } from '../errors.js';
-import type { JsonValue } from '../schema/values.js';
+import { parseExactJson, type ExactJsonValue } from './exact-json.js';
 import { LOG_DELIMITER } from './track-logger.js';
 
-/** One structured log entry: its message's keys, plus `level` (TRACKING, MONITOR, EXPERIMENT, ...). */
-export type LogRow = { [key: string]: JsonValue };
+/**
+ * One structured log entry: its message's keys, plus `level` (TRACKING, MONITOR, EXPERIMENT, ...).
+ * Integers beyond +-2^53-1 read back exactly, as bigints.
+ */
+export type LogRow = { [key: string]: ExactJsonValue };
 
 export interface ReadLogsOptions {
   /** Read only the newest `limit` files (by path, as daily file names sort), like Python's `limit`. */
@@ -59,11 +62,11 @@ async function logFiles(dir: string, pattern: RegExp | undefined): Promise<strin
 }
 
 /** A message's JSON object, or undefined when it is not one (a WARNING's text, a traceback). */
-function parseMessage(lines: string[]): Record<string, JsonValue> | undefined {
+function parseMessage(lines: string[]): LogRow | undefined {
   const attempts = lines.length > 1 ? [lines.join('\n'), lines[0]!] : [lines[0] ?? ''];
   for (const text of attempts) {
     try {
-      const value = JSON.parse(text) as JsonValue;
+      const value = parseExactJson(text);
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
       return undefined; // JSON, but not an entry (a bare number or string)
     } catch {
@@ -146,7 +149,7 @@ export async function readJsonl(file: string): Promise<LogRow[]> {
   for (const line of (await readFile(file, 'utf8')).split(/\r?\n/)) {
     if (!line.trim()) continue;
     try {
-      const value = JSON.parse(line) as JsonValue;
+      const value = parseExactJson(line);
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) rows.push(value);
     } catch {
       // a line cut short (the writing process died mid-line): skipped

@@ -79,8 +79,8 @@ export class TrackLogger {
 
   private write(level: LogLevel, data: Record<string, unknown>, indent?: number): void {
     const now = new Date();
-    const compact = toJsonText(data, level);
-    const message = indent ? JSON.stringify(JSON.parse(compact), null, indent) : compact;
+    // integers beyond 2^53 as exact JSON numbers, as Python's json writes them
+    const message = toJsonText(data, level, { exactIntegers: true, indent });
     const line = `${localTime(now)} | ${level.padEnd(8)} | xetrack:log:0${LOG_DELIMITER}${message}\n`;
     if (this.options.stdout) process.stdout.write(line);
     if (this.options.path) {
@@ -91,8 +91,9 @@ export class TrackLogger {
       this.lastFile = file;
     }
     if (this.options.jsonl) {
-      const { timestamp: _dropped, ...rest } = JSON.parse(compact) as Record<string, unknown>;
-      appendFileSync(this.options.jsonl, `${JSON.stringify({ timestamp: isoWithOffset(now), level, ...rest })}\n`);
+      // the entry's own time and level first, then the data (whose `timestamp` is the row's, not the entry's)
+      const { timestamp: _dropped, ...rest } = data;
+      appendFileSync(this.options.jsonl, `${toJsonText({ timestamp: isoWithOffset(now), level, ...rest }, level, { exactIntegers: true })}\n`);
     }
   }
 

@@ -14,7 +14,7 @@ export function compileRowBuilder(paramKeys: readonly string[], dataKeys: readon
   const lines: string[] = [];
   // The shape tag lets the engine skip checking keys: every row this builder makes has the same ones.
   const props = ['"track_id": trackId', '"timestamp": timestamp', '[shapeKey]: shape'];
-  for (const key of paramKeys) props.push(`${JSON.stringify(key)}: params[${JSON.stringify(key)}]`);
+  for (const key of paramKeys) props.push(`${property(key)}: params[${JSON.stringify(key)}]`);
   dataKeys.forEach((key, i) => {
     const spec = specs[i]!;
     const k = JSON.stringify(key);
@@ -24,11 +24,16 @@ export function compileRowBuilder(paramKeys: readonly string[], dataKeys: readon
       spec.type === 'integer' || spec.type === 'float'
         ? `(typeof v${i} === "number" && v${i} === v${i}) ? v${i} : encode(v${i}, ${JSON.stringify(spec.type)}, ${k})`
         : `encode(v${i}, ${JSON.stringify(spec.type)}, ${k})`;
-    props.push(`${JSON.stringify(spec.name)}: ${cell}`);
+    props.push(`${property(spec.name)}: ${cell}`);
   });
   const body = `${lines.join('\n')}\nreturn {\n${props.join(',\n')}\n};`;
   const make = new Function('encode', 'shapeKey', 'shape', `return function buildRow(trackId, timestamp, params, data) {\n${body}\n};`);
   return make(encodeValue, ROW_SHAPE, {}) as BuildRow;
+}
+
+/** A property name in an object literal; `__proto__` computed, since `"__proto__": v` would set the prototype. */
+function property(name: string): string {
+  return name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name);
 }
 
 /** True when `data`'s own enumerable keys are exactly `keys`, in order (no allocation). */

@@ -1,5 +1,5 @@
 import { KEY_COLUMNS, type ColumnSpec, type Engine, type Filter, type Row, type SelectOptions, type Where } from '../engine/contract.js';
-import { isXetrackError, XetrackError } from '../errors.js';
+import { isXetrackError, messageOf, XetrackError } from '../errors.js';
 import { checkTableName, columnNameFor } from '../schema/identifiers.js';
 import { advancePast, nextTimestamp, parseTimestamp } from '../schema/timestamp.js';
 import { columnTypeOf, decodeValue, encodeValue, type Value } from '../schema/values.js';
@@ -63,6 +63,8 @@ export class TrackingTable {
   private readonly confirmed = new Map<string, ColumnSpec>();
   /** Columns rows already use but the store may lack yet; added before the next insert. */
   private readonly inferred = new Map<string, ColumnSpec>();
+  /** Columns the store refused to add, with its error: rows that use one fail alone, the others go on. */
+  private readonly refused = new Map<string, ColumnSpec>();
   private readonly keyNames = new Map<string, KeyName>();
   private open: Group | undefined;
   private draining: Promise<void> | undefined;
@@ -147,6 +149,8 @@ export class TrackingTable {
   encodeInto(row: Row, data: Record<string, unknown>, onKeyColumn?: (key: string) => void): Record<string, unknown> | undefined {
     let json: Record<string, unknown> | undefined;
     let planned: { keys: string[]; specs: ColumnSpec[] } | undefined = { keys: [], specs: [] };
+    // New columns join `inferred` only once the whole row has encoded: a rejected row adds none.
+    let fresh: Map<string, ColumnSpec> | undefined;
     for (const key in data) {
       const value = data[key];
       const { name, lower, rawLower } = this.keyName(key);
@@ -155,23 +159,29 @@ export class TrackingTable {
         planned = undefined;
         continue;
       }
-      let spec = (rawLower !== undefined ? this.confirmed.get(rawLower) : undefined) ?? this.specFor(lower);
+      let spec = (rawLower !== undefined ? this.confirmed.get(rawLower) : undefined) ?? this.specFor(lower) ?? fresh?.get(lower);
       if (spec === undefined) {
         planned = undefined;
         const type = columnTypeOf(value);
         if (type === undefined) continue; // null before any typed value: no column yet, reads give null
         const cell = encodeValue(value, type, key);
         spec = { name, type };
-        this.inferred.set(lower, spec);
-        row[name] = cell;
+        (fresh ??= new Map()).set(lower, spec);
+        setOwn(row, name, cell);
       } else {
-        row[spec.name] = encodeValue(value, spec.type, key);
+        setOwn(row, spec.name, encodeValue(value, spec.type, key));
         if (planned !== undefined && spec.type !== 'json' && this.confirmed.get(spec.name.toLowerCase()) === spec) {
           planned.keys.push(key);
           planned.specs.push(spec);
         } else planned = undefined;
       }
-      if (spec.type === 'json' && value !== null && value !== undefined) (json ??= {})[spec.name] = value;
+      if (spec.type === 'json' && value !== null && value !== undefined) setOwn((json ??= {}), spec.name, value);
+    }
+    if (fresh !== undefined) {
+      for (const [lower, spec] of fresh) {
+        this.inferred.set(lower, spec);
+        this.refused.delete(lower); // asked for again: the next write tries again
+      }
     }
     this.plannable = planned;
     return json;
@@ -190,7 +200,7 @@ export class TrackingTable {
       return last.build(trackId, timestamp, params, data);
     }
     const row: Row = { track_id: trackId, timestamp };
-    for (const key in params) row[key] = params[key]!;
+    for (const key in params) setOwn(row, key, params[key]!);
     this.lastJson = this.encodeInto(row, data, onKeyColumn);
     const shape = this.plannable;
     if (shape !== undefined && shape.keys.length > 0) {
@@ -204,6 +214,20 @@ export class TrackingTable {
       this.lastPlan = plan;
     }
     return row;
+  }
+
+  /**
+   * Runs `build` (which encodes rows); if it throws, the columns it inferred are forgotten, so a
+   * rejected batch adds no column. Rows of other calls keep theirs.
+   */
+  atomically<T>(build: () => T): T {
+    const before = new Set(this.inferred.keys());
+    try {
+      return build();
+    } catch (error) {
+      for (const lower of [...this.inferred.keys()]) if (!before.has(lower)) this.inferred.delete(lower);
+      throw error;
+    }
   }
 
   /** Creates the columns `data`'s keys need now (typed by its values), without logging a row. */
@@ -301,11 +325,15 @@ export class TrackingTable {
         start = end;
       }
       return failures;
+    } finally {
+      // rows are encoded and queued in one synchronous step: with none queued, none uses a refused column
+      if (this.open === undefined) this.refused.clear();
     }
   }
 
   private async insert(rows: Row[]): Promise<void> {
     await this.addInferredColumns();
+    if (this.refused.size > 0) await this.addRefusedColumnsOf(rows);
     for (let attempt = 0; ; attempt++) {
       try {
         await this.engine.insert(this.name, rows);
@@ -317,12 +345,34 @@ export class TrackingTable {
     }
   }
 
-  /** Creates the columns queued rows use and re-reads the schema (another writer may have typed them first). */
+  /**
+   * Creates the columns queued rows use and re-reads the schema (another writer may have typed them
+   * first). When the store refuses (too many columns, a reserved name...), they are set aside as
+   * refused, so only the rows that use them fail: `commit` retries each call alone.
+   */
   private async addInferredColumns(): Promise<void> {
     if (this.inferred.size === 0) return;
     const specs = [...this.inferred.values()];
-    await this.engine.ensureColumns(this.name, specs);
     for (const spec of specs) this.inferred.delete(spec.name.toLowerCase());
+    try {
+      await this.engine.ensureColumns(this.name, specs);
+    } catch (error) {
+      for (const spec of specs) this.refused.set(spec.name.toLowerCase(), spec);
+      throw refusedColumns(specs, error);
+    }
+    this.setConfirmed(await this.engine.describe(this.name));
+  }
+
+  /** Tries once more the refused columns these rows use (now on their own); throws, naming them, if the store refuses again. */
+  private async addRefusedColumnsOf(rows: readonly Row[]): Promise<void> {
+    const specs = [...this.refused.values()].filter((spec) => rows.some((row) => Object.hasOwn(row, spec.name)));
+    if (specs.length === 0) return;
+    try {
+      await this.engine.ensureColumns(this.name, specs);
+    } catch (error) {
+      throw refusedColumns(specs, error);
+    }
+    for (const spec of specs) this.refused.delete(spec.name.toLowerCase());
     this.setConfirmed(await this.engine.describe(this.name));
   }
 
@@ -421,6 +471,23 @@ export class TrackingTable {
     for (const row of rows) decodeRow(row, json);
     return rows;
   }
+}
+
+/** Sets an own property, even one named `__proto__` (an assignment would change the object's prototype). */
+function setOwn<T>(target: Record<string, T>, name: string, value: NoInfer<T>): void {
+  if (name === '__proto__') Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  else target[name] = value;
+}
+
+/** The error of rows whose new columns the store would not add: it names them, and says the tracker goes on. */
+function refusedColumns(specs: readonly ColumnSpec[], cause: unknown): XetrackError {
+  const names = specs.slice(0, 5).map((s) => JSON.stringify(s.name)).join(', ') + (specs.length > 5 ? ` and ${specs.length - 5} more` : '');
+  const code = isXetrackError(cause) ? cause.code : 'ENGINE_FAILURE';
+  return new XetrackError(
+    code,
+    `The database would not add the column${specs.length > 1 ? 's' : ''} ${names} (${messageOf(cause)}). The rows that need ${specs.length > 1 ? 'them' : 'it'} were not stored; other rows are logged as usual. Log fewer or other keys.`,
+    { cause },
+  );
 }
 
 function jsonColumns(specs: ColumnSpec[]): string[] {

@@ -79,7 +79,7 @@ function unpack(
 export function argumentsText(args: readonly unknown[]): string {
   const parts = args.map((arg) => {
     try {
-      return toJsonText(arg, 'args');
+      return toJsonText(arg, 'args', { lenient: true });
     } catch {
       return JSON.stringify(String(arg));
     }

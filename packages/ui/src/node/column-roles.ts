@@ -21,15 +21,18 @@ export function isNumericType(type: string): boolean {
   return NUMERIC.has(type);
 }
 
-/**
- * A column's role: keys and call/system fields by name; otherwise a param when it holds one value
- * per run (`constant`), a metric when numeric and changing within a run, else other.
- */
-export function roleOf(name: string, type: string, constant: boolean): ColumnRole {
+/** The role a column has by its name alone: a key, a tracked call's field or a system reading. */
+export function roleByName(name: string): Extract<ColumnRole, 'key' | 'call' | 'system'> | undefined {
   const lower = name.toLowerCase();
   if (KEY_COLUMNS.includes(lower)) return 'key';
   if (SYSTEM_COLUMNS.includes(lower)) return 'system';
   if (CALL_COLUMNS.includes(lower)) return 'call';
-  if (constant) return 'param';
-  return isNumericType(type) ? 'metric' : 'other';
+  return undefined;
+}
+
+/** Names that are better lower (`loss`, `error`, `latency_ms`…); every other metric is better higher. */
+const LOWER_IS_BETTER = /loss|err|time|latency|_ms$|_s$|mse|mae|rmse|perplexity|cost|memory|bytes|percent/i;
+
+export function goalOf(name: string): 'min' | 'max' {
+  return LOWER_IS_BETTER.test(name) ? 'min' : 'max';
 }

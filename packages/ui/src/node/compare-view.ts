@@ -5,14 +5,11 @@
 import { compare, diffRuns, isXetrackError, VERDICT_ORDER, type Reader } from '@xetrack/core';
 import type { CompareLine, Comparison } from '../shared/types.js';
 import { toCell } from './cells.js';
-import { STEP_COLUMNS } from './column-roles.js';
+import { goalOf, STEP_COLUMNS } from './column-roles.js';
 
-/** Names that are better lower; everything else is taken as better higher (the page lets a person edit it). */
-const LOWER_IS_BETTER = /loss|err|time|latency|_ms$|_s$|mse|mae|rmse|perplexity|cost|memory|bytes/i;
-
-/** `xt check --metric` specs for these metrics: `loss:lower`, `accuracy:higher`. */
+/** `xt check --metric` specs for these metrics (direction guessed from the name, the page lets a person edit it): `loss:lower`, `accuracy:higher`. */
 export function defaultChecks(metrics: string[]): string[] {
-  return metrics.filter((m) => !STEP_COLUMNS.includes(m.toLowerCase())).map((m) => `${m}:${LOWER_IS_BETTER.test(m) ? 'lower' : 'higher'}`);
+  return metrics.filter((m) => !STEP_COLUMNS.includes(m.toLowerCase())).map((m) => `${m}:${goalOf(m) === 'min' ? 'lower' : 'higher'}`);
 }
 
 /**

@@ -3,15 +3,14 @@
  * whole table: run lines, raw rows, metric series, histograms, tracked-call timings and system
  * readings. The report and the dashboard both read through it.
  */
-import { formatMicros, parseTimestamp, type Filter, type Reader, type Row } from '@xetrack/core';
+import { formatMicros, parseTimestamp, type Filter, type MetricGoal, type Reader, type Row, type RunSummary } from '@xetrack/core';
 import { downsample } from '../shared/downsample.js';
 import { searchRuns } from '../shared/search.js';
 import type { ColumnInfo, FunctionTiming, Histogram, RowsPage, RunInfo, RunsPage, Series, SystemSeries, TableMeta } from '../shared/types.js';
 import { toCell, toNumber } from './cells.js';
-import { isNumericType, roleOf, STEP_COLUMNS } from './column-roles.js';
-import { RunIndex } from './run-index.js';
+import { goalOf, isNumericType, KEY_COLUMNS, roleByName, STEP_COLUMNS } from './column-roles.js';
 
-/** Rows read per query while building the run index. */
+/** Rows read per query for the live page. */
 const PAGE = 20_000;
 /**
  * How far back each refresh looks again: another process may commit a row stamped a little before
@@ -20,10 +19,13 @@ const PAGE = 20_000;
 const LATE_MICROS = 2_000_000;
 
 export class TableSource {
-  private index = new RunIndex();
+  /** One line per run, from core's `runs()` (one GROUP BY in the database), by id. */
+  private lines = new Map<string, RunInfo>();
   private columnList: ColumnInfo[] = [];
   private types: Record<string, string> = {};
-  /** The newest timestamp the index has seen ('' before any row). */
+  /** Metric columns and which way is better (`loss` min, `accuracy` max): what `runs()` summarizes. */
+  private goals: Record<string, MetricGoal> = {};
+  /** The newest timestamp read ('' before any row). */
   private indexed = '';
   private total = 0;
   /** Keys (track_id + timestamp) of the rows read within LATE_MICROS of the newest. */
@@ -31,10 +33,13 @@ export class TableSource {
 
   private constructor(readonly reader: Reader) {}
 
-  /** Reads the table once, in pages, to build its run lines. */
+  /** Reads the run lines (core's `runs()`) and where the table ends. */
   static async open(reader: Reader): Promise<TableSource> {
     const source = new TableSource(reader);
-    await source.refresh();
+    await source.reload();
+    const newest = await source.select({ columns: ['timestamp'], orderBy: [{ column: 'timestamp', desc: true }], limit: 1 });
+    source.indexed = newest.length ? String(newest[0]!.timestamp) : '';
+    if (source.indexed !== '') source.remember(await source.select({ columns: ['track_id', 'timestamp'], where: [{ column: 'timestamp', op: '>', value: source.horizon() }] }));
     return source;
   }
 
@@ -52,37 +57,74 @@ export class TableSource {
   }
 
   /**
-   * Reads the rows newer than what the index holds and adds them; resolves those rows (oldest first).
-   * The dashboard calls it on every tick, so a table being written costs one small query.
+   * Every run line again: a first `runs()` finds each run's params (columns with one value on all
+   * its rows); numeric columns that are not a param of every run are the metrics, which a second
+   * `runs()` summarizes (last value and best).
+   */
+  private async reload(): Promise<void> {
+    this.types = await this.reader.columnTypes();
+    const first = await this.reader.runs();
+    const everywhere = (name: string) => first.every((run) => name in run.params);
+    this.goals = {};
+    for (const [name, type] of Object.entries(this.types)) {
+      const role = roleByName(name);
+      if (isNumericType(type) && role !== 'key' && role !== 'call' && !everywhere(name)) this.goals[name] = goalOf(name);
+    }
+    if (this.types.function_time && !everywhere('function_time')) this.goals.function_time = 'min';
+    const summaries = Object.keys(this.goals).length ? await this.reader.runs({ metrics: this.goals }) : first;
+    this.lines = new Map(summaries.map((run) => [run.track_id, lineOf(run)]));
+    this.total = summaries.reduce((n, run) => n + run.rows, 0);
+    const paramNames = new Set(summaries.flatMap((run) => Object.keys(run.params)));
+    const step = STEP_COLUMNS.map((s) => Object.keys(this.goals).find((name) => name.toLowerCase() === s)).find((n) => n !== undefined);
+    this.columnList = Object.entries(this.types).map(([name, type]): ColumnInfo => {
+      if (name === step) return { name, type, role: 'step' };
+      const role = roleByName(name) ?? (name in this.goals ? 'metric' : paramNames.has(name) ? 'param' : 'other');
+      return { name, type, role };
+    });
+  }
+
+  /** Where the look-back for late rows starts. */
+  private horizon(): string {
+    return formatMicros(parseTimestamp(this.indexed) - LATE_MICROS);
+  }
+
+  /**
+   * Reads the rows newer than what was read (looking LATE_MICROS back for rows committed late),
+   * updates the lines of the runs they belong to (one `runs()` for those runs only), and resolves
+   * those rows, oldest first. The dashboard calls it on every tick: a table being written costs
+   * two small queries.
    */
   async refresh(): Promise<Row[]> {
     const fresh: Row[] = [];
-    let from = this.indexed === '' ? '' : formatMicros(parseTimestamp(this.indexed) - LATE_MICROS);
+    let from = this.indexed === '' ? '' : this.horizon();
     for (;;) {
       const where: Filter[] = from === '' ? [] : [{ column: 'timestamp', op: '>', value: from }];
       const page = await this.select({ where, orderBy: [{ column: 'timestamp' }], limit: PAGE });
-      const unseen = page.filter((row) => !this.recent.has(`${String(row.track_id)}\u0000${String(row.timestamp)}`));
-      if (unseen.length > 0) {
-        this.index.add(unseen);
-        this.total += unseen.length;
-        for (const row of unseen) fresh.push(row);
-        const newest = String(page[page.length - 1]!.timestamp);
-        if (newest > this.indexed) this.indexed = newest;
-      }
+      for (const row of page) if (!this.recent.has(keyOf(row))) fresh.push(row);
+      if (page.length > 0 && String(page[page.length - 1]!.timestamp) > this.indexed) this.indexed = String(page[page.length - 1]!.timestamp);
       if (page.length < PAGE) break;
       from = String(page[page.length - 1]!.timestamp);
     }
-    if (fresh.length > 0) this.remember(fresh);
-    if (fresh.length > 0 || this.columnList.length === 0) await this.describe();
+    if (fresh.length === 0) return fresh;
+    this.remember(fresh);
+    const types = await this.reader.columnTypes();
+    if (Object.keys(types).length !== Object.keys(this.types).length) {
+      await this.reload(); // a new column: its role comes from every run
+      return fresh;
+    }
+    const ids = [...new Set(fresh.map((row) => String(row.track_id)))];
+    const updated = await this.reader.runs({ metrics: this.goals, where: [{ column: 'track_id', op: 'in', value: ids }] });
+    for (const run of updated) this.lines.set(run.track_id, lineOf(run));
+    this.total += fresh.length;
     return fresh;
   }
 
   /** Keeps the keys of rows near the newest, forgetting those now older than the look-back. */
   private remember(rows: Row[]): void {
-    const horizon = formatMicros(parseTimestamp(this.indexed) - LATE_MICROS);
+    const horizon = this.horizon();
     for (const row of rows) {
       const ts = String(row.timestamp);
-      if (ts > horizon) this.recent.set(`${String(row.track_id)}\u0000${ts}`, ts);
+      if (ts > horizon) this.recent.set(keyOf(row), ts);
     }
     for (const [key, ts] of this.recent) if (ts <= horizon) this.recent.delete(key);
   }
@@ -98,27 +140,18 @@ export class TableSource {
     return { columns, rows: rows.map((r) => columns.map((c) => toCell(r[c]))) };
   }
 
-  private async describe(): Promise<void> {
-    this.types = await this.reader.columnTypes();
-    const varying = this.index.varyingColumns();
-    const step = STEP_COLUMNS.map((s) => Object.keys(this.types).find((name) => name.toLowerCase() === s && isNumericType(this.types[name]!))).find((n) => n !== undefined);
-    this.columnList = Object.entries(this.types).map(([name, type]) => ({ name, type, role: name === step && varying.has(name) ? 'step' : roleOf(name, type, !varying.has(name)) }));
-  }
-
   /** The column that orders a run's rows on a chart's x axis (`step`, `epoch`…), if the table has one. */
   private stepColumn(): string | null {
     return this.columnList.find((c) => c.role === 'step')?.name ?? null;
   }
 
   meta(): TableMeta {
-    return { table: this.table, columns: this.columnList, stepColumn: this.stepColumn(), totalRows: this.total, totalRuns: this.index.size, cursor: this.indexed };
+    return { table: this.table, columns: this.columnList, stepColumn: this.stepColumn(), totalRows: this.total, totalRuns: this.lines.size, cursor: this.indexed };
   }
 
   /** Every run line, oldest run first. */
   runs(): RunInfo[] {
-    const params = new Set(this.columnList.filter((c) => c.role === 'param').map((c) => c.name));
-    const metrics = new Set(this.columnList.filter((c) => isNumericType(c.type) && (c.role === 'metric' || c.role === 'system' || c.name === 'function_time')).map((c) => c.name));
-    return this.index.list(params, metrics);
+    return [...this.lines.values()].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
   }
 
   /** Runs matching a search (the query API's where-tree, as JSON or text), sorted and paged. */
@@ -213,6 +246,22 @@ function evenly<T>(items: T[], max: number): T[] {
   if (items.length <= max) return items;
   const step = (items.length - 1) / (max - 1);
   return Array.from({ length: max }, (_, i) => items[Math.round(i * step)]!);
+}
+
+function keyOf(row: Row): string {
+  return `${String(row.track_id)}\u0000${String(row.timestamp)}`;
+}
+
+/** A run line as the page shows it: values made JSON, metrics as numbers. */
+function lineOf(run: RunSummary): RunInfo {
+  const params: RunInfo['params'] = {};
+  for (const [name, value] of Object.entries(run.params)) if (!KEY_COLUMNS.includes(name)) params[name] = toCell(value);
+  const metrics: RunInfo['metrics'] = {};
+  for (const [name, m] of Object.entries(run.metrics)) {
+    const last = toNumber(m.last);
+    if (last !== null) metrics[name] = { last, best: toNumber(m.best) };
+  }
+  return { track_id: run.track_id, rows: run.rows, first: run.first, last: run.last, params, metrics };
 }
 
 /** A row timestamp (local time, `YYYY-MM-DD HH:MM:SS.ffffff`) as seconds, for time axes. */

@@ -1,8 +1,9 @@
 /**
- * The runs search box: the query API's where-tree (`{ column, op, value }`, `{ and: [...] }`,
- * `{ or: [...] }`), typed as JSON or as text (`model = "mlp" and lr < 0.05`), matched against each
- * run's params and the last value of its metrics. One parser and one matcher for the report (in the
- * page) and the dashboard (in the server), so both answer a search the same way.
+ * The runs search box: the query API's filters as JSON (a where object `{ "model": "mlp", "lr":
+ * { "lt": 0.1 }, "or": [...] }`, or the engine contract's tree `{ "column", "op", "value" }` /
+ * `{ "and": [...] }`), or as text (`model = "mlp" and lr < 0.05`), matched against each run's
+ * params and the last value of its metrics. One parser and one matcher for the report (in the page,
+ * which cannot load core) and the dashboard (in the server), so both answer a search the same way.
  */
 import type { Cell, RunInfo } from './types.js';
 
@@ -36,9 +37,47 @@ export function parseSearch(text: string): SearchWhere | null {
     } catch (error) {
       throw new SearchSyntaxError(`Not valid JSON: ${(error as Error).message}`);
     }
-    return checkWhere(Array.isArray(parsed) ? { and: parsed } : parsed);
+    if (Array.isArray(parsed)) return { and: parsed.map(checkWhere) };
+    return isTreeNode(parsed) ? checkWhere(parsed) : fromWhereObject(parsed);
   }
   return new TextParser(source).parse();
+}
+
+/** The contract's form: a `{ column, op }` filter, or `{ and }` / `{ or }` holding only such nodes. */
+function isTreeNode(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  if (typeof v.column === 'string' && typeof v.op === 'string') return true;
+  const list = Object.keys(v).length === 1 ? (v.and ?? v.or) : undefined;
+  return Array.isArray(list) && list.length > 0 && list.every(isTreeNode);
+}
+
+/** The query API's where-object operators (`Comparison` in core's row-query.ts). */
+const OBJECT_OPS: Record<string, SearchOp> = { eq: '=', ne: '!=', lt: '<', lte: '<=', gt: '>', gte: '>=', in: 'in', like: 'like' };
+
+/** A where object (`{ model: 'mlp', lr: { lt: 0.1 }, or: [...] }`): each key a column, all joined with AND. */
+function fromWhereObject(value: unknown): SearchWhere {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SearchSyntaxError('A where object maps columns to values or conditions: {"model": "mlp", "lr": {"lt": 0.1}}.');
+  const parts: SearchWhere[] = [];
+  for (const [column, condition] of Object.entries(value as Record<string, unknown>)) {
+    if ((column === 'and' || column === 'or') && Array.isArray(condition)) {
+      const list = condition.map(fromWhereObject);
+      parts.push(column === 'and' ? { and: list } : { or: list });
+    } else if (condition === null) {
+      parts.push({ column, op: 'is null' });
+    } else if (typeof condition === 'object' && !Array.isArray(condition)) {
+      for (const [op, operand] of Object.entries(condition as Record<string, unknown>)) {
+        if (op === 'isNull') parts.push({ column, op: operand ? 'is null' : 'is not null' });
+        else if (op === 'eq' && operand === null) parts.push({ column, op: 'is null' });
+        else if (op === 'ne' && operand === null) parts.push({ column, op: 'is not null' });
+        else if (OBJECT_OPS[op]) parts.push({ column, op: OBJECT_OPS[op]!, value: operand as Cell | Cell[] });
+        else throw new SearchSyntaxError(`Unknown condition ${JSON.stringify(op)} on ${column}: use eq, ne, lt, lte, gt, gte, in, like or isNull.`);
+      }
+    } else {
+      parts.push({ column, op: '=', value: condition as Cell });
+    }
+  }
+  return parts.length === 1 ? parts[0]! : { and: parts };
 }
 
 function checkWhere(value: unknown): SearchWhere {

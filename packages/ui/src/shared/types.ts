@@ -47,11 +47,10 @@ export interface ReportLimits {
   dropped: Record<string, { rows: number; runs: number; sampledSeries: number }>;
 }
 
-/** A numeric column's summary within one run. */
+/** A metric within one run (core's `runs()`): its last value and its best (the least for `loss`-like names, else the greatest). */
 export interface MetricSummary {
   last: number | null;
-  min: number | null;
-  max: number | null;
+  best: number | null;
 }
 
 /** One line of the runs table. */
@@ -60,7 +59,7 @@ export interface RunInfo {
   rows: number;
   first: string;
   last: string;
-  /** Columns constant across the run's rows. */
+  /** Columns with one value on every row of the run (core's `runs()`). */
   params: Record<string, Cell>;
   metrics: Record<string, MetricSummary>;
 }

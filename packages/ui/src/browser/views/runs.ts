@@ -75,7 +75,7 @@ export async function renderRuns(app: App, el: HTMLElement): Promise<void> {
       h('button', { type: 'button', disabled: selected.size === 0, onclick: () => app.show('compare') }, 'Compare selected')),
     h('p', { className: 'help', id: 'search-help' },
       'Filter by params and metrics (last value): ', h('code', {}, 'lr >= 0.01 and model in ("mlp", "cnn")'), ', ', h('code', {}, 'name like "bert%"'), ', ',
-      h('code', {}, 'loss is not null'), ', or the query API\'s JSON ', h('code', {}, '{"column":"lr","op":"<","value":0.1}'), '. A plain word matches run ids and param values.'),
+      h('code', {}, 'loss is not null'), ', or the query API\'s where object as JSON: ', h('code', {}, '{"lr":{"lt":0.1},"or":[{"model":"mlp"},{"model":"cnn"}]}'), '. A plain word matches run ids and param values.'),
     error,
     count,
     h('div', { className: 'scroll' }, table),
