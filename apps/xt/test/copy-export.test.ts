@@ -124,3 +124,48 @@ describe('xt across engines (SQLite and DuckDB files)', () => {
     await engine.close();
   });
 });
+
+describe('xt copy to a data file (the built binary)', () => {
+  it('new.parquet / new.csv: exported as xt export does (no SQLite file of that name); several tables need --table', async () => {
+    const dir = tempDir();
+    const source = path.join(dir, 'a.db');
+    await seed(source, 'run-a', [{ x: 1 }, { x: 2 }]);
+    for (const name of ['new.parquet', 'new.csv']) {
+      const target = path.join(dir, name);
+      const result = runXt(['copy', source, target]);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`Exported 2 rows of table "default" to ${target}`);
+      expect(readFileSync(target).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
+    }
+    expect(readFileSync(path.join(dir, 'new.parquet')).subarray(0, 4).toString('latin1')).toBe('PAR1');
+    expect(readFileSync(path.join(dir, 'new.csv'), 'utf8').split('\n')[0]).toBe('track_id,timestamp,x');
+
+    const tracker = await Tracker.open(source, { engine: sqliteEngine, table: 'other' });
+    await tracker.log({ y: 1 });
+    await tracker.close();
+    const ambiguous = runXt(['copy', source, path.join(dir, 'both.parquet')]);
+    expect(ambiguous.status).not.toBe(0);
+    expect(ambiguous.stderr).toMatch(/holds one table.*"default", "other".*--table/);
+    expect(existsSync(path.join(dir, 'both.parquet'))).toBe(false);
+    const one = runXt(['copy', source, path.join(dir, 'other.jsonl'), '--table', 'other']);
+    expect(one.status, one.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'other.jsonl'), 'utf8').trim())).toMatchObject({ y: 1 });
+  });
+
+  it('an existing .parquet with --target-engine duckdb: NOT_A_DATABASE, non-zero exit, the file unchanged; a .json target is refused', async () => {
+    const dir = tempDir();
+    const source = path.join(dir, 'a.db');
+    await seed(source, 'run-a', [{ x: 1 }]);
+    const parquet = path.join(dir, 'existing.parquet');
+    expect(runXt(['copy', source, parquet]).status).toBe(0);
+    const before = readFileSync(parquet);
+    const result = runXt(['copy', source, parquet, '--target-engine', 'duckdb']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/Parquet file/);
+    expect(readFileSync(parquet).equals(before)).toBe(true);
+    const json = runXt(['copy', source, path.join(dir, 'rows.json')]);
+    expect(json.status).not.toBe(0);
+    expect(json.stderr).toMatch(/names a data file/);
+    expect(existsSync(path.join(dir, 'rows.json'))).toBe(false);
+  });
+});

@@ -90,7 +90,7 @@ describe('exports are atomic: a killed re-export leaves the earlier file whole',
       const inner = await sqliteEngine.create({ path: db, readonly: true });
       async function* iterate(table: string, options: unknown) {
         let n = 0;
-        for await (const row of inner.iterate(table, options as never)) {
+        for await (const row of inner.iterate!(table, options as never)) {
           yield row;
           if (++n === 5) throw new Error('the disk went away');
         }

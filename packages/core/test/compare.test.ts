@@ -26,12 +26,12 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The reader, and the same table through an engine without raw SQL (the scan path). */
+/** The reader (the engine's own aggregate()), and the same table through an engine with neither aggregate() nor SQL (core aggregates its rows). */
 async function sources(): Promise<{ name: string; reader: Reader; source: { engine: Engine; table: string } }[]> {
   const reader = await Reader.open(db, { engine: sqliteEngine });
   const other = await Reader.open(db, { engine: sqliteEngine });
-  const { sql: _sql, ...rest } = other.engine;
-  const scan = { ...rest, name: 'scan-only', capabilities: { ...other.engine.capabilities, rawSql: false } } as Engine;
+  const { sql: _sql, aggregate: _aggregate, ...rest } = other.engine;
+  const scan = { ...rest, name: 'scan-only', capabilities: { ...other.engine.capabilities, rawSql: false, aggregate: false } } as Engine;
   return [
     { name: 'sql', reader, source: reader },
     { name: 'scan', reader: other, source: { engine: scan, table: 'default' } },
@@ -45,7 +45,7 @@ const med = (xs: number[]) => {
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-describe('compare() on SQLite, in SQL and by scanning', () => {
+describe('compare() on SQLite, in the database and by scanning', () => {
   it('every aggregate matches the rows, per run, on both paths', async () => {
     for (const { name, reader, source } of await sources()) {
       const expected: Record<string, (xs: number[]) => number> = {

@@ -1,4 +1,4 @@
-import type { RowConflict } from '@xetrack/core';
+import { XetrackError, type ExportFormat, type RowConflict } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { copyAssets } from './copy-assets.js';
 import { reportConflicts } from './conflict-report.js';
@@ -17,13 +17,60 @@ export interface CopyArgs {
   json: boolean;
 }
 
+/** A data file's extension: such a target is written as `xt export` writes it, not opened as a database. */
+const DATA_FILE = /\.(csv|jsonl|ndjson|parquet)$/i;
+/** Data files that cannot hold rows as exported here: refused rather than made a SQLite file of that name. */
+const OTHER_DATA_FILE = /\.(json|tsv)$/i;
+
+function isDataFile(target: string): boolean {
+  if (OTHER_DATA_FILE.test(target)) {
+    throw new XetrackError(
+      'INVALID_ARGUMENT',
+      `${target} names a data file, not a database, and xt copy writes no such format: copy to a database (.db, .duckdb, postgres://), or export to .csv, .jsonl or .parquet.`,
+    );
+  }
+  return DATA_FILE.test(target);
+}
+
+/**
+ * `xt copy DB rows.parquet`: a data file holds one table and is written whole, as `xt export` does
+ * (atomically), never opened as a database (a SQLite file named `.parquet` would be a trap).
+ */
+async function exportInstead(context: CliContext, args: CopyArgs, format: ExportFormat): Promise<void> {
+  let table = args.table?.[0];
+  if ((args.table?.length ?? 0) > 1) throw new XetrackError('INVALID_ARGUMENT', `${args.target} is a data file, which holds one table: pass one --table.`);
+  if (table === undefined) {
+    const source = await context.openEngine(args.source, { engine: args.sourceEngine ?? args.engine });
+    const tables = await source.engine.tables().finally(() => source.close());
+    if (tables.length !== 1) {
+      throw new XetrackError('INVALID_ARGUMENT', `${args.target} is a data file, which holds one table, and ${args.source} has ${tables.length ? tables.map((t) => JSON.stringify(t)).join(', ') : 'none'}: pass --table NAME.`);
+    }
+    table = tables[0]!;
+  }
+  const reader = await context.openReader(args.source, { engine: args.sourceEngine ?? args.engine, table, write: false });
+  try {
+    const count = await reader.exportTo(args.target, {}, format);
+    context.stdout.write(
+      args.json
+        ? `${JSON.stringify({ exported: count, table, file: args.target, format }, null, 2)}\n`
+        : `Exported ${count} ${count === 1 ? 'row' : 'rows'} of table ${JSON.stringify(table)} to ${args.target} (a data file holds one table: xt copy writes it as xt export does).\n`,
+    );
+  } finally {
+    await reader.close();
+  }
+}
+
 /**
  * `xt copy SOURCE TARGET`: copies tables between any two engines (chosen per side by extension or
  * flag). Rows the target has (same track_id and timestamp) are skipped, so a second copy copies 0.
  * With SQLite on both sides, the assets of `@xetrack/assets` are copied too (`--no-assets`: not).
  */
 export async function copyCommand(context: CliContext, args: CopyArgs): Promise<void> {
-  const { copy } = await import('@xetrack/core');
+  const { copy, exportFormatFor } = await import('@xetrack/core');
+  if (args.targetEngine === undefined && args.engine === undefined && isDataFile(args.target)) {
+    await exportInstead(context, args, exportFormatFor(args.target));
+    return;
+  }
   const source = await context.openEngine(args.source, { engine: args.sourceEngine ?? args.engine });
   try {
     const target = await context.openEngine(args.target, { engine: args.targetEngine ?? args.engine, write: true, create: true });

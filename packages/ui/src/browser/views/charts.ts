@@ -73,7 +73,7 @@ export async function renderCharts(app: App, el: HTMLElement): Promise<void> {
   } else scatterSection.append(h('p', { className: 'empty' }, 'Needs a param and a metric.'));
 
   // parallel coordinates
-  const axes = [...varying, ...metrics].slice(0, 10);
+  const axes = [...varying, ...metrics.filter((m) => distinct(m) > 1)].slice(0, 10);
   const selected = new Set(state.selected);
   const parallelSection = h('section', { className: 'card', id: 'chart-parallel' }, h('h2', {}, 'Parallel coordinates'),
     axes.length >= 2
