@@ -15,7 +15,7 @@ for (const machine of ['laptop', 'gpu-box']) { // two runs here; in a team, one 
   machineOf[tracker.trackId] = machine;
   await tracker.track(evaluate, { args: ['mlp', 'hello'] });
   const [row] = await tracker.toRows();
-  console.log(machine, row!.cache === '' ? 'computed' : `hit, computed by the ${machineOf[row!.cache as string]} run`);
+  console.log(machine, row?.cache ? `hit, computed by the ${machineOf[row.cache]} run` : 'computed');
   await tracker.close();
 }
 await cache.keyv.clear(); // empties the namespace: the example leaves nothing behind

@@ -20,7 +20,7 @@ function runExample(file: string): { stdout: string; stderr: string; status: num
 /** What each example must print (besides exiting 0), so a broken example cannot pass. */
 const expectations: Record<string, (out: string, cwd: string) => void> = {
   'system-monitor.ts': (out, cwd) => {
-    for (const field of ['cpu_percent', 'ram_percent', 'p_memory_percent', 'disk_percent', 'event_loop_delay_p99_ms']) {
+    for (const field of ['cpu_percent', 'p_cpu_percent', 'ram_percent', 'p_memory_percent', 'disk_percent', 'event_loop_delay_p99_ms']) {
       expect(out).toMatch(new RegExp(`${field}: \\d+(\\.\\d+)?,?$`, 'm'));
     }
     expect(out).toMatch(/bytes_sent: \d+,?$/m);
@@ -41,6 +41,10 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toContain('score 0.8999999999999999 rows in this run 4');
     expect(existsSync(path.join(cwd, 'quickstart.db'))).toBe(true);
   },
+  'typed-rows.ts': (out) => {
+    expect(out).toContain('1.5 MLP true\n');
+    expect(out).toMatch(/^0\.91 [a-z]+-[a-z]+-\d{4}$/m);
+  },
   'ui-report.ts': (out, cwd) => {
     expect(out).toMatch(/^report\.html: \d+ KB, one file that opens from file:\/\/$/m);
     expect(out).toContain('runs with lr >= 0.05: [ 0.1 ]');
@@ -48,10 +52,14 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(html).toContain('"lr":0.01');
     expect(html).not.toContain('"lr":0.1');
   },
-  'typed-rows.ts': (out) => expect(out).toMatch(/^0\.91 [a-z]+-[a-z]+-\d{4}$/m),
   'track-functions.ts': (out) => {
-    expect(out).toContain("[ 'train', 'anonymous', 'anonymous' ]");
-    expect(out).toContain("[ '', '', 'diverged' ]");
+    expect(out).toContain("[ 'train', 'evaluate', 'predict', 'diverge' ]");
+    expect(out).toContain("[ '', '', '', 'diverged' ]");
+    expect(out).toMatch(/^train took \d\.\d+(e-\d+)? seconds$/m);
+  },
+  'cache-key-params.ts': (out, cwd) => {
+    expect(out).toContain('hello (temperature 0)\nhello (temperature 0.7)\n');
+    expect(existsSync(path.join(cwd, 'sweep.db'))).toBe(true);
   },
   'reader.ts': (out) => {
     expect(out).toMatch(/rows: 2/);
@@ -129,7 +137,7 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
 };
 
 // `*.test.ts` examples are test files: vitest runs them itself.
-const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts'));
+const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts') && !f.startsWith('vitest.config.'));
 
 describe('examples', () => {
   it('every example file has an expectation here', () => {

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     `xetrack demo: ${runs.length} runs of an MLP (2 → hidden tanh → sigmoid) on two moons, ${grid.epochs} epochs each`,
     `grid: lr ∈ {${grid.learningRates.join(', ')}} × hidden ∈ {${grid.hiddenUnits.join(', ')}}; ${data.train.size} train / ${data.validation.size} validation points`,
     `database: ${dbPath} (engine: ${engineName}${engine ? '' : ', the default, loaded lazily'}); sweep: ${sweep}`,
-    `tracking: evaluation cached in ${cacheDir}; system monitor every 100 ms (cpu_percent, ram_percent, ... on evaluation rows); ${commit ? `git_commit_hash ${commit.slice(0, 12)}` : 'no git_commit_hash (not in a git repository)'}`,
+    `tracking: evaluation cached in ${cacheDir}; system monitor every 100 ms (cpu_percent of the machine, p_cpu_percent of this process, ram_percent, ... on evaluation rows); ${commit ? `git_commit_hash ${commit.slice(0, 12)}` : 'no git_commit_hash (not in a git repository)'}`,
     '',
     ...formatSummary(summary),
     formatCacheLine(summary, path.basename(cacheDir) + '/'),

@@ -168,7 +168,7 @@ describe('pnpm demo', () => {
   it('monitors the computed evaluations and stamps every row with the git commit', () => {
     const rows = db.prepare(`SELECT * FROM "default" WHERE sweep = ? AND function_name = 'evaluate'`).all(sweepOf(first)) as Record<string, unknown>[];
     for (const row of rows) {
-      for (const column of ['cpu_percent', 'ram_percent', 'p_memory_percent', 'heap_used_mb']) expect(row[column], column).toEqual(expect.any(Number));
+      for (const column of ['cpu_percent', 'p_cpu_percent', 'ram_percent', 'p_memory_percent', 'heap_used_mb']) expect(row[column], column).toEqual(expect.any(Number));
     }
     const head = gitHead();
     if (head) {

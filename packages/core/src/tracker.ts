@@ -2,12 +2,13 @@ import type { ColumnType, Engine, Filter, Row } from './engine/contract.js';
 import { guardEngine } from './engine/guard-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { messageOf, XetrackError } from './errors.js';
-import type { LogData, TrackedRow } from './rows.js';
+import type { DeclaredKeysOnly, LogData, LoggedRow, PlainRow, TrackedRow } from './rows.js';
 import { checkTableName, columnNameFor } from './schema/identifiers.js';
 import { generateTrackId } from './schema/track-id.js';
 import { formatMicros, nextTimestamp, reserveMicros } from './schema/timestamp.js';
 import { TrackingTable } from './table/tracking-table.js';
 import { argumentsText, isPlainObject, resultValue, unpackArguments } from './tracking/function-call.js';
+import { functionName } from './tracking/function-name.js';
 import { createWarn, type Warn } from './warnings.js';
 import type { AssetStore } from './extensions/asset-store.js';
 import type { CachedResult, FunctionCache } from './extensions/function-cache.js';
@@ -39,6 +40,12 @@ export interface TrackerOptions {
   warnings?: boolean;
   /** Function-result cache for `track()`: a store, or a directory for `@xetrack/cache`'s default store. */
   cache?: FunctionCache | string;
+  /**
+   * Put the tracker's params in the cache key of every `track()` call (default false, as in Python:
+   * only the function's name, `version`, arguments and per-call `params` are). Set it when cached
+   * functions read the params from outer scope; `false` also silences the warning about it.
+   */
+  cacheKeyParams?: boolean;
   /** Store non-plain values (models, tensors, class instances) as assets: a store, or `true` for `@xetrack/assets`' default store in this database file. */
   assets?: AssetStore | boolean;
   /** System monitor sampled during `track()` (e.g. `systemMonitor()` from `@xetrack/sysmon`). */
@@ -91,7 +98,12 @@ export interface TrackOptions<A extends readonly unknown[]> {
   cacheForce?: boolean;
   /** Part of the cache key: bump it when the function's code changes. */
   version?: string;
+  /** Override the tracker's `cacheKeyParams` for this call: put the tracker's params in the cache key. */
+  cacheKeyParams?: boolean;
 }
+
+/** Functions already warned about being cached under tracker params the key leaves out. */
+const warnedParamsNotInKey = new WeakSet<Function>();
 
 /**
  * Logs a run's records as rows of a wide table: one column per key, added the first time the key
@@ -104,6 +116,7 @@ export class Tracker<R = Record<string, unknown>> {
   readonly path: string;
   readonly table: string;
   readonly raiseOnError: boolean;
+  private readonly cacheKeyParams: boolean | undefined;
   private readonly store: TrackingTable;
   private readonly ownedEngine: Engine | undefined;
   private readonly currentParams: Record<string, unknown>;
@@ -126,6 +139,7 @@ export class Tracker<R = Record<string, unknown>> {
     this.trackId = options.trackId || generateTrackId();
     this.currentParams = { ...options.params };
     this.raiseOnError = options.raiseOnError ?? true;
+    this.cacheKeyParams = options.cacheKeyParams;
     this.warn = warn;
     this.addOns = addOns;
   }
@@ -247,8 +261,11 @@ export class Tracker<R = Record<string, unknown>> {
     return (json ? { ...row, ...json } : row) as unknown as TrackedRow<R>;
   }
 
-  /** Logs one row (this run's params, then `data`); resolves with the row once it is committed. */
-  async log(data: LogData<R>): Promise<TrackedRow<R>> {
+  /**
+   * Logs one row (this run's params, then `data`, a plain object); resolves with the row once it is
+   * committed, typed with the keys given.
+   */
+  async log<D extends LogData<R>>(data: D & PlainRow<D> & DeclaredKeysOnly<D, R>): Promise<LoggedRow<R, D>> {
     this.check();
     const { assets, monitor } = this.addOns;
     const input = assets || monitor?.snapshot ? await this.withAddOns(data as Record<string, unknown>) : (data as Record<string, unknown>);
@@ -258,11 +275,17 @@ export class Tracker<R = Record<string, unknown>> {
     if (failures !== undefined && call in failures) throw failures[call];
     const stored = this.stored(row);
     if (this.addOns.logger) this.logRows([stored], [input]);
-    return (this.last = stored);
+    this.last = stored;
+    return stored as unknown as LoggedRow<R, D>;
   }
 
-  /** Logs many rows in one transaction: all are committed or none. */
-  async logBatch(rows: readonly LogData<R>[]): Promise<TrackedRow<R>[]> {
+  /** `log()` of a row `track()` built: its keys are the call's columns, not the tracker's declared ones. */
+  private logCallRow(data: Record<string, unknown>): Promise<unknown> {
+    return this.log(data as never);
+  }
+
+  /** Logs many rows (plain objects) in one transaction: all are committed or none. Resolves every row, typed with the keys given. */
+  async logBatch<D extends LogData<R>>(rows: readonly (D & PlainRow<D> & DeclaredKeysOnly<D, R>)[]): Promise<LoggedRow<R, D>[]> {
     this.check();
     if (!Array.isArray(rows)) throw new XetrackError('INVALID_ARGUMENT', `logBatch() takes an array of rows, not ${describe(rows)}.`);
     if (rows.length === 0) return [];
@@ -282,7 +305,7 @@ export class Tracker<R = Record<string, unknown>> {
     if (withJson || this.paramCells?.json !== undefined) for (let i = 0; i < prepared.length; i++) out[i] = this.stored(prepared[i]!);
     if (this.addOns.logger) this.logRows(out, inputs as readonly Record<string, unknown>[]);
     this.last = out[out.length - 1];
-    return out;
+    return out as unknown as LoggedRow<R, D>[];
   }
 
   /**
@@ -332,9 +355,9 @@ export class Tracker<R = Record<string, unknown>> {
   ): Promise<Awaited<ReturnType<F>>> {
     this.check();
     if (typeof fn !== 'function') throw new XetrackError('INVALID_ARGUMENT', `track() takes a function, not ${describe(fn)}.`);
-    const call = { fn, args: (options.args ?? []) as unknown[], name: options.name ?? (fn.name || 'anonymous'), options };
+    const call = { fn, args: (options.args ?? []) as unknown[], name: functionName(fn, options.name, this.warn), options };
     const cache = this.addOns.cache;
-    const key = cache?.keyOf({ name: call.name, version: options.version, args: call.args, params: options.params ?? {} });
+    const key = cache?.keyOf({ name: call.name, version: options.version, args: call.args, params: this.cacheKeyParamsOf(fn, call.name, options) }); // not called without a cache
     if (!cache || key === undefined) return (await this.runCall(call, undefined)).result as Awaited<ReturnType<F>>;
 
     const flightKey = `${cache.id}\0${key}`;
@@ -377,6 +400,27 @@ export class Tracker<R = Record<string, unknown>> {
     }
   }
 
+  /**
+   * The params in a cached call's key: its own, and the tracker's with `cacheKeyParams`. Without it,
+   * a function cached under tracker params is warned about once: if it reads them from outer scope,
+   * a second configuration gets the first one's answer.
+   */
+  private cacheKeyParamsOf(fn: Function, name: string, options: TrackOptions<readonly unknown[]>): Record<string, unknown> {
+    const own = options.params ?? {};
+    const { git_commit_hash: _stamp, ...trackerParams } = this.currentParams; // the git stamp is no configuration
+    const choice = options.cacheKeyParams ?? this.cacheKeyParams;
+    if (choice === true) return { ...trackerParams, ...own };
+    if (choice === undefined && Object.keys(trackerParams).length > 0 && !warnedParamsNotInKey.has(fn)) {
+      warnedParamsNotInKey.add(fn);
+      this.warn(
+        `${name} is cached while the tracker has params (${Object.keys(trackerParams).join(', ')}) that are not part of its cache key: ` +
+          'if it reads them from outer scope, a call under other params gets the first answer. Pass them as arguments, ' +
+          'or open the tracker (or call track) with { cacheKeyParams: true } to key on them ({ cacheKeyParams: false } silences this).',
+      );
+    }
+    return own;
+  }
+
   /** Runs a call and logs its row; re-throws its error unless told not to. */
   private async runCall(
     call: { fn: Function; args: unknown[]; name: string; options: TrackOptions<readonly unknown[]> },
@@ -399,7 +443,7 @@ export class Tracker<R = Record<string, unknown>> {
     if (call.options.params) Object.assign(data, call.options.params);
     if (cacheMarker !== undefined) data.cache = cacheMarker;
     if (session) Object.assign(data, await session.stop());
-    await this.log(data as LogData<R>);
+    await this.logCallRow(data);
     if (failure && (call.options.raiseOnError ?? this.raiseOnError)) throw failure.error;
     return { result: failure ? undefined : result, failed: failure !== undefined };
   }
@@ -410,7 +454,7 @@ export class Tracker<R = Record<string, unknown>> {
     mergeResult(data, hit.value);
     if (call.options.params) Object.assign(data, call.options.params);
     data.cache = hit.trackId;
-    await this.log(data as LogData<R>);
+    await this.logCallRow(data);
     return hit.value;
   }
 

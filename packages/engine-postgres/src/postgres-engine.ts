@@ -18,7 +18,7 @@ import { openPool } from './postgres-connect.js';
 import { isConnectionError, sqlState, toXetrackError } from './postgres-errors.js';
 import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalColumnName, physicalName, quote } from './postgres-names.js';
 import { resolveOptions, type PostgresEngineOptions, type ResolvedPostgresOptions } from './postgres-options.js';
-import type { PostgresField, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './postgres-pool.js';
+import { checkOut, type PostgresField, type PostgresPool, type PostgresPoolClient, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
 import { findColumn, readSchema, specsOf, type Column, type TableSchema } from './postgres-schema.js';
 import { keysetPredicate, orderClause, Params, sortKeys, whereClause, type SortKey } from './postgres-sql.js';
 import {
@@ -392,7 +392,7 @@ export class PostgresEngine implements Engine {
       await pool.query({ ...this.#named(statement.name), text: statement.text, values: plan.chunks[0] as string[] });
       return;
     }
-    const client = await pool.connect();
+    const client = await checkOut(pool);
     let broken: unknown;
     try {
       await client.query({ text: 'BEGIN' });
@@ -528,7 +528,7 @@ export class PostgresEngine implements Engine {
     lockTimeoutMs: number,
     work: (client: PostgresPoolClient, current: TableSchema | undefined) => Promise<boolean>,
   ): Promise<void> {
-    const client = await this.#handle().connect();
+    const client = await checkOut(this.#handle());
     let broken: unknown;
     try {
       await client.query({ text: 'BEGIN' });
@@ -740,7 +740,7 @@ export class PostgresEngine implements Engine {
     const values = params.map(sqlParameter);
     let client: PostgresPoolClient;
     try {
-      client = await pool.connect();
+      client = await checkOut(pool);
     } catch (error) {
       throw this.#fail(error, action);
     }

@@ -54,6 +54,7 @@ export interface SqliteOpenOptions {
   readonly?: boolean;
   fileMustExist?: boolean;
   timeout?: number;
+  nativeBinding?: string;
 }
 
 /** The better-sqlite3 module's default export. */

@@ -29,6 +29,36 @@ function loadDriver(): SqliteDatabaseConstructor {
 }
 
 /**
+ * True for better-sqlite3 failing to load its native addon: never built (`bindings` finds no
+ * `better_sqlite3.node`: pnpm 10+ skips unapproved build scripts), a `nativeBinding` path that does
+ * not exist, or an addon built for another Node version or platform.
+ */
+function isAddonLoadFailure(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : '';
+  return (
+    text.includes('Could not locate the bindings file') ||
+    code === 'ERR_DLOPEN_FAILED' ||
+    (code === 'MODULE_NOT_FOUND' && /\.node\b/.test(text))
+  );
+}
+
+/** The one error for an addon that is not built or cannot load, saying how to build it. */
+function missingAddonError(error: unknown): XetrackError {
+  const reason = (error instanceof Error ? error.message.split('\n')[0]! : String(error)).replace(/ Tried:$/, '');
+  return new XetrackError(
+    'ENGINE_NOT_FOUND',
+    `sqlite: better-sqlite3's native addon is not built, or was built for another Node version (this is Node ${process.version}) (${reason}). ` +
+      'Build it in your project: `pnpm approve-builds better-sqlite3` (pnpm 10+ runs no build script it was not allowed to: this allows and builds it; ' +
+      'or install with `pnpm add --allow-build=better-sqlite3 ...`, or list it under `allowBuilds:` in pnpm-workspace.yaml), `pnpm rebuild better-sqlite3` once allowed, ' +
+      'or `npm rebuild better-sqlite3`. ' +
+      'Where no prebuilt binary can be downloaded it compiles from source: that needs python3, make, a C++ compiler and the Node headers ' +
+      '(set npm_config_nodedir, e.g. npm_config_nodedir=/usr, in the environment).',
+    { cause: error },
+  );
+}
+
+/**
  * Opens the database of `options` (or adopts the injected handle) and applies the pragmas that
  * write nothing: busy timeout and synchronous. WAL is set by `enableWal` at the first write, so
  * opening to read leaves the file byte-identical (a Python rollback-journal file stays one). A
@@ -68,8 +98,11 @@ export function openDatabase(options: ResolvedSqliteOptions): OpenedDatabase {
         readonly: options.readonly,
         fileMustExist: options.fileMustExist,
         timeout: options.busyTimeoutMs,
+        ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
       });
     } catch (error) {
+      // better-sqlite3 loads its addon on the first `new Database()`, so an unbuilt one fails here
+      if (isAddonLoadFailure(error)) throw missingAddonError(error);
       throw openFailure(error, location);
     }
     owned = true;

@@ -24,6 +24,12 @@ export interface SqliteEngineOptions {
    * `path`. The engine applies its pragmas to it but does not close it: its owner does.
    */
   database?: SqliteDatabase;
+  /**
+   * Path of better-sqlite3's native addon (`better_sqlite3.node`) to load instead of the one its
+   * package finds itself (better-sqlite3's own `nativeBinding` option): for bundled apps that ship
+   * the addon beside their code.
+   */
+  nativeBinding?: string;
 }
 
 /** Options after defaults, frozen. */
@@ -35,6 +41,7 @@ export interface ResolvedSqliteOptions {
   readonly fileMustExist: boolean;
   readonly iteratePageSize: number;
   readonly database: SqliteDatabase | undefined;
+  readonly nativeBinding: string | undefined;
 }
 
 function invalid(message: string): XetrackError {
@@ -63,6 +70,10 @@ export function resolveOptions(options: SqliteEngineOptions | undefined): Resolv
   if (!Number.isSafeInteger(iteratePageSize) || iteratePageSize < 1) {
     throw invalid(`options.iteratePageSize must be a whole number >= 1, not ${String(iteratePageSize)}.`);
   }
+  const { nativeBinding } = options;
+  if (nativeBinding !== undefined && (typeof nativeBinding !== 'string' || nativeBinding.length === 0)) {
+    throw invalid('options.nativeBinding must be the path of a better_sqlite3.node file.');
+  }
   if (database !== undefined && (database === null || typeof database.prepare !== 'function')) {
     throw invalid('options.database must be an open better-sqlite3 Database.');
   }
@@ -74,5 +85,6 @@ export function resolveOptions(options: SqliteEngineOptions | undefined): Resolv
     fileMustExist: options.fileMustExist === true,
     iteratePageSize,
     database,
+    nativeBinding,
   });
 }

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Monitor, MonitorSession } from '@xetrack/core';
 import { Averager, round, type Fields } from './averager.js';
 import type { SamplerConfig, SamplerReply, SamplerRequest, SamplerStatus } from './protocol.js';
-import { defaultDiskPath, heapUsedMb } from './main-thread.js';
+import { defaultDiskPath, heapUsedMb, MachineCpu } from './main-thread.js';
 
 export interface SystemMonitorOptions {
   /** Milliseconds between samples during a tracked call (default 1000, as Python xetrack; at least 10). */
@@ -26,8 +26,10 @@ export interface SystemMonitorOptions {
 
 /** The fields a tracked call (or a snapshot) may get; each is left out when it can't be read. */
 export interface SystemFields {
-  /** This process's CPU time over the call's wall time, in % of one core (all threads; can exceed 100 on several cores). */
+  /** The machine's CPU use over the call, 0-100 over all cores (Python xetrack's `cpu_percent`: psutil's system-wide figure). */
   cpu_percent?: number;
+  /** This process's CPU time over the call's wall time, in % of one core (all threads; can exceed 100 on several cores). */
+  p_cpu_percent?: number;
   /** Machine memory in use, % (average). */
   ram_percent?: number;
   /** This process's resident memory as % of machine memory (average). */
@@ -120,7 +122,8 @@ export class SystemMonitor implements Monitor {
   private warned = false;
   /** Calls whose averages were just returned: the snapshot of their own row must not replace them. */
   private trackedRowsDue = 0;
-  private lastSnapshot = { cpu: process.cpuUsage(), at: process.hrtime.bigint() };
+  private readonly machineCpu = new MachineCpu();
+  private lastSnapshot = { cpu: process.cpuUsage(), machine: this.machineCpu.read(), at: process.hrtime.bigint() };
 
   constructor(options: SystemMonitorOptions = {}) {
     this.options = Object.freeze({
@@ -153,6 +156,7 @@ export class SystemMonitor implements Monitor {
   /** Starts sampling one call; `stop()` resolves its fields (averages over the call, deltas for counters). */
   start(): MonitorSession {
     const cpuStart = process.cpuUsage();
+    const machineStart = this.machineCpu.read();
     const wallStart = process.hrtime.bigint();
     this.activeCalls++;
     this.cancelIdleExit();
@@ -175,12 +179,12 @@ export class SystemMonitor implements Monitor {
     const stop = async (): Promise<Record<string, number>> => {
       // The call's window ends now: CPU time and wall time are read before anything is awaited.
       const cpu = process.cpuUsage(cpuStart);
+      const machine = this.machineCpu.percentSince(machineStart);
       const wallMicros = Number(process.hrtime.bigint() - wallStart) / 1000;
       const loopDelay = loop?.end();
       if (heapTimer) clearInterval(heapTimer);
       heap?.add({ heap_used_mb: heapUsedMb() });
-      const fields: Fields = {};
-      if (wallMicros > 0) fields.cpu_percent = round(((cpu.user + cpu.system) / wallMicros) * 100);
+      const fields = cpuFields(machine, cpu, wallMicros);
       if (loopDelay !== undefined) fields.event_loop_delay_p99_ms = round(loopDelay);
       if (heap) Object.assign(fields, heap.average());
       try {
@@ -204,11 +208,11 @@ export class SystemMonitor implements Monitor {
       return {};
     }
     const cpu = process.cpuUsage(this.lastSnapshot.cpu);
+    const machine = this.machineCpu.percentSince(this.lastSnapshot.machine);
     const now = process.hrtime.bigint();
     const wallMicros = Number(now - this.lastSnapshot.at) / 1000;
-    this.lastSnapshot = { cpu: process.cpuUsage(), at: now };
-    const fields: Fields = {};
-    if (wallMicros > 0) fields.cpu_percent = round(((cpu.user + cpu.system) / wallMicros) * 100);
+    this.lastSnapshot = { cpu: process.cpuUsage(), machine: this.machineCpu.read(), at: now };
+    const fields = cpuFields(machine, cpu, wallMicros);
     this.cancelIdleExit();
     try {
       const reply = await this.request('snapshot');
@@ -239,7 +243,7 @@ export class SystemMonitor implements Monitor {
     this.closed = false;
     const url = samplerUrl();
     if (!url) {
-      this.warnOnce('the sampler (dist/sampler-worker.js) is missing: only cpu_percent and runtime fields are logged. Reinstall @xetrack/sysmon.');
+      this.warnOnce('the sampler (dist/sampler-worker.js) is missing: only the CPU and runtime fields are logged. Reinstall @xetrack/sysmon.');
       return undefined;
     }
     const config: SamplerConfig = { interval: this.options.interval, network: this.options.network, gpu: this.options.gpu, diskPath: this.options.diskPath };
@@ -247,7 +251,7 @@ export class SystemMonitor implements Monitor {
     try {
       worker = new Worker(url, { workerData: config, stdout: false, stderr: false });
     } catch (error) {
-      this.warnOnce(`the sampler thread could not start (${(error as Error).message}): only cpu_percent and runtime fields are logged.`);
+      this.warnOnce(`the sampler thread could not start (${(error as Error).message}): only the CPU and runtime fields are logged.`);
       return undefined;
     }
     worker.unref(); // never keeps the process alive; ref'd only while a reply is awaited
@@ -260,7 +264,7 @@ export class SystemMonitor implements Monitor {
     });
     const gone = (error?: Error) => {
       if (this.worker !== worker) return;
-      if (error) this.warnOnce(`the sampler thread failed (${error.message}): calls get only cpu_percent and runtime fields until it restarts.`);
+      if (error) this.warnOnce(`the sampler thread failed (${error.message}): calls get only the CPU and runtime fields until it restarts.`);
       this.worker = undefined;
       this.settleAll();
     };
@@ -308,7 +312,18 @@ export class SystemMonitor implements Monitor {
   }
 }
 
-const ORDER = ['cpu_percent', 'ram_percent', 'p_memory_percent', 'disk_percent', 'bytes_sent', 'bytes_recv', 'event_loop_delay_p99_ms', 'heap_used_mb', 'gpu_percent', 'gpu_memory_mb'];
+const ORDER = ['cpu_percent', 'p_cpu_percent', 'ram_percent', 'p_memory_percent', 'disk_percent', 'bytes_sent', 'bytes_recv', 'event_loop_delay_p99_ms', 'heap_used_mb', 'gpu_percent', 'gpu_memory_mb'];
+
+/**
+ * `cpu_percent`: the machine's CPU use (as Python xetrack), `p_cpu_percent`: this process's CPU time
+ * over the wall time (psutil's `Process().cpu_percent()`: can exceed 100 on several cores).
+ */
+function cpuFields(machine: number | undefined, cpu: NodeJS.CpuUsage, wallMicros: number): Fields {
+  const fields: Fields = {};
+  if (machine !== undefined) fields.cpu_percent = round(machine);
+  if (wallMicros > 0) fields.p_cpu_percent = round(((cpu.user + cpu.system) / wallMicros) * 100);
+  return fields;
+}
 
 /** Fields in a stable order, so a table's columns come out the same on every machine. */
 function ordered(fields: Fields): Record<string, number> {
@@ -320,7 +335,7 @@ function ordered(fields: Fields): Record<string, number> {
 
 /**
  * A system monitor for `Tracker.open(path, { monitor: systemMonitor({ interval: 500, network: true }) })`:
- * every tracked call's row gets `cpu_percent`, `ram_percent`, `p_memory_percent`, `disk_percent`
+ * every tracked call's row gets `cpu_percent` (machine), `p_cpu_percent` (this process), `ram_percent`, `p_memory_percent`, `disk_percent`
  * (averages over the call), JS runtime health, GPU fields where a GPU reports, and with `network`
  * the bytes sent and received over the call.
  */
