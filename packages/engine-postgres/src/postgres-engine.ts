@@ -11,6 +11,7 @@ import {
   type Where,
   type Row,
   type SelectOptions,
+  type SqlOptions,
 } from '@xetrack/core/engine';
 import { aggregateSql } from './postgres-aggregate.js';
 import { openPool } from './postgres-connect.js';
@@ -45,6 +46,7 @@ const CAPABILITIES: EngineCapabilities = Object.freeze({
   rawSql: true,
   concurrentWriters: true,
   streaming: true,
+  readOnlySql: true,
   caseSensitiveTables: true,
 });
 
@@ -744,7 +746,7 @@ export class PostgresEngine implements Engine {
    * refused and its connection discarded (rolling it back), because the engine never holds a
    * transaction between calls.
    */
-  async sql(query: string, params: CellValue[] = []): Promise<Row[]> {
+  async sql(query: string, params: CellValue[] = [], options: SqlOptions = {}): Promise<Row[]> {
     const pool = this.#handle();
     const action = 'run sql()';
     if (typeof query !== 'string') throw new XetrackError('INVALID_ARGUMENT', 'postgres: sql() takes the statement as a string.');
@@ -763,10 +765,20 @@ export class PostgresEngine implements Engine {
         rowMode: 'array',
       });
       const previous = (path.rows[0] as [string])[0];
+      // readOnly: inside a READ ONLY transaction, rolled back after, PostgreSQL refuses every write
+      // (25006) and every statement that cannot run in a transaction (25001: VACUUM, CREATE DATABASE…)
+      if (options.readOnly) await client.query({ text: 'BEGIN READ ONLY' });
       let result: PostgresQueryResult;
       try {
         result = await client.query({ text: query, values, rowMode: 'array', types: READ_TYPES, queryMode: 'extended' });
+      } catch (error) {
+        const state = sqlState(error);
+        if (options.readOnly && (state === '25006' || state === '25001')) {
+          throw new XetrackError('READ_ONLY', `postgres: the statement would change ${this.location}, and sql() was asked to only read; nothing changed.`, { cause: error });
+        }
+        throw error;
       } finally {
+        if (options.readOnly) await client.query({ text: 'ROLLBACK' });
         const status = client.getTransactionStatus?.();
         discard = status === 'T' || status === 'E';
         if (!discard) await client.query({ text: "SELECT set_config('search_path', $1, false)", values: [previous] });

@@ -1,4 +1,4 @@
-import type { CellValue, Engine, Row } from '../engine/contract.js';
+import type { CellValue, Engine, Row, SqlOptions } from '../engine/contract.js';
 import { isXetrackError, messageOf, XetrackError } from '../errors.js';
 
 /**
@@ -7,11 +7,18 @@ import { isXetrackError, messageOf, XetrackError } from '../errors.js';
  * gets "write it in double quotes"; an unknown column gets the columns the tables have. The query
  * is never rewritten.
  */
-export async function runSql(engine: Engine, query: string, params: CellValue[] = [], otherwise = 'use toRows() or iterate() instead'): Promise<Row[]> {
+export async function runSql(
+  engine: Engine,
+  query: string,
+  params: CellValue[] = [],
+  options: SqlOptions & { otherwise?: string } = {},
+): Promise<Row[]> {
+  const { otherwise = 'use toRows() or iterate() instead', ...sqlOptions } = options;
   if (!engine.sql) throw new XetrackError('INVALID_ARGUMENT', `The ${engine.name} engine does not run raw SQL: ${otherwise}.`);
   try {
-    return await engine.sql(query, params);
+    return await engine.sql(query, params, sqlOptions);
   } catch (error) {
+    if (isXetrackError(error, 'READ_ONLY')) throw error;
     throw await withHint(error, query, engine);
   }
 }
