@@ -8,6 +8,7 @@ import { assetsDelete, assetsExport, assetsGc, assetsLs } from '../src/commands/
 import { createContext } from '../src/context.js';
 import { xxh64Hex } from '@xetrack/assets';
 import { tempDb, tempDir } from './support/add-on-temp.js';
+import { runXt } from './support/run-xt.js';
 
 function memory() {
   const out = { stdout: '', stderr: '' };
@@ -112,5 +113,21 @@ describe('xt assets', () => {
     const { context, out } = memory();
     await assetsGc(context, { db, graceMs: 0, json: true });
     expect(JSON.parse(out.stdout)).toEqual({ removed: 1, bytes: 4, kept: 0 });
+  });
+
+  it('ls on a record garbled by hand: one line naming the damaged asset and what to do, exit 1; delete then clears it', async () => {
+    const { db, rows } = await database();
+    const hash = String(rows[0]!.model);
+    const engine = await sqliteEngine.create({ path: db });
+    await engine.sql!('UPDATE xetrack_assets SET value = ? WHERE key = ?', ['{"value":{"serializer":"v8","created":"yesterday"},"expires":null}', `xetrack-assets:meta:${hash}`]);
+    await engine.close();
+    const ls = runXt(['assets', 'ls', db]);
+    expect(ls.status).toBe(1);
+    expect(ls.stderr.split('\n')).toHaveLength(2); // one line, then the end
+    expect(ls.stderr).toMatch(new RegExp(`^xt: Asset ${hash} is damaged: .*Log the value again to restore it, or delete the asset \\(removeHash, or xt assets delete DB ${hash}\\)`));
+    expect(runXt(['assets', 'delete', db, hash]).status).toBe(0);
+    const listed = runXt(['assets', 'ls', db, '--json']);
+    expect(listed.status).toBe(0);
+    expect((JSON.parse(listed.stdout) as { hash: string }[]).map((a) => a.hash)).toEqual([rows[0]!.file]);
   });
 });

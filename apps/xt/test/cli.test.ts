@@ -147,7 +147,7 @@ describe('xt (the built binary) on a database written by the Tracker', () => {
     const db = await database();
     const count = runXt(['sql', db, 'SELECT count(*) AS n, max(acc) AS best FROM "default"']);
     expect(parseMarkdown(count.stdout).rows).toEqual([['5', '0.8']]);
-    const update = runXt(['sql', db, `UPDATE "default" SET name = 'renamed' WHERE epoch = 0`]);
+    const update = runXt(['sql', db, `UPDATE "default" SET name = 'renamed' WHERE epoch = 0`, '--write']);
     expect(update.status).toBe(0);
     expect(update.stderr).toBe('The statement returned no rows.\n');
     expect(JSON.parse(runXt(['sql', db, `SELECT name FROM "default" WHERE epoch = 0`, '--json']).stdout)).toEqual([{ name: 'renamed' }, { name: 'renamed' }]);

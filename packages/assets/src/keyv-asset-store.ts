@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { deflate, inflate } from 'node:zlib';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { AssetStore, CellValue, Engine } from '@xetrack/core';
-import { isFileHeld, XetrackError } from '@xetrack/core/engine';
+import { isFileHeld, isXetrackError, XetrackError } from '@xetrack/core/engine';
 import { KeyValueKeyvStore } from './key-value-keyv-store.js';
 import { BUILT_IN_SERIALIZERS, rawSerializer, v8Serializer, type AssetSerializer } from './serializers.js';
 import { holdsFile, SqliteAssetFile } from './sqlite-asset-file.js';
@@ -164,9 +164,16 @@ export class KeyvAssetStore implements AssetStore {
 
   /** A Keyv over `store` that throws store errors instead of swallowing them. */
   private keyv(store: KeyvStoreAdapter | Keyv | Map<unknown, unknown>, namespace: string): Keyv {
-    const keyv = store instanceof Keyv ? store : new Keyv({ store: store as KeyvStoreAdapter, namespace, throwOnErrors: true });
-    if (store instanceof Keyv) keyv.throwOnErrors = true;
-    keyv.on('error', () => undefined); // errors are thrown to the caller; the event is not needed
+    if (store instanceof Keyv) {
+      store.throwOnErrors = true;
+      store.on('error', () => undefined); // errors are thrown to the caller; the event is not needed
+      return store;
+    }
+    const keyv = new Keyv({ store: store as KeyvStoreAdapter, namespace, throwOnErrors: true });
+    keyv.on('error', () => undefined);
+    const parse = keyv.deserialize;
+    // a stored text that does not parse is damage to report (naming the asset), not a SyntaxError
+    if (parse) keyv.deserialize = ((text: string) => Promise.resolve().then(() => parse(text)).catch(() => ({ value: GARBLED }))) as typeof parse;
     return keyv;
   }
 
@@ -194,14 +201,18 @@ export class KeyvAssetStore implements AssetStore {
     const stored = this.compress ? await deflateAsync(data) : serializer === v8Serializer ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
     return this.exclusive(async () => {
       const now = Date.now();
-      const record = await this.record(hash);
-      if (record) {
+      const record = await this.readRecord(hash);
+      if (record !== undefined && record !== GARBLED) {
         record.count += 1;
         record.touched = now;
-        // a blob lost by hand (or by a crash between the two writes) is written again
-        if (!(await this.blobs.has(this.blobKey(hash)))) await this.blobs.set(this.blobKey(hash), stored);
+        // a blob lost or garbled by hand (or by a crash between the two writes) is written again
+        if (!(await this.blobIntact(hash, record))) {
+          await this.blobs.set(this.blobKey(hash), stored);
+          Object.assign(record, { compressed: this.compress, storedBytes: stored.byteLength });
+        }
         await this.records.set(`meta:${hash}`, record);
       } else {
+        // new, or its record garbled by hand: stored afresh (the old count is lost with the record)
         await this.blobs.set(this.blobKey(hash), stored);
         const fresh: AssetRecord = { serializer: serializer.name, compressed: this.compress, size: data.byteLength, storedBytes: stored.byteLength, count: 1, created: now, touched: now };
         await this.records.set(`meta:${hash}`, fresh);
@@ -214,7 +225,7 @@ export class KeyvAssetStore implements AssetStore {
   /** The value under a hash, or the last value logged under a column name (Python's order: column first); undefined when absent. */
   async get(hashOrColumn: string): Promise<unknown> {
     this.check();
-    const hash = (await this.records.get<string>(`column:${hashOrColumn}`)) ?? hashOrColumn;
+    const hash = (await this.columnHash(hashOrColumn)) ?? hashOrColumn;
     const bytes = await this.serialized(hash);
     if (!bytes) return undefined;
     const serializer = this.serializerNamed(bytes.record.serializer, hash);
@@ -226,23 +237,18 @@ export class KeyvAssetStore implements AssetStore {
     this.check();
     const record = await this.record(hash);
     if (!record) return undefined;
-    const stored = await this.blobs.get<Buffer | Uint8Array>(this.blobKey(hash));
-    if (!stored) return undefined;
-    const data: Uint8Array = record.compressed ? await inflateAsync(stored) : stored;
-    if (xxh64Hex(data) !== hash) {
-      throw new XetrackError('ENGINE_FAILURE', `Asset ${hash} is damaged: its bytes no longer hash to its name. Delete it (removeHash) and log the value again.`);
-    }
-    return { data, record };
+    const data = await this.blobData(hash, record);
+    return data && { data, record };
   }
 
   /** Drops one reference from `column`'s last asset (the blob goes at zero) and forgets the column; false when the column has none. */
   async remove(column: string): Promise<boolean> {
     this.check();
     return this.exclusive(async () => {
-      const hash = await this.records.get<string>(`column:${column}`);
+      const hash = await this.columnHash(column);
       if (hash === undefined) return false;
-      const record = await this.record(hash);
-      if (record && record.count > 1) {
+      const record = await this.readRecord(hash);
+      if (record !== undefined && record !== GARBLED && record.count > 1) {
         record.count -= 1;
         await this.records.set(`meta:${hash}`, record);
       } else {
@@ -261,8 +267,7 @@ export class KeyvAssetStore implements AssetStore {
   async removeHash(hash: string, options: { column?: string } = {}): Promise<boolean> {
     this.check();
     const found = await this.exclusive(async () => {
-      const record = await this.record(hash);
-      if (!record) return false;
+      if ((await this.readRecord(hash)) === undefined) return false; // a damaged record can be deleted too
       await this.deleteAsset(hash);
       for (const [key, value] of await this.columnEntries()) if (value === hash) await this.records.delete(key);
       return true;
@@ -377,8 +382,46 @@ export class KeyvAssetStore implements AssetStore {
     return this.blobPrefix + hash;
   }
 
+  /** The record of `hash`, GARBLED when it no longer reads as one. */
+  private async readRecord(hash: string): Promise<AssetRecord | typeof GARBLED | undefined> {
+    const value = await this.records.get<unknown>(`meta:${hash}`);
+    if (value === undefined) return undefined;
+    return isAssetRecord(value) ? value : GARBLED;
+  }
+
+  /** The record of `hash`; a garbled one is a DAMAGED error naming the hash. */
   private async record(hash: string): Promise<AssetRecord | undefined> {
-    return this.records.get<AssetRecord>(`meta:${hash}`);
+    const record = await this.readRecord(hash);
+    if (record === GARBLED) throw damaged(hash, 'its record');
+    return record;
+  }
+
+  /** The serialized bytes of an asset (decompressed), checked against its hash; undefined when the blob is missing. */
+  private async blobData(hash: string, record: AssetRecord): Promise<Uint8Array | undefined> {
+    const stored = await this.blobs.get<unknown>(this.blobKey(hash));
+    if (stored === undefined || stored === null) return undefined;
+    if (!(stored instanceof Uint8Array)) throw damaged(hash, 'its bytes');
+    const data = record.compressed ? await inflateAsync(stored).catch(() => undefined) : stored;
+    if (data === undefined) throw damaged(hash, 'its bytes (they do not decompress)');
+    if (xxh64Hex(data) !== hash) throw damaged(hash, 'its bytes (they no longer hash to its name)');
+    return data;
+  }
+
+  /** True when the blob of `hash` reads back whole. */
+  private async blobIntact(hash: string, record: AssetRecord): Promise<boolean> {
+    try {
+      return (await this.blobData(hash, record)) !== undefined;
+    } catch (error) {
+      if (isXetrackError(error, 'DAMAGED')) return false;
+      throw error;
+    }
+  }
+
+  /** The hash of the last asset logged under `column`; a garbled entry is a DAMAGED error naming the column. */
+  private async columnHash(column: string): Promise<string | undefined> {
+    const hash = await this.records.get<unknown>(`column:${column}`);
+    if (hash === undefined || (typeof hash === 'string' && HASH_PATTERN.test(hash))) return hash;
+    throw new XetrackError('DAMAGED', `The asset store's entry for column ${JSON.stringify(column)} is damaged (changed outside xetrack). Log a value under "${column}" again to restore it.`);
   }
 
   private async deleteAsset(hash: string): Promise<void> {
@@ -399,12 +442,21 @@ export class KeyvAssetStore implements AssetStore {
     return out;
   }
 
+  /** Every record; a garbled one is a DAMAGED error naming its hash. */
   private async recordEntries(): Promise<[string, AssetRecord][]> {
-    return (await this.entries()).filter(([k]) => k.startsWith('meta:')).map(([k, v]) => [k.slice('meta:'.length), v as AssetRecord]);
+    const out: [string, AssetRecord][] = [];
+    for (const [key, value] of await this.entries()) {
+      if (!key.startsWith('meta:')) continue;
+      const hash = key.slice('meta:'.length);
+      if (!isAssetRecord(value)) throw damaged(hash, 'its record');
+      out.push([hash, value]);
+    }
+    return out;
   }
 
+  /** Column entries (`column:NAME` → hash); garbled ones are skipped here (`get(column)` reports them). */
   private async columnEntries(): Promise<[string, string][]> {
-    return (await this.entries()).filter(([k]) => k.startsWith('column:')) as [string, string][];
+    return (await this.entries()).filter((e): e is [string, string] => e[0].startsWith('column:') && typeof e[1] === 'string' && HASH_PATTERN.test(e[1]));
   }
 
   private serializerFor(value: unknown): AssetSerializer {
@@ -497,6 +549,24 @@ function isClassInstance(value: unknown): boolean {
     value instanceof ArrayBuffer ||
     ArrayBuffer.isView(value) ||
     isPlainObject(value)
+  );
+}
+
+/** Stands where a stored text did not parse (garbled outside xetrack): reported as damage naming the asset. */
+const GARBLED: unique symbol = Symbol('garbled');
+
+function isAssetRecord(value: unknown): value is AssetRecord {
+  const r = value as Partial<Record<keyof AssetRecord, unknown>> | null;
+  return (
+    typeof r === 'object' && r !== null && typeof r.serializer === 'string' && typeof r.compressed === 'boolean' &&
+    [r.size, r.storedBytes, r.count, r.created, r.touched].every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
+}
+
+function damaged(hash: string, what: string): XetrackError {
+  return new XetrackError(
+    'DAMAGED',
+    `Asset ${hash} is damaged: ${what} no longer read back as written (changed outside xetrack). Log the value again to restore it, or delete the asset (removeHash, or xt assets delete DB ${hash}).`,
   );
 }
 

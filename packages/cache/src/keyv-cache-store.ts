@@ -59,6 +59,11 @@ export class KeyvCacheStore extends LineageCache {
   readonly location: string;
   /** The Keyv the entries go through (e.g. `keyv.clear()` empties the namespace). */
   readonly keyv: Keyv;
+  /**
+   * Errors the store reported as events: adapters like @keyv/redis report a failed read (a dropped
+   * connection) with an `error` event and answer "not found", which would be a silent miss.
+   */
+  private readonly reported: { count: number; last: unknown } = { count: 0, last: undefined };
 
   constructor(store: KeyvStoreInput, options: KeyvCacheStoreOptions = {}) {
     super(options);
@@ -77,10 +82,14 @@ export class KeyvCacheStore extends LineageCache {
         throw new TypeError(`keyvCacheStore: namespace ${JSON.stringify(namespace)} must be letters, digits, "_", "-" or "." (Keyv separates it from keys with ":").`);
       }
       this.keyv = new Keyv({ store: given as KeyvStoreAdapter, namespace, throwOnErrors: true });
-      this.keyv.on('error', () => undefined); // errors reach the caller as thrown errors; the event is not needed
       const parse = this.keyv.deserialize;
       if (parse) this.keyv.deserialize = tolerant(parse);
     }
+    // Keyv passes on its adapter's error events; one during a read turns its "not found" into a failure
+    this.keyv.on('error', (error: unknown) => {
+      this.reported.count += 1;
+      this.reported.last = error;
+    });
     const backing = this.keyv.store as object;
     if (!storeNumbers.has(backing)) storeNumbers.set(backing, ++storesNumbered);
     this.id = `keyv:${storeNumbers.get(backing)}:${this.keyv.namespace ?? ''}`;
@@ -103,8 +112,12 @@ export class KeyvCacheStore extends LineageCache {
   }
 
   async read(key: string, withResult = true): Promise<CacheEntry | undefined> {
+    const before = this.reported.count;
     const stored: unknown = await this.keyv.get(key);
-    if (stored === undefined || stored === null) return undefined;
+    if (stored === undefined || stored === null) {
+      if (this.reported.count !== before) throw this.reported.last instanceof Error ? this.reported.last : new Error(String(this.reported.last));
+      return undefined;
+    }
     return this.entry(key, stored, withResult);
   }
 

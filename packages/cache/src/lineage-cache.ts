@@ -1,4 +1,4 @@
-import type { CachedResult, CallIdentity, FunctionCache } from '@xetrack/core';
+import { messageOf, XetrackError, type CachedResult, type CallIdentity, type FunctionCache } from '@xetrack/core';
 import type { CacheEntry } from './cache-entry.js';
 import { cacheKey } from './cache-key.js';
 import { warner, type WarningOptions } from './warnings.js';
@@ -40,16 +40,15 @@ export abstract class LineageCache implements FunctionCache {
 
   /**
    * The result under `key` and the run that computed it. A damaged entry is a miss (the store warns
-   * and removes it); so is a store that can't be reached (one warning per reason), because a cache
-   * must never make a tracked call fail.
+   * and removes it). A store that can't be read rejects, naming it: the tracker then computes the
+   * call and warns (a cache never makes a tracked call fail).
    */
   async get(key: string): Promise<CachedResult | undefined> {
     let entry: CacheEntry | undefined;
     try {
       entry = await this.read(key, true);
     } catch (error) {
-      this.warn(`The cache in ${this.location} could not be read (${(error as Error | null)?.message ?? String(error)}): the call runs as if it were not cached.`);
-      return undefined;
+      throw new XetrackError('ENGINE_FAILURE', `The cache in ${this.location} could not be read (${messageOf(error)})`, { cause: error });
     }
     return entry && { value: entry.result, trackId: entry.trackId };
   }

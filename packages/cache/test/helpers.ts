@@ -42,3 +42,16 @@ function filesUnder(root: string): string[] {
   }
   return out;
 }
+
+/** Runs `use` with stderr collected (where the tracker's warnings go); resolves what was written. */
+export async function captureStderr(use: () => Promise<void>): Promise<string> {
+  const chunks: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => chunks.push(String(chunk)) > 0) as typeof process.stderr.write;
+  try {
+    await use();
+  } finally {
+    process.stderr.write = write;
+  }
+  return chunks.join('');
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
@@ -108,4 +108,51 @@ export async function rawKeyOf(namespace: string, key: string): Promise<string> 
   const found = (await rawKeys(namespace)).filter((k) => k.endsWith(key));
   if (found.length !== 1) throw new Error(`expected one Redis key for ${key}, found ${found.length}`);
   return found[0]!;
+}
+
+/**
+ * A TCP proxy in front of Redis that can drop a connection on demand: `dropNextCommand()` makes the
+ * next bytes a client sends close its connection instead of reaching Redis, as a network failure or
+ * a server-side `CLIENT KILL` does to a command in flight. Deterministic: no timing involved.
+ */
+export async function redisProxy(): Promise<{ url: string; dropNextCommand(): Promise<void>; close(): Promise<void> }> {
+  const { hostname, port } = new URL(REDIS_URL);
+  const sockets = new Set<Socket>();
+  let drop: (() => void) | undefined;
+  const server = createServer((client) => {
+    const upstream = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 6379) });
+    sockets.add(client).add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('data', (chunk) => {
+      if (drop === undefined) {
+        upstream.write(chunk);
+        return;
+      }
+      const dropped = drop;
+      drop = undefined;
+      end();
+      dropped();
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    for (const socket of [client, upstream]) {
+      socket.on('error', end);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        end();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `redis://127.0.0.1:${address.port}`,
+    dropNextCommand: () => new Promise<void>((resolve) => (drop = resolve)),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { KEY_COLUMNS, type Engine, type Row } from './engine/contract.js';
 import { guardEngine } from './engine/guard-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { XetrackError } from './errors.js';
+import { copyAssets } from './copy-assets.js';
 import { insertNewRows, type RowConflict } from './insert-new-rows.js';
 import { checkTableName } from './schema/identifiers.js';
 
@@ -18,6 +19,8 @@ export interface CopyOptions {
   onProgress?(progress: CopyProgress): void;
   /** Called for each row the target holds with other values (same track_id and timestamp); that row is kept. */
   onConflict?(conflict: RowConflict): void;
+  /** Also copy the asset store (`@xetrack/assets`) when both sides are SQLite files (default false). */
+  assets?: boolean;
 }
 
 export interface CopyProgress {
@@ -42,6 +45,8 @@ export interface CopyResult {
   skipped: number;
   conflicts: number;
   tables: Record<string, TableCopyResult>;
+  /** Assets copied (`assets: true`). */
+  assets: number;
 }
 
 /**
@@ -65,12 +70,13 @@ export async function copy(source: string | Engine, target: string | Engine, opt
         }
       }
       refuseCaseMerges(tables, to.engine);
-      const result: CopyResult = { copied: 0, skipped: 0, conflicts: 0, tables: {} };
+      const result: CopyResult = { copied: 0, skipped: 0, conflicts: 0, tables: {}, assets: 0 };
       for (const table of tables) {
         const one = await copyTable(from.engine, to.engine, table, options);
         result.tables[table] = one;
         addCounts(result, one);
       }
+      if (options.assets) result.assets = await copyAssets(from.engine, to.engine);
       return result;
     } finally {
       if (to.owned) await to.engine.close();

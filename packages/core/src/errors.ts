@@ -37,7 +37,9 @@ export type XetrackErrorCode =
   /** The disk or the database is full. */
   | 'STORAGE_FULL'
   /** The tracker, reader or engine was used after `close()`. */
-  | 'CLOSED';
+  | 'CLOSED'
+  /** Stored data no longer reads back as written (changed outside xetrack): the message says how to restore it. */
+  | 'DAMAGED';
 
 const BRAND = Symbol.for('xetrack.error');
 

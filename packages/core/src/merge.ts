@@ -1,6 +1,7 @@
 import type { Engine } from './engine/contract.js';
 import type { EngineChoice } from './engine/load-engine.js';
 import { addCounts, copyTable, openSide, refuseCaseMerges, type CopyProgress, type TableCopyResult } from './copy.js';
+import { copyAssets } from './copy-assets.js';
 import { XetrackError } from './errors.js';
 import type { RowConflict } from './insert-new-rows.js';
 import { checkTableName } from './schema/identifiers.js';
@@ -20,6 +21,8 @@ export interface MergeOptions {
   provenance?: string | boolean;
   /** Rows read, checked and written per step (default 5,000). */
   batchSize?: number;
+  /** Carry each SQLite source's asset store (`@xetrack/assets`) into a SQLite target (default true). */
+  assets?: boolean;
   /** Called after every step, e.g. to draw a progress bar. */
   onProgress?(progress: MergeProgress): void;
   /** Called for each row the target holds with other values (same track_id and timestamp); that row is kept. */
@@ -44,6 +47,8 @@ export interface SourceMergeResult {
   skipped: number;
   conflicts: number;
   tables: Record<string, TableCopyResult>;
+  /** Assets carried from this source. */
+  assets: number;
 }
 
 export interface MergeResult {
@@ -55,6 +60,8 @@ export interface MergeResult {
   conflicts: number;
   conflictRows: MergeConflict[];
   sources: SourceMergeResult[];
+  /** Assets carried, from all sources. */
+  assets: number;
 }
 
 const LISTED_CONFLICTS = 1_000;
@@ -65,7 +72,8 @@ const LISTED_CONFLICTS = 1_000;
  * there once), columns unioned (a column of any source appears in the target; a later value of
  * another type is stored as logging stores it), a row the target holds with other values reported
  * as a conflict and never overwritten. Rows keep their `cache` column, so a cache hit still names
- * the run that computed it once both runs are merged. Sources are only read.
+ * the run that computed it once both runs are merged; SQLite sources' assets come along into a
+ * SQLite target. Sources are only read.
  */
 export async function merge(target: string | Engine, sources: (string | Engine)[], options: MergeOptions = {}): Promise<MergeResult> {
   if (sources.length === 0) throw new XetrackError('INVALID_ARGUMENT', 'merge() needs at least one source store to read.');
@@ -87,11 +95,12 @@ export async function merge(target: string | Engine, sources: (string | Engine)[
     try {
       const merged = new Set(opened.flatMap((o) => (options.tables ? o.tables.filter((t) => options.tables!.includes(t)) : o.tables)));
       refuseCaseMerges([...merged], to.engine);
-      const result: MergeResult = { copied: 0, skipped: 0, conflicts: 0, conflictRows: [], sources: [] };
+      const result: MergeResult = { copied: 0, skipped: 0, conflicts: 0, conflictRows: [], sources: [], assets: 0 };
       for (const [sourceIndex, from] of opened.entries()) {
         const one = await mergeSource(from, to.engine, [sourceIndex, opened.length], column, result, options);
         result.sources.push(one);
         addCounts(result, one);
+        result.assets += one.assets;
       }
       return result;
     } finally {
@@ -112,7 +121,7 @@ async function mergeSource(
   options: MergeOptions,
 ): Promise<SourceMergeResult> {
   const { name } = from;
-  const one: SourceMergeResult = { source: name, copied: 0, skipped: 0, conflicts: 0, tables: {} };
+  const one: SourceMergeResult = { source: name, copied: 0, skipped: 0, conflicts: 0, tables: {}, assets: 0 };
   for (const table of options.tables ? options.tables.filter((t) => from.tables.includes(t)) : from.tables) {
     const copied = await copyTable(from.engine, to, table, {
       batchSize: options.batchSize,
@@ -126,5 +135,6 @@ async function mergeSource(
     one.tables[table] = copied;
     addCounts(one, copied);
   }
+  if (options.assets ?? true) one.assets = await copyAssets(from.engine, to);
   return one;
 }

@@ -371,7 +371,7 @@ export class Tracker<R = Record<string, unknown>> {
     inFlight.set(flightKey, mine);
     let entry: CachedResult | undefined;
     try {
-      const hit = options.cacheForce ? undefined : await cache.get(key);
+      const hit = options.cacheForce ? undefined : await this.lookUp(cache, key, call.name);
       if (hit) {
         entry = hit;
         return this.logCacheHit(call, hit) as Awaited<ReturnType<F>>;
@@ -387,6 +387,16 @@ export class Tracker<R = Record<string, unknown>> {
     } finally {
       if (inFlight.get(flightKey) === mine) inFlight.delete(flightKey);
       settle(entry);
+    }
+  }
+
+  /** The cached entry of a call; a cache that can't be read is a miss, warned about (a cache never makes a call fail). */
+  private async lookUp(cache: FunctionCache, key: string, name: string): Promise<CachedResult | undefined> {
+    try {
+      return await cache.get(key);
+    } catch (error) {
+      this.warn(`${messageOf(error)}: ${name} was computed, not taken from the cache.`);
+      return undefined;
     }
   }
 

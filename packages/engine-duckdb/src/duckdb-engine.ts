@@ -24,6 +24,7 @@ import {
   type Where,
   type Row,
   type SelectOptions,
+  type SqlOptions,
 } from '@xetrack/core/engine';
 import { aggregateSql } from './duckdb-aggregate.js';
 import { toXetrackError, TRANSACTION_CONFLICT } from './duckdb-errors.js';
@@ -124,6 +125,22 @@ class StaleSchema {}
  * @duckdb/node-api. Operations on its connection run one at a time in call order (a transaction
  * must not interleave with another call); `iterate` streams on a connection of its own.
  */
+/**
+ * Statements a read-only transaction lets through although they write: to other files (COPY TO,
+ * EXPORT, ATTACH of a new file), to the extension directory, or outside any transaction (VACUUM).
+ */
+const WRITES_OUTSIDE_TRANSACTION = new Set<StatementType>([
+  StatementType.ATTACH,
+  StatementType.DETACH,
+  StatementType.COPY,
+  StatementType.COPY_DATABASE,
+  StatementType.EXPORT,
+  StatementType.LOAD,
+  StatementType.EXTENSION,
+  StatementType.UPDATE_EXTENSIONS,
+  StatementType.VACUUM,
+]);
+
 export class DuckdbEngine implements Engine {
   readonly name = 'duckdb';
   readonly location: string;
@@ -133,6 +150,7 @@ export class DuckdbEngine implements Engine {
     rawSql: true,
     concurrentWriters: false,
     streaming: true,
+    readOnlySql: true,
   });
 
   private readonly options: Readonly<DuckdbEngineOptions>;
@@ -377,19 +395,22 @@ export class DuckdbEngine implements Engine {
   /**
    * Runs one statement with positional parameters (`$1` or `?`). Rows come back as `select` gives
    * them; a statement that returns none (DDL, INSERT without RETURNING) resolves `[]`. On a
-   * read-only engine the statement runs in a read-only transaction.
+   * read-only engine, or with `readOnly`, the statement runs in a read-only transaction.
    */
-  sql(query: string, params: CellValue[] = []): Promise<Row[]> {
+  sql(query: string, params: CellValue[] = [], options: SqlOptions = {}): Promise<Row[]> {
     return this.exclusive('run the SQL statement', async (connection) => {
       if (typeof query !== 'string' || query.trim() === '') {
         throw new XetrackError('INVALID_ARGUMENT', 'sql() needs a SQL statement: pass a non-empty string.');
       }
       if (!Array.isArray(params)) throw new XetrackError('INVALID_ARGUMENT', 'sql() takes its parameters as an array: sql(query, [a, b]).');
-      const readonly = this.options.readonly === true;
+      const readonly = this.options.readonly === true || options.readOnly === true;
       if (readonly) await connection.run('BEGIN TRANSACTION READ ONLY');
       let statement: DuckDBPreparedStatement | undefined;
       try {
         statement = await connection.prepare(query);
+        if (options.readOnly && WRITES_OUTSIDE_TRANSACTION.has(statement.statementType)) {
+          throw new XetrackError('READ_ONLY', `duckdb: the statement would write files or change ${this.location}, and sql() was asked to only read; nothing ran.`);
+        }
         bindAll(statement, params);
         const result = await statement.run();
         if (statement.statementType !== StatementType.SELECT) this.forgetAll();

@@ -24,7 +24,7 @@ describe('the plugin', () => {
     expect(engine).toBeInstanceOf(DuckdbEngine);
     expect(engine.name).toBe('duckdb');
     expect(engine.location).toBe(path.join(dir, 'a.duckdb'));
-    expect(engine.capabilities).toEqual({ aggregate: true, transactions: true, rawSql: true, concurrentWriters: false, streaming: true });
+    expect(engine.capabilities).toEqual({ aggregate: true, transactions: true, rawSql: true, concurrentWriters: false, streaming: true, readOnlySql: true });
   });
 
   it('rejects bad options with INVALID_ARGUMENT', async () => {

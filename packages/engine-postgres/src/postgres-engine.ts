@@ -11,13 +11,14 @@ import {
   type Where,
   type Row,
   type SelectOptions,
+  type SqlOptions,
 } from '@xetrack/core/engine';
 import { aggregateSql } from './postgres-aggregate.js';
 import { openPool } from './postgres-connect.js';
 import { isConnectionError, sqlState, toXetrackError } from './postgres-errors.js';
 import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalColumnName, physicalName, quote } from './postgres-names.js';
 import { resolveOptions, type PostgresEngineOptions, type ResolvedPostgresOptions } from './postgres-options.js';
-import type { PostgresField, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './postgres-pool.js';
+import { checkOut, type PostgresField, type PostgresPool, type PostgresPoolClient, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
 import { findColumn, readSchema, specsOf, type Column, type TableSchema } from './postgres-schema.js';
 import { keysetPredicate, orderClause, Params, sortKeys, whereClause, type SortKey } from './postgres-sql.js';
 import {
@@ -45,6 +46,7 @@ const CAPABILITIES: EngineCapabilities = Object.freeze({
   rawSql: true,
   concurrentWriters: true,
   streaming: true,
+  readOnlySql: true,
   caseSensitiveTables: true,
 });
 
@@ -390,7 +392,7 @@ export class PostgresEngine implements Engine {
       await pool.query({ ...this.#named(statement.name), text: statement.text, values: plan.chunks[0] as string[] });
       return;
     }
-    const client = await pool.connect();
+    const client = await checkOut(pool);
     let broken: unknown;
     try {
       await client.query({ text: 'BEGIN' });
@@ -526,7 +528,7 @@ export class PostgresEngine implements Engine {
     lockTimeoutMs: number,
     work: (client: PostgresPoolClient, current: TableSchema | undefined) => Promise<boolean>,
   ): Promise<void> {
-    const client = await this.#handle().connect();
+    const client = await checkOut(this.#handle());
     let broken: unknown;
     try {
       await client.query({ text: 'BEGIN' });
@@ -731,14 +733,14 @@ export class PostgresEngine implements Engine {
    * refused and its connection discarded (rolling it back), because the engine never holds a
    * transaction between calls.
    */
-  async sql(query: string, params: CellValue[] = []): Promise<Row[]> {
+  async sql(query: string, params: CellValue[] = [], options: SqlOptions = {}): Promise<Row[]> {
     const pool = this.#handle();
     const action = 'run sql()';
     if (typeof query !== 'string') throw new XetrackError('INVALID_ARGUMENT', 'postgres: sql() takes the statement as a string.');
     const values = params.map(sqlParameter);
     let client: PostgresPoolClient;
     try {
-      client = await pool.connect();
+      client = await checkOut(pool);
     } catch (error) {
       throw this.#fail(error, action);
     }
@@ -750,10 +752,20 @@ export class PostgresEngine implements Engine {
         rowMode: 'array',
       });
       const previous = (path.rows[0] as [string])[0];
+      // readOnly: inside a READ ONLY transaction, rolled back after, PostgreSQL refuses every write
+      // (25006) and every statement that cannot run in a transaction (25001: VACUUM, CREATE DATABASE…)
+      if (options.readOnly) await client.query({ text: 'BEGIN READ ONLY' });
       let result: PostgresQueryResult;
       try {
         result = await client.query({ text: query, values, rowMode: 'array', types: READ_TYPES, queryMode: 'extended' });
+      } catch (error) {
+        const state = sqlState(error);
+        if (options.readOnly && (state === '25006' || state === '25001')) {
+          throw new XetrackError('READ_ONLY', `postgres: the statement would change ${this.location}, and sql() was asked to only read; nothing changed.`, { cause: error });
+        }
+        throw error;
       } finally {
+        if (options.readOnly) await client.query({ text: 'ROLLBACK' });
         const status = client.getTransactionStatus?.();
         discard = status === 'T' || status === 'E';
         if (!discard) await client.query({ text: "SELECT set_config('search_path', $1, false)", values: [previous] });

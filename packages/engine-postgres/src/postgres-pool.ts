@@ -46,6 +46,26 @@ export interface PostgresPoolClient extends PostgresQueryable {
   release(destroy?: boolean | Error): void;
   /** `I` idle, `T` in a transaction block, `E` in a failed one (pg >= 8.17); read after `sql()`. */
   getTransactionStatus?(): string | null;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Checks a connection out of the pool with an `error` listener for as long as it is out. pg emits
+ * `error` on a checked-out connection that dies between two of its queries (a reset after a cut
+ * link, a server that ended the session), and with no listener that crashes the process; with
+ * one, the next query on it fails, the caller releases it as broken, and the pool opens a new one.
+ */
+export async function checkOut(pool: PostgresPool): Promise<PostgresPoolClient> {
+  const client = await pool.connect();
+  const ignore = () => undefined;
+  client.on?.('error', ignore);
+  const release = client.release.bind(client);
+  client.release = (destroy) => {
+    client.removeListener?.('error', ignore);
+    release(destroy);
+  };
+  return client;
 }
 
 /** A connection pool (`pg.Pool`). */

@@ -70,6 +70,33 @@ describe('xt on a PostgreSQL store', () => {
     expect(JSON.parse(sql.stdout)).toEqual([{ n: 2 }]);
   });
 
+  it('sql: a statement that would write is refused without --write (exit 2, one line), nothing changed; --write runs it', () => {
+    const rows = () => JSON.parse(xt('sql', url, 'SELECT count(*) AS n FROM "default"', '--json').stdout) as [{ n: number }];
+    const before = rows()[0].n;
+    for (const statement of [
+      'DROP TABLE "default"',
+      'DELETE FROM "default"',
+      `UPDATE "default" SET acc = 0`,
+      'ALTER TABLE "default" ADD COLUMN extra BIGINT',
+      `INSERT INTO "default" (track_id, "timestamp") VALUES ('x', 'y')`,
+      'CREATE TABLE scratch (a INTEGER)',
+      'VACUUM',
+      'TRUNCATE "default"',
+    ]) {
+      const refused = xt('sql', url, statement);
+      expect(refused.status, `${statement}: ${refused.stderr}`).toBe(2);
+      expect(refused.stderr).toMatch(/^xt: The statement changes the database \(or would\): add --write to run it\. \(see xt sql --help\)\n$/);
+    }
+    expect(rows()[0].n).toBe(before);
+    expect(xt('sql', url, 'CREATE TABLE scratch (a INTEGER)', '--write').status).toBe(0);
+    expect(xt('sql', url, 'INSERT INTO scratch VALUES (1)', '--write').status).toBe(0);
+    expect(JSON.parse(xt('sql', url, 'SELECT a FROM scratch', '--json').stdout)).toEqual([{ a: 1 }]);
+    expect(xt('sql', url, 'DROP TABLE scratch', '--write').status).toBe(0);
+    const set = xt('set', url, 'track_id', 'X');
+    expect(set.status).toBe(2);
+    expect(set.stderr).toMatch(/^xt: xt set cannot change track_id/);
+  });
+
   it('set and delete write to the store', () => {
     const set = xt('set', url, 'reviewed', 'true', '--track-id', 'run-b');
     expect(set.status, set.stderr).toBe(0);

@@ -13,6 +13,7 @@ import {
   type OrderBy,
   type Row,
   type SelectOptions,
+  type SqlOptions,
   type Where,
 } from '@xetrack/core/engine';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
@@ -32,6 +33,7 @@ const CAPABILITIES: EngineCapabilities = Object.freeze({
   rawSql: true,
   concurrentWriters: true,
   streaming: true,
+  readOnlySql: true,
 });
 
 /** A table's columns as this connection last read them. */
@@ -449,10 +451,13 @@ export class SqliteEngine implements Engine {
    * otherwise. A statement that leaves a transaction open is rolled back and refused, because the
    * engine never holds a transaction between calls.
    */
-  async sql(query: string, params: CellValue[] = []): Promise<Row[]> {
+  async sql(query: string, params: CellValue[] = [], options: SqlOptions = {}): Promise<Row[]> {
     const db = this.#handle();
     try {
       const statement = this.#prepare(db, query);
+      if (options.readOnly && writes(statement, query)) {
+        throw new XetrackError('READ_ONLY', `sqlite: the statement would change ${this.location} (or attach another file), and sql() was asked to only read; nothing ran.`);
+      }
       if (!statement.readonly) this.#beforeWrite(db);
       const bound = params.map(bindValue);
       let rows: Row[] = [];
@@ -475,7 +480,6 @@ export class SqliteEngine implements Engine {
     }
   }
 
-  /** Releases the connection (an injected handle stays open for its owner). Safe to call twice. */
   /**
    * A key-value table in this file on this connection (@keyv/sqlite's layout): what
    * @xetrack/assets keeps its assets in, so the file is opened through one SQLite build only.
@@ -502,6 +506,7 @@ export class SqliteEngine implements Engine {
     );
   }
 
+  /** Releases the connection (an injected handle stays open for its owner). Safe to call twice. */
   async close(): Promise<void> {
     const db = this.#db;
     if (db === undefined) return;
@@ -610,6 +615,15 @@ export class SqliteEngine implements Engine {
   #fail(error: unknown, action: string): XetrackError {
     return toXetrackError(error, { location: this.location, action });
   }
+}
+
+/**
+ * True when a statement would change the database: SQLite's own verdict (`sqlite3_stmt_readonly`,
+ * which counts `PRAGMA journal_mode = …` and checkpoints as writes), plus ATTACH and DETACH, which
+ * SQLite calls read-only although ATTACH creates a missing file.
+ */
+function writes(statement: SqliteStatement, query: string): boolean {
+  return !statement.readonly || /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:attach|detach)\b/i.test(query);
 }
 
 // Statements are shared through the cache, so each use sets its row mode. better-sqlite3's toggles

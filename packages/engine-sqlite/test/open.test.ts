@@ -35,7 +35,7 @@ describe('the plugin', () => {
     expect(engine).toBeInstanceOf(SqliteEngine);
     expect(engine.name).toBe('sqlite');
     expect(engine.location).toBe(':memory:');
-    expect(engine.capabilities).toEqual({ aggregate: true, transactions: true, rawSql: true, concurrentWriters: true, streaming: true });
+    expect(engine.capabilities).toEqual({ aggregate: true, transactions: true, rawSql: true, concurrentWriters: true, streaming: true, readOnlySql: true });
     await engine.close();
   });
 

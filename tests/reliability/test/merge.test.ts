@@ -155,6 +155,23 @@ describe.each(targets)('merge() of SQLite + DuckDB + PostgreSQL stores into $kin
   });
 });
 
+describe('merge() and assets', () => {
+  it('carries a SQLite source\'s assets into a SQLite target, once', async () => {
+    const dir = tempDir('xt-merge-assets-');
+    const source = path.join(dir, 'laptop.db');
+    const target = path.join(dir, 'team.db');
+    const t = await Tracker.open(source, { engine: sqliteEngine, trackId: 'laptop-run', assets: true, warnings: false });
+    await t.log({ weights: new Float64Array([0.5, 1.5]) });
+    await t.close();
+    expect(await merge(target, [source])).toMatchObject({ copied: 1, assets: 1 });
+    expect(await merge(target, [source])).toMatchObject({ copied: 0, assets: 0 });
+    const reader = await Tracker.open(target, { engine: sqliteEngine, assets: true, warnings: false });
+    const [row] = await reader.toRows({ all: true });
+    expect(Array.from((await reader.assets!.get(String(row!.weights))) as Float64Array)).toEqual([0.5, 1.5]);
+    await reader.close();
+  });
+});
+
 describe('xt merge (the built binary)', () => {
   const xt = (args: string[]) => spawnSync(process.execPath, [cliPath(), ...args], { encoding: 'utf8' });
 

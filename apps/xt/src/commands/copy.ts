@@ -1,6 +1,5 @@
 import { XetrackError, type ExportFormat, type RowConflict } from '@xetrack/core';
 import type { CliContext } from '../context.js';
-import { copyAssets } from './copy-assets.js';
 import { reportConflicts } from './conflict-report.js';
 import { ENGINE } from './options.js';
 import { progressBar } from './progress-bar.js';
@@ -77,13 +76,13 @@ export async function copyCommand(context: CliContext, args: CopyArgs): Promise<
     try {
       const bar = context.progress ? progressBar(context) : undefined;
       const conflicts: RowConflict[] = [];
-      const result = await copy(source.engine, target.engine, { tables: args.table, onProgress: bar, onConflict: (c) => void (conflicts.length < 20 && conflicts.push(c)) });
+      const result = await copy(source.engine, target.engine, { tables: args.table, onProgress: bar, onConflict: (c) => void (conflicts.length < 20 && conflicts.push(c)), assets: args.assets });
       bar?.({ table: '', done: 0, total: 0, copied: 0 }, true);
-      const assets = args.assets ? await copyAssets(source.engine, target.engine, args.source, args.target) : 0;
+      const { assets } = result;
       const added = Object.values(result.tables).reduce((n, t) => n + t.columnsAdded, 0);
       context.stdout.write(
         args.json
-          ? `${JSON.stringify({ ...result, assets }, null, 2)}\n`
+          ? `${JSON.stringify(result, null, 2)}\n`
           : `Copied ${result.copied} ${result.copied === 1 ? 'row' : 'rows'} from ${args.source} to ${args.target}` +
               ` (${result.skipped - result.conflicts} already there${result.conflicts ? `, ${result.conflicts} in conflict` : ''}, ${added} ${added === 1 ? 'column' : 'columns'} added${assets ? `, ${assets} ${assets === 1 ? 'asset' : 'assets'}` : ''}).\n`,
       );

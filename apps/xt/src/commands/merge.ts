@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Engine, MergeConflict, MergeProgress } from '@xetrack/core';
 import type { CliContext, OpenedEngine } from '../context.js';
 import { reportConflicts } from './conflict-report.js';
-import { copyAssets } from './copy-assets.js';
 import { ENGINE } from './options.js';
 import { progressBar } from './progress-bar.js';
 import { defineCommand } from './spec.js';
@@ -38,16 +37,16 @@ export async function mergeCommand(context: CliContext, args: MergeArgs): Promis
       const result = await merge(target.engine, engines, {
         tables: args.table,
         provenance: args.provenance === '' ? true : args.provenance,
+        assets: args.assets,
         onProgress: bar,
         onConflict: (c) => void (conflicts.length < 20 && conflicts.push(c)),
       });
       bar?.({ table: '', done: 0, total: 0, copied: 0, source: '', sourceIndex: 0, sources: 0 }, true);
-      let assets = 0;
-      if (args.assets) for (const [i, source] of sources.entries()) assets += await copyAssets(source.engine, target.engine, args.source[i]!, args.target);
       const { conflictRows: _listed, ...summary } = result;
+      const { assets } = result;
       context.stdout.write(
         args.json
-          ? `${JSON.stringify({ ...summary, assets }, null, 2)}\n`
+          ? `${JSON.stringify(summary, null, 2)}\n`
           : `Merged ${result.copied} ${result.copied === 1 ? 'row' : 'rows'} from ${args.source.length} ${args.source.length === 1 ? 'store' : 'stores'} into ${args.target}` +
               ` (${result.skipped - result.conflicts} already there${result.conflicts ? `, ${result.conflicts} in conflict` : ''}${assets ? `, ${assets} ${assets === 1 ? 'asset' : 'assets'}` : ''}).\n`,
       );

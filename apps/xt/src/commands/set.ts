@@ -1,3 +1,4 @@
+import { columnNameFor, KEY_COLUMNS } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { parseValue } from './parse-value.js';
 import { withReader, type TableArgs } from './table-args.js';
@@ -42,6 +43,9 @@ export const spec = defineCommand<SetArgs>({
       .option('where-key', { type: 'string', requiresArg: true, describe: 'Only rows where this column…' })
       .option('where-value', { type: 'string', requiresArg: true, describe: '…equals this value (read like VALUE)' })
       .check((args) => {
+        if (KEY_COLUMNS.includes(columnNameFor(String(args.key)).toLowerCase() as (typeof KEY_COLUMNS)[number])) {
+          throw new UsageError(`xt set cannot change ${String(args.key)}: track_id and timestamp identify each row. Copy the rows with the values you want instead.`);
+        }
         if ((args.whereKey === undefined) !== (args.whereValue === undefined)) {
           throw new UsageError('--where-key and --where-value go together: give both, e.g. --where-key epoch --where-value 2.');
         }

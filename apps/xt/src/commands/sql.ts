@@ -1,5 +1,6 @@
 import { isXetrackError, XetrackError } from '@xetrack/core';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../usage-error.js';
 import { printRows } from './print-rows.js';
 import { db, ENGINE, JSON_FLAG } from './options.js';
 import { defineCommand } from './spec.js';
@@ -9,27 +10,34 @@ export interface SqlArgs {
   query: string;
   engine?: string | undefined;
   json: boolean;
+  /** Allow a statement that changes the database. */
+  write: boolean;
 }
-
-/** Statements that cannot write, so the file can be opened read-only for them. */
-const READ_ONLY = /^\s*(select|values|explain)\b/i;
 
 /**
  * `xt sql`: one raw SQL statement through the engine (capability `rawSql`); rows it returns are
  * printed. The query runs exactly as typed: a failure that names a table unquoted (Python users
- * write `FROM default`, and `default` is an SQL keyword) gets a hint, never a rewrite.
+ * write `FROM default`, and `default` is an SQL keyword) gets a hint, never a rewrite. Without
+ * `--write` the engine runs it read-only (SQLite's own read-only verdict on the statement, a
+ * read-only transaction on DuckDB and PostgreSQL), and a statement that would write is refused.
  */
 export async function sql(context: CliContext, args: SqlArgs): Promise<void> {
-  const opened = await context.openEngine(args.db, { engine: args.engine, write: !READ_ONLY.test(args.query) });
+  const opened = await context.openEngine(args.db, { engine: args.engine, write: args.write });
   try {
     const { engine } = opened;
     if (!engine.sql) {
       throw new XetrackError('INVALID_ARGUMENT', `The ${engine.name} engine does not run raw SQL: use xt head, xt ls or xt stats instead.`);
     }
+    if (!args.write && !engine.capabilities.readOnlySql) {
+      throw new UsageError(`The ${engine.name} engine cannot run a statement read-only, so xt cannot tell whether it writes: add --write to run it.`);
+    }
     let rows;
     try {
-      rows = await engine.sql(args.query);
+      rows = await engine.sql(args.query, [], { readOnly: !args.write });
     } catch (error) {
+      if (!args.write && isXetrackError(error, 'READ_ONLY')) {
+        throw new UsageError('The statement changes the database (or would): add --write to run it.');
+      }
       throw await withTableHint(error, args.query, () => engine.tables());
     }
     // Without rows there are no column names to show (the engine contract returns rows only).
@@ -80,6 +88,7 @@ export const spec = defineCommand<SqlArgs>({
     db(y)
       .positional('query', { type: 'string', describe: 'The SQL statement; quote the table "default"', demandOption: true })
       .option('engine', ENGINE)
-      .option('json', JSON_FLAG),
+      .option('json', JSON_FLAG)
+      .option('write', { type: 'boolean', default: false, describe: 'Allow a statement that changes the database (DROP, DELETE, UPDATE, INSERT, ALTER, CREATE, ATTACH, PRAGMA writes, VACUUM…)' }),
   run: sql,
 });

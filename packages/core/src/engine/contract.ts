@@ -106,6 +106,8 @@ export interface EngineCapabilities {
   caseSensitiveTables?: boolean;
   /** `aggregate()` computes measures in the database. Default false: core computes them from `iterate`/`select`. */
   aggregate?: boolean;
+  /** `sql(query, params, { readOnly: true })` refuses statements that write. Default false. */
+  readOnlySql?: boolean;
 }
 
 /**
@@ -131,6 +133,12 @@ export interface AggregateOptions {
   /** One result row per distinct combination of these columns (NULL is a group); one row in all when omitted. */
   groupBy?: string[];
   measures: Measure[];
+}
+
+/** How `sql()` runs a statement. */
+export interface SqlOptions {
+  /** Refuse (READ_ONLY, nothing changed) a statement that would change the database. */
+  readOnly?: boolean;
 }
 
 /**
@@ -191,8 +199,13 @@ export interface Engine {
   /** Deletes the rows matching `where` (all rows when empty); resolves the count deleted. */
   delete(table: string, where: Where[]): Promise<number>;
 
-  /** Runs one raw SQL statement with positional parameters (capability `rawSql`). */
-  sql?(query: string, params?: CellValue[]): Promise<Row[]>;
+  /**
+   * Runs one raw SQL statement with positional parameters (capability `rawSql`). With `readOnly`
+   * (capability `readOnlySql`), a statement that would change the database is refused with
+   * READ_ONLY and changes nothing; the engine decides that from the database itself (a read-only
+   * statement check or transaction), not from the statement's words.
+   */
+  sql?(query: string, params?: CellValue[], options?: SqlOptions): Promise<Row[]>;
 
   /**
    * A key-value table `name` in this database, over this engine's own connection (optional). Add-ons

@@ -63,7 +63,7 @@ export function guardEngine(engine: Engine): Engine {
   };
   if (engine.sql) {
     const sql = engine.sql.bind(engine);
-    guarded.sql = (q, p) => call(() => sql(q, p));
+    guarded.sql = (q, p, o) => call(() => sql(q, p, o));
   }
   if (engine.keyValueTable) {
     const keyValueTable = engine.keyValueTable.bind(engine);

@@ -24,7 +24,11 @@ export interface FunctionCache {
   readonly id: string;
   /** The key of a call, or undefined when the call can't be cached (the cache warns once per type). */
   keyOf(call: CallIdentity): string | undefined;
-  /** The entry under `key`, or undefined on a miss. A damaged entry is a miss, never a throw. */
+  /**
+   * The entry under `key`, or undefined on a miss. A damaged entry is a miss, never a throw; a store
+   * that can't be read (unreachable, connection dropped) rejects, and the tracker computes the call
+   * and warns, naming the store.
+   */
   get(key: string): Promise<CachedResult | undefined>;
   /** Stores a computed result (successful calls only) with the run that computed it. */
   set(key: string, entry: CachedResult & { functionName: string }): Promise<void>;

@@ -19,9 +19,13 @@ export function columnNameFor(key: string): string {
   return name.length > MAX_COLUMN_LENGTH ? name.slice(0, MAX_COLUMN_LENGTH) : name;
 }
 
+/** Tables xetrack's add-ons keep beside the tracking tables (SQLite matches names case-insensitively). */
+const RESERVED_TABLES = ['xetrack_assets'];
+
 /**
  * Checks a table name. Any text is allowed (engines always quote it) except the empty string,
- * NUL characters, names over 128 characters and SQLite's reserved `sqlite_` prefix.
+ * NUL characters, names over 128 characters, SQLite's reserved `sqlite_` prefix and the tables
+ * add-ons keep (`xetrack_assets`).
  */
 export function checkTableName(table: string): string {
   if (typeof table !== 'string' || table.length === 0) {
@@ -32,6 +36,9 @@ export function checkTableName(table: string): string {
   }
   if (table.length > MAX_TABLE_LENGTH) {
     throw new XetrackError('INVALID_IDENTIFIER', `The table name is ${table.length} characters long: use at most ${MAX_TABLE_LENGTH}.`);
+  }
+  if (RESERVED_TABLES.includes(table.toLowerCase())) {
+    throw new XetrackError('INVALID_IDENTIFIER', `The table name ${JSON.stringify(table)} is reserved: @xetrack/assets keeps its assets in a table named xetrack_assets. Choose another name.`);
   }
   if (table.toLowerCase().startsWith('sqlite_')) {
     throw new XetrackError('INVALID_IDENTIFIER', `The table name ${JSON.stringify(table)} starts with "sqlite_", which SQLite reserves: choose another name.`);
