@@ -600,9 +600,10 @@ export class DuckdbEngine implements Engine {
         return await task();
       } catch (error) {
         const message = error instanceof Error ? error.message : '';
-        if (attempt >= 5 || !TRANSACTION_CONFLICT.test(message)) throw error;
+        if (attempt >= 30 || !TRANSACTION_CONFLICT.test(message)) throw error;
         this.forgetAll();
-        await new Promise((resolve) => setImmediate(resolve));
+        // random, growing back-off: two connections retrying in lockstep would conflict again
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
       }
     }
   }

@@ -2,5 +2,5 @@
 export { renderReport, reportData, writeReport, REPORT_DEFAULTS, type ReportOptions } from './node/report.js';
 export { startDashboard, DASHBOARD_PORT, type Dashboard, type DashboardOptions } from './node/dashboard.js';
 export { TableSource } from './node/table-source.js';
-export { parseSearch, matchesRun, SearchSyntaxError, type SearchWhere } from './shared/search.js';
-export type * from './shared/types.js';
+export { parseSearch, matchesRun, SearchSyntaxError, type SearchWhere } from './common/search.js';
+export type * from './common/types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { matchesRun, parseSearch, SearchSyntaxError } from '../src/shared/search.js';
-import { downsample } from '../src/shared/downsample.js';
-import type { RunInfo } from '../src/shared/types.js';
+import { matchesRun, parseSearch, SearchSyntaxError } from '../src/common/search.js';
+import { downsample } from '../src/common/downsample.js';
+import type { RunInfo } from '../src/common/types.js';
 
 const run = (id: string, params: RunInfo['params'], loss: number | null): RunInfo => ({
   track_id: id, rows: 3, first: '', last: '', params, metrics: loss === null ? {} : { loss: { last: loss, best: loss } },

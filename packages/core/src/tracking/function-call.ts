@@ -89,12 +89,16 @@ export function argumentsText(args: readonly unknown[]): string {
 
 /**
  * A function result that is not a plain object, as a storable `function_result`: primitives as
- * they are, `undefined` as null, functions and symbols by name, anything else as given (objects
- * become JSON by the column rules).
+ * they are, `undefined` as null, functions and symbols by name, a class instance as its own fields
+ * (the call already ran: its row must not be refused for the result's class), anything else as
+ * given (objects become JSON by the column rules).
  */
 export function resultValue(result: unknown): unknown {
   if (result === undefined) return null;
   if (typeof result === 'function') return `[function ${result.name || 'anonymous'}]`;
   if (typeof result === 'symbol') return result.toString();
+  if (isRecordLike(result) && !isPlainObject(result) && typeof (result as { toJSON?: unknown }).toJSON !== 'function') {
+    return JSON.parse(toJsonText(result, 'function_result', { lenient: true })) as unknown;
+  }
   return result;
 }

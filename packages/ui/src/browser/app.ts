@@ -2,7 +2,7 @@
  * The page: a header (table, theme, live state), four views (Runs, Compare, Charts, Rows) and the
  * state they share: the table, the runs search, the selected runs and the baseline.
  */
-import type { RowsEvent, TableMeta } from '../shared/types.js';
+import type { RowsEvent, TableMeta } from '../common/types.js';
 import type { DataClient } from './client.js';
 import { fill, h, select } from './dom.js';
 import { renderCharts } from './views/charts.js';

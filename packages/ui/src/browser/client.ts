@@ -2,8 +2,8 @@
  * Where the page gets its data: the report's inlined JSON, or the dashboard's server. The views
  * talk only to this interface, so the report and the dashboard are one front end.
  */
-import { searchRuns } from '../shared/search.js';
-import type { AssetInfo, Comparison, FunctionTiming, Histogram, Meta, ReportData, RowsEvent, RowsPage, RunsPage, Series, SystemSeries, TableMeta } from '../shared/types.js';
+import { searchRuns } from '../common/search.js';
+import type { AssetInfo, Comparison, FunctionTiming, Histogram, Meta, ReportData, RowsEvent, RowsPage, RunsPage, Series, SystemSeries, TableMeta } from '../common/types.js';
 
 export interface RunsQuery {
   query: string;

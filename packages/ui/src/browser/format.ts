@@ -1,4 +1,4 @@
-import type { Cell } from '../shared/types.js';
+import type { Cell } from '../common/types.js';
 
 /** A number shown with up to 4 significant decimals; other cells as text. */
 export function formatCell(value: Cell | undefined): string {

@@ -1,5 +1,5 @@
 /** Starts the page: the report's inlined data, or the dashboard's server (with its token, if any). */
-import type { Meta, ReportData } from '../shared/types.js';
+import type { Meta, ReportData } from '../common/types.js';
 import { App } from './app.js';
 import { LiveClient, ReportClient, type DataClient } from './client.js';
 

@@ -4,7 +4,7 @@
  * opened for each use and closed at once, and only read.
  */
 import { importOptional, type Reader } from '@xetrack/core';
-import type { AssetInfo } from '../shared/types.js';
+import type { AssetInfo } from '../common/types.js';
 
 interface StoreLike {
   list(): Promise<{ hash: string; serializer: string; size: number; count: number; created: number; columns: string[] }[]>;

@@ -1,4 +1,4 @@
-import type { Cell } from '../shared/types.js';
+import type { Cell } from '../common/types.js';
 
 /** A stored value as the page can carry it in JSON: bigints as numbers (text beyond 2^53), bytes described. */
 export function toCell(value: unknown): Cell {

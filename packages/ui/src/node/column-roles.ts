@@ -2,7 +2,7 @@
  * Which columns are params, metrics, system readings or tracked-call fields: where the page shows
  * each one. Names follow what the tracker and @xetrack/sysmon (and Python xetrack) write.
  */
-import type { ColumnRole } from '../shared/types.js';
+import type { ColumnRole } from '../common/types.js';
 
 export const KEY_COLUMNS = ['track_id', 'timestamp'];
 /** Fields every tracked call writes. */

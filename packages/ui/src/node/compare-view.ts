@@ -3,7 +3,7 @@
  * `compare()` for each run's verdict against the baseline, exactly as `xt diff` and `xt check`.
  */
 import { compare, diffRuns, isXetrackError, VERDICT_ORDER, type Reader } from '@xetrack/core';
-import type { CompareLine, Comparison } from '../shared/types.js';
+import type { CompareLine, Comparison } from '../common/types.js';
 import { toCell } from './cells.js';
 import { goalOf, STEP_COLUMNS } from './column-roles.js';
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { XetrackError } from '@xetrack/core';
-import type { ReportData } from '../shared/types.js';
+import type { ReportData } from '../common/types.js';
 
 let bundle: { js: string; css: string } | undefined;
 

@@ -10,7 +10,7 @@ import { listAssets } from './assets.js';
 import { compareView } from './compare-view.js';
 import { pageHtml } from './page.js';
 import { TableSource } from './table-source.js';
-import type { ReportData, TableData } from '../shared/types.js';
+import type { ReportData, TableData } from '../common/types.js';
 
 export interface ReportOptions {
   /** Tables to include (default: the reader's table). */

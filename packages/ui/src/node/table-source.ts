@@ -4,9 +4,9 @@
  * readings. The report and the dashboard both read through it.
  */
 import { formatMicros, parseTimestamp, type Filter, type MetricGoal, type Reader, type Row, type RunSummary } from '@xetrack/core';
-import { downsample } from '../shared/downsample.js';
-import { searchRuns } from '../shared/search.js';
-import type { ColumnInfo, FunctionTiming, Histogram, RowsPage, RunInfo, RunsPage, Series, SystemSeries, TableMeta } from '../shared/types.js';
+import { downsample } from '../common/downsample.js';
+import { searchRuns } from '../common/search.js';
+import type { ColumnInfo, FunctionTiming, Histogram, RowsPage, RunInfo, RunsPage, Series, SystemSeries, TableMeta } from '../common/types.js';
 import { toCell, toNumber } from './cells.js';
 import { goalOf, isNumericType, KEY_COLUMNS, roleByName, STEP_COLUMNS } from './column-roles.js';
 

@@ -4,7 +4,7 @@
  */
 import { h } from '../dom.js';
 import { colorOf, formatCell } from '../format.js';
-import type { Cell } from '../../shared/types.js';
+import type { Cell } from '../../common/types.js';
 
 export interface ParallelLine {
   id: string;

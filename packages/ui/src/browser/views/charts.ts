@@ -3,7 +3,7 @@
  * coordinates, histograms, system readings of tracked calls and function timings.
  */
 import type uPlot from 'uplot';
-import type { RunInfo } from '../../shared/types.js';
+import type { RunInfo } from '../../common/types.js';
 import type { App } from '../app.js';
 import { alignSeries, chart, sortedPairs } from '../charts/uplot-chart.js';
 import { parallelCoordinates } from '../charts/parallel.js';

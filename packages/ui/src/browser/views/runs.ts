@@ -1,5 +1,5 @@
 /** Runs: one line per run (params, metric last values), sortable, searchable, selectable, paged. */
-import type { RunInfo } from '../../shared/types.js';
+import type { RunInfo } from '../../common/types.js';
 import type { App } from '../app.js';
 import { h } from '../dom.js';
 import { formatCell } from '../format.js';
