@@ -48,8 +48,16 @@ describe('xt on the database Python xetrack 0.7.0 wrote', () => {
     const rows = fixture.tables.default!.rows;
     expect(runs).toEqual(
       ['run-alpha', 'run-beta'].map((id) => {
-        const stamps = rows.filter((r) => r.track_id === id).map((r) => String(r.timestamp));
-        return { track_id: id, rows: stamps.length, first: stamps[0], last: stamps[stamps.length - 1] };
+        const own = rows.filter((r) => r.track_id === id);
+        const stamps = own.map((r) => String(r.timestamp));
+        // a run's params: the columns that hold one non-null value on every row of the run
+        const params = Object.fromEntries(
+          Object.keys(own[0]!)
+            .filter((c) => c !== 'track_id' && c !== 'timestamp')
+            .filter((c) => own.every((r) => r[c] !== null && r[c] === own[0]![c]))
+            .map((c) => [c, own[0]![c]]),
+        );
+        return { track_id: id, rows: stamps.length, first: stamps[0], last: stamps[stamps.length - 1], params, metrics: {} };
       }),
     );
     const columns = JSON.parse(runXt(['columns', db, '--json']).stdout) as { column: string; type: string }[];
