@@ -85,7 +85,7 @@ export function skeleton(sql: string): string {
 
 /** Statement shapes the SQLite engine runs whole, with nothing of the caller's in them. */
 const FIXED_SKELETONS: readonly RegExp[] = [
-  /^PRAGMA (busy_timeout = \d+|schema_version|journal_mode = WAL|synchronous = (NORMAL|FULL))$/,
+  /^PRAGMA (busy_timeout = \d+|schema_version|journal_mode = WAL|synchronous = (NORMAL|FULL)|compile_options)$/,
   /^(BEGIN IMMEDIATE|COMMIT|ROLLBACK)$/,
   /^SELECT name, type FROM pragma_table_info\(\?\)$/,
   /^SELECT m\.name FROM sqlite_master AS m WHERE m\.type = S AND EXISTS \(SELECT 1 FROM pragma_table_info\(m\.name\) AS p WHERE lower\(p\.name\) = S\) AND EXISTS \(SELECT 1 FROM pragma_table_info\(m\.name\) AS p WHERE lower\(p\.name\) = S\)$/,
@@ -98,6 +98,8 @@ const FIXED_SKELETONS: readonly RegExp[] = [
 const CLAUSE_SKELETONS: readonly RegExp[] = [
   /^SELECT (\*|I\+?)(, I| , I|, rowid|, _rowid_|, oid)* FROM I( WHERE .*)?( ORDER BY .*)?( LIMIT \? OFFSET \?)?$/,
   /^SELECT count\(\*\) FROM I( WHERE .*)?$/,
+  // aggregate(): group columns, then count/min/max/avg/total/count(DISTINCT) of quoted columns
+  /^SELECT (o\.I, )*(count\(\*\)|(count|min|max|avg|total)\(o\.I\)|count\(DISTINCT o\.I\))(, (count\(\*\)|(count|min|max|avg|total)\(o\.I\)|count\(DISTINCT o\.I\)))* FROM I AS o( WHERE .*)?( GROUP BY o\.I(, o\.I)* ORDER BY o\.I(, o\.I)*)?$/,
   /^UPDATE I SET I = \?(, I = \?)*( WHERE .*)?$/,
   /^DELETE FROM I( WHERE .*)?$/,
 ];
@@ -106,7 +108,7 @@ export const ALLOWED_SKELETONS: readonly RegExp[] = [...FIXED_SKELETONS, ...CLAU
 
 /** The parts a WHERE / ORDER BY of the engine is built from; anything else there is foreign text. */
 const CLAUSE_TOKENS =
-  /^(I|\?|\?\+|rowid|_rowid_|oid|AND|OR|IS|NOT|NULL|IN|DESC|ASC|=|!=|<|<=|>|>=|0|\(|\)|,|WHERE|ORDER|BY|LIMIT|OFFSET)$/;
+  /^(I|o\.I|\?|\?\+|rowid|_rowid_|oid|AND|OR|IS|NOT|NULL|IN|DESC|ASC|=|!=|<|<=|>|>=|0|\(|\)|,|WHERE|ORDER|BY|LIMIT|OFFSET)$/;
 
 /** Statements whose skeleton is not an allowed one (an empty list means no foreign SQL ran). */
 export function foreignStatements(statements: readonly string[]): { sql: string; skeleton: string }[] {
