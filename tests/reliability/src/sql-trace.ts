@@ -92,6 +92,13 @@ const FIXED_SKELETONS: readonly RegExp[] = [
   /^CREATE TABLE I \(track_id TEXT, timestamp TEXT(, COLS)?, PRIMARY KEY \(track_id, timestamp\)\)$/,
   /^ALTER TABLE I ADD COLUMN COLS$/,
   /^INSERT INTO I (\(I\+?\) VALUES \(\?\+?\)|DEFAULT VALUES)$/,
+  // widening an INTEGER column to REAL: the table rebuilt under the same name, rowids kept
+  /^SELECT name, type, I, dflt_value, pk FROM pragma_table_info\(\?\)$/,
+  /^SELECT sql FROM sqlite_master WHERE type = S AND tbl_name = \? AND sql IS NOT NULL$/,
+  /^DROP TABLE (IF EXISTS )?I$/,
+  /^CREATE TABLE I \(COLS, PRIMARY KEY \(I\+\)\)$/,
+  /^INSERT INTO I \(rowid, I\+\) SELECT rowid, I\+ FROM I$/,
+  /^ALTER TABLE I RENAME TO I$/,
 ];
 
 /** Shapes with a WHERE / ORDER BY built from filters: quoted columns, bound values, and the operators. */
