@@ -164,11 +164,13 @@ describe('examples', () => {
 
 /** Every TypeScript snippet in a README is an example file, word for word. */
 describe('README snippets', () => {
+  const docs = path.join(repoRoot, 'docs');
   const readmes = [path.join(repoRoot, 'README.md')]
     .concat(['packages', 'apps'].flatMap((group) => {
       const dir = path.join(repoRoot, group);
       return existsSync(dir) ? readdirSync(dir).map((p) => path.join(dir, p, 'README.md')) : [];
     }))
+    .concat(existsSync(docs) ? readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => path.join(docs, f)) : [])
     .filter((f) => existsSync(f));
 
   for (const readme of readmes) {
