@@ -95,10 +95,19 @@ const FIXED_SKELETONS: readonly RegExp[] = [
   // widening an INTEGER column to REAL: the table rebuilt under the same name, rowids kept
   /^SELECT name, type, I, dflt_value, pk FROM pragma_table_info\(\?\)$/,
   /^SELECT sql FROM sqlite_master WHERE type = S AND tbl_name = \? AND sql IS NOT NULL$/,
-  /^DROP TABLE (IF EXISTS )?I$/,
   /^CREATE TABLE I \(COLS, PRIMARY KEY \(I\+\)\)$/,
   /^INSERT INTO I \(rowid, I\+\) SELECT rowid, I\+ FROM I$/,
-  /^ALTER TABLE I RENAME TO I$/,
+];
+
+/**
+ * Statements allowed only as steps of that rebuild, next to the step that makes them safe: a scratch
+ * table dropped right before it is created, the old table dropped right after its rows were copied,
+ * and the scratch table renamed right after that. Anywhere else a DROP or RENAME is foreign.
+ */
+const REBUILD_STEPS: readonly { shape: RegExp; previous?: RegExp; next?: RegExp }[] = [
+  { shape: /^DROP TABLE IF EXISTS I$/, next: /^CREATE TABLE I \(COLS, PRIMARY KEY \(I\+\)\)$/ },
+  { shape: /^DROP TABLE I$/, previous: /^INSERT INTO I \(rowid, I\+\) SELECT rowid, I\+ FROM I$/ },
+  { shape: /^ALTER TABLE I RENAME TO I$/, previous: /^DROP TABLE I$/ },
 ];
 
 /** Shapes with a WHERE / ORDER BY built from filters: quoted columns, bound values, and the operators. */
@@ -120,9 +129,12 @@ const CLAUSE_TOKENS =
 /** Statements whose skeleton is not an allowed one (an empty list means no foreign SQL ran). */
 export function foreignStatements(statements: readonly string[]): { sql: string; skeleton: string }[] {
   const bad: { sql: string; skeleton: string }[] = [];
-  for (const sql of statements) {
-    const shape = skeleton(sql);
-    if (FIXED_SKELETONS.some((pattern) => pattern.test(shape))) continue;
+  const shapes = statements.map(skeleton);
+  statements.forEach((sql, i) => {
+    const shape = shapes[i]!;
+    if (FIXED_SKELETONS.some((pattern) => pattern.test(shape))) return;
+    const step = REBUILD_STEPS.find((s) => s.shape.test(shape));
+    if (step && (!step.previous || step.previous.test(shapes[i - 1] ?? '')) && (!step.next || step.next.test(shapes[i + 1] ?? ''))) return;
     let ok = CLAUSE_SKELETONS.some((pattern) => pattern.test(shape));
     if (ok && / WHERE | ORDER BY /.test(shape)) {
       const tail = shape.slice(shape.search(/ WHERE | ORDER BY /));
@@ -133,6 +145,6 @@ export function foreignStatements(statements: readonly string[]): { sql: string;
         .every((token) => CLAUSE_TOKENS.test(token));
     }
     if (!ok) bad.push({ sql, skeleton: shape });
-  }
+  });
   return bad;
 }
