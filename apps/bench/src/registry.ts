@@ -11,6 +11,7 @@ import { runsSuites } from './suites/runs-suite.js';
 import { toRowsSuite } from './suites/to-rows-suite.js';
 import { trackSuite } from './suites/track-suite.js';
 import { dashboardRenderSuite, reportSizeSuite } from './suites/ui.js';
+import { wideWriteSuites } from './suites/wide-write-suites.js';
 import { writeSuites } from './suites/write-suites.js';
 import type { EnginePair } from './workloads.js';
 
@@ -23,6 +24,7 @@ const sqlite: EnginePair = { engine: 'sqlite', ours: coreSqlite, raw: rawSqlite 
 export const suites: readonly Suite[] = [
   ...writeSuites(sqlite),
   trackSuite,
+  ...wideWriteSuites,
   toRowsSuite(sqlite),
   ...runsSuites,
   iterateMemorySuite,
