@@ -1,3 +1,4 @@
+import { copyFileSync } from 'node:fs';
 import { pairSuite } from '../pair-suite.js';
 import { removeDatabase, scratchPath } from '../scratch.js';
 import type { BenchOptions, Suite } from '../suite.js';
@@ -10,19 +11,25 @@ type TableSize = keyof typeof TABLE_ROWS;
 /** Timed rows per measurement by width: about a third of a second per side at full size. */
 const TIMED_ROWS: Readonly<Record<number, number>> = { 50: 4_000, 100: 3_000, 200: 1_500, 500: 600 };
 
-/** The pre-filled files of this run, built once each (the 1,000,000-row one takes seconds). */
+/** The pre-filled files of this run, by table rows and width, built once each (the 1,000,000-row one takes seconds). */
 const prefilled = new Map<string, string>();
 
-function prefilledFile(options: BenchOptions, size: TableSize): string {
+function prefilledFile(options: BenchOptions, size: TableSize, width: number): string {
   const rows = options.quick ? TABLE_ROWS[size].quick : TABLE_ROWS[size].full;
-  const key = `${options.tmpDir}\0${rows}`;
-  let path = prefilled.get(key);
-  if (path === undefined) {
+  const cached = (key: string, build: () => string) => {
+    let path = prefilled.get(`${options.tmpDir}\0${key}`);
+    if (path === undefined) prefilled.set(`${options.tmpDir}\0${key}`, (path = build()));
+    return path;
+  };
+  const base = cached(`${rows}`, () => {
     options.log(`wide rows: pre-filling a table of ${rows.toLocaleString('en-US')} rows`);
-    path = buildPrefilled(options.tmpDir, rows);
-    prefilled.set(key, path);
-  }
-  return path;
+    return buildPrefilled(options.tmpDir, rows);
+  });
+  return cached(`${rows}\0${width}`, () => {
+    const path = scratchPath(options.tmpDir, `wide-prefilled-${rows}-w${width}`);
+    copyWidened(base, path, width);
+    return path;
+  });
 }
 
 /**
@@ -40,13 +47,13 @@ function wideSuite(kind: WideKind, width: number, size: TableSize): Suite {
     target: { of: 'ratio', op: '<=', value: 1.3 },
     size: { full: TIMED_ROWS[width]!, quick: 50 },
     prepare(options, count) {
-      const source = prefilledFile(options, size);
+      const source = prefilledFile(options, size, width);
       // one extra row: the untimed priming row each side writes first
       const rows = wideRows(width, count + 1, 0);
       const measure = (write: (path: string) => ReturnType<typeof rawWideWrite>, label: string) => async () => {
         const path = scratchPath(options.tmpDir, `${label}-w${width}-${size}`);
         try {
-          copyWidened(source, path, width);
+          copyFileSync(source, path);
           return await write(path);
         } finally {
           removeDatabase(path);
