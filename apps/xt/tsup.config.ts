@@ -49,7 +49,7 @@ function thirdPartyLicenses(target: string): Plugin {
           return `## ${pkg.name}@${pkg.version} (${pkg.license ?? 'unknown'})\n\n\`\`\`\n${text}\n\`\`\``;
         });
         mkdirSync(path.dirname(target), { recursive: true });
-        writeFileSync(target, `# Third-party code bundled in dist/cli.js\n\n${sections.join('\n\n')}\n`);
+        writeFileSync(target, `# Third-party code bundled in dist/ (cli.js and the chunks it loads)\n\n${sections.join('\n\n')}\n`);
       });
     },
   };
