@@ -256,6 +256,7 @@ describe('SKILL.md snippets', () => {
   it('every other block is data or output (json, yaml, text), with its language named', () => {
     const others = blocks.filter((b) => !TS_LANGUAGES.includes(b.language) && !SHELL_LANGUAGES.includes(b.language));
     expect(others.map((b) => b.language).filter((language) => !['json', 'yaml', 'text'].includes(language))).toEqual([]);
+    for (const block of others.filter((b) => b.language === 'json')) expect(() => JSON.parse(block.body), block.body).not.toThrow();
   });
 
   it('proves the patterns an agent needs: a sweep, a cached evaluation and a CI check run as they are shown', () => {

@@ -72,6 +72,14 @@ describe('SKILL.md', () => {
     expect(missing).toEqual([]);
   });
 
+  it('mentions every XetrackError code', () => {
+    const errors = readFileSync(path.join(repoRoot, 'packages', 'core', 'src', 'errors.ts'), 'utf8');
+    const union = /export type XetrackErrorCode =([\s\S]*?);/.exec(errors)![1]!;
+    const codes = [...union.matchAll(/\| '([A-Z_]+)'/g)].map((m) => m[1]!);
+    expect(codes).toEqual(expect.arrayContaining(['NOT_FOUND', 'UNKNOWN_COLUMN', 'LOCKED']));
+    expect(codes.filter((code) => !mentioned(code))).toEqual([]);
+  });
+
   it('mentions every xt command and sub-command as `xt NAME`', () => {
     const registry = readFileSync(path.join(repoRoot, 'apps', 'xt', 'src', 'commands', 'index.ts'), 'utf8');
     const commands = [...registry.matchAll(/\{ name: '([\w-]+)', load:/g)].map((m) => m[1]!);
