@@ -142,6 +142,11 @@ const expectations: Record<string, (out: string, cwd: string, stderr: string) =>
     expect(out).toMatch(/^[0-9a-f]{16} Float32Array\(2\) \[ 0\.5, 0\.25 \]$/m);
     expect(existsSync(path.join(cwd, 'blobs.db'))).toBe(true);
   },
+  'engine-calls.ts': (out) => {
+    expect(out).toContain('ensureColumns default val_loss float, epoch integer\ninsert default 1 rows with keys track_id, timestamp, model, val_loss, epoch\n');
+    expect(out).toContain('select default {"where":[{"column":"epoch","op":">=","value":2}]');
+    expect(out).toContain("[ { epoch: 2, note: null }, { epoch: 3, note: 'last' } ]");
+  },
   'asset-serializers.ts': (out) => {
     expect(out).toContain('true 106');
     expect(out).toMatch(/\{ removed: 1, bytes: [1-9]\d*, kept: 0 \}/);
