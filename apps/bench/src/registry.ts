@@ -4,6 +4,7 @@ import type { Suite } from './suite.js';
 import { cacheHitDistinctSuite, cacheHitSuite } from './suites/cache-hit.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
 import { compareSuite } from './suites/compare-suite.js';
+import { copySuites } from './suites/copy-suite.js';
 import { duckdbSuites } from './suites/duckdb.js';
 import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
@@ -32,6 +33,7 @@ export const suites: readonly Suite[] = [
   compareSuite,
   ...duckdbSuites,
   ...postgresSuites,
+  ...copySuites,
   dashboardRenderSuite,
   reportSizeSuite,
 ];
