@@ -9,6 +9,7 @@ import { duckdbSuites } from './suites/duckdb.js';
 import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
 import { runsSuites } from './suites/runs-suite.js';
+import { toRowsLargeSuite } from './suites/to-rows-large-suite.js';
 import { toRowsSuite } from './suites/to-rows-suite.js';
 import { trackSuite } from './suites/track-suite.js';
 import { dashboardRenderSuite, reportSizeSuite } from './suites/ui.js';
@@ -25,6 +26,7 @@ export const suites: readonly Suite[] = [
   ...writeSuites(sqlite),
   trackSuite,
   toRowsSuite(sqlite),
+  toRowsLargeSuite,
   ...runsSuites,
   iterateMemorySuite,
   cacheHitSuite,
