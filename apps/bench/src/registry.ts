@@ -1,7 +1,7 @@
 import { coreSqlite } from './core-sqlite.js';
 import { rawSqlite } from './raw-sqlite.js';
 import type { Suite } from './suite.js';
-import { cacheHitSuite } from './suites/cache-hit.js';
+import { cacheHitDistinctSuite, cacheHitSuite } from './suites/cache-hit.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
 import { compareSuite } from './suites/compare-suite.js';
 import { duckdbSuites } from './suites/duckdb.js';
@@ -27,6 +27,7 @@ export const suites: readonly Suite[] = [
   ...runsSuites,
   iterateMemorySuite,
   cacheHitSuite,
+  cacheHitDistinctSuite,
   cliStartupSuite,
   compareSuite,
   ...duckdbSuites,
