@@ -4,10 +4,12 @@ import type { Suite } from './suite.js';
 import { cacheHitDistinctSuite, cacheHitSuite } from './suites/cache-hit.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
 import { compareSuite } from './suites/compare-suite.js';
+import { copySuites } from './suites/copy-suite.js';
 import { duckdbSuites } from './suites/duckdb.js';
 import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
 import { runsSuites } from './suites/runs-suite.js';
+import { toRowsLargeSuite } from './suites/to-rows-large-suite.js';
 import { toRowsSuite } from './suites/to-rows-suite.js';
 import { trackSuite } from './suites/track-suite.js';
 import { dashboardRenderSuite, reportSizeSuite } from './suites/ui.js';
@@ -24,6 +26,7 @@ export const suites: readonly Suite[] = [
   ...writeSuites(sqlite),
   trackSuite,
   toRowsSuite(sqlite),
+  toRowsLargeSuite,
   ...runsSuites,
   iterateMemorySuite,
   cacheHitSuite,
@@ -32,6 +35,7 @@ export const suites: readonly Suite[] = [
   compareSuite,
   ...duckdbSuites,
   ...postgresSuites,
+  ...copySuites,
   dashboardRenderSuite,
   reportSizeSuite,
 ];
