@@ -6,7 +6,9 @@ import type { DeclaredKeysOnly, LogData, LoggedRow, PlainRow, TrackedRow } from 
 import { checkTableName, columnNameFor } from './schema/identifiers.js';
 import { generateTrackId } from './schema/track-id.js';
 import { formatMicros, nextTimestamp, reserveMicros } from './schema/timestamp.js';
+import type { BuiltRow } from './table/row-builder.js';
 import { TrackingTable } from './table/tracking-table.js';
+import { throwIfFailed } from './table/write-queue.js';
 import { argumentsText, isPlainObject, resultValue, unpackArguments } from './tracking/function-call.js';
 import { functionName } from './tracking/function-name.js';
 import { createWarn, type Warn } from './warnings.js';
@@ -17,7 +19,7 @@ import { logOnlyEngine } from './engine/log-only-engine.js';
 import { spoolEngine, type SpoolOptions } from './spool/spool-engine.js';
 import { ingest } from './spool/ingest.js';
 import { TrackLogger } from './logging/track-logger.js';
-import { importOptional } from './optional-import.js';
+import { loadAssets, loadCache, loadGit } from './optional-packages.js';
 import { exportTable, type ExportFormat } from './export/export-table.js';
 import { QueryCompiler, type ColumnOf, type PickedRow, type RowQuery } from './query/row-query.js';
 
@@ -192,8 +194,7 @@ export class Tracker<R = Record<string, unknown>> {
   }
 
   private async stampGitCommit(root: string): Promise<void> {
-    const git = await importOptional('@xetrack/git', 'The gitRoot option');
-    const hash = await (git.gitCommitHash as (root: string) => Promise<string | undefined>)(root);
+    const hash = await (await loadGit('The gitRoot option')).gitCommitHash(root);
     if (hash) {
       this.currentParams.git_commit_hash = hash;
       this.paramCells = undefined;
@@ -239,21 +240,20 @@ export class Tracker<R = Record<string, unknown>> {
    * The row for `data`: key columns, then the params (encoded once, until they change), then the
    * data. JSON values as given are remembered beside the row, so `stored()` can return them parsed.
    */
-  private row(data: Record<string, unknown>, timestamp: string): Row {
+  private row(data: Record<string, unknown>, timestamp: string): BuiltRow {
     if (!isPlainObject(data)) {
       throw new XetrackError('INVALID_ARGUMENT', `log() and logBatch() take plain objects of key/value pairs ({ key: value }), not ${describe(data)}.`);
     }
     const params = this.encodedParams();
-    const row = this.store.buildRow(this.trackId, timestamp, params.cells, data, this.onKeyColumn);
-    const json = this.store.lastJson;
-    if (json !== undefined || params.json !== undefined) this.jsonValues.set(row, { ...params.json, ...json });
-    return row;
+    const built = this.store.buildRow(this.trackId, timestamp, params.cells, data, this.onKeyColumn);
+    if (built.json !== undefined || params.json !== undefined) this.jsonValues.set(built.row, { ...params.json, ...built.json });
+    return built;
   }
 
   private encodedParams(): { cells: Row; json: Record<string, unknown> | undefined } {
     if (this.paramCells === undefined) {
       const cells: Row = {};
-      const json = this.store.encodeInto(cells, this.currentParams, this.onKeyColumn);
+      const json = this.store.encode(cells, this.currentParams, this.onKeyColumn);
       this.paramCells = { cells, json };
     }
     return this.paramCells;
@@ -276,10 +276,9 @@ export class Tracker<R = Record<string, unknown>> {
     this.check();
     const { assets, monitor } = this.addOns;
     const input = assets || monitor?.snapshot ? await this.withAddOns(data as Record<string, unknown>) : (data as Record<string, unknown>);
-    const row = this.row(input, nextTimestamp());
-    const { group, call } = this.store.enqueueRow(row);
-    const failures = await group.done; // shared by every call of the group: no promise per call
-    if (failures !== undefined && call in failures) throw failures[call];
+    const { row } = this.row(input, nextTimestamp());
+    const ticket = this.store.enqueue(row);
+    throwIfFailed(ticket, await ticket.done); // `done` is shared by every call of the group: no promise per call
     const stored = this.stored(row);
     if (this.addOns.logger) this.logRows([stored], [input]);
     this.last = stored;
@@ -303,11 +302,13 @@ export class Tracker<R = Record<string, unknown>> {
     // a rejected row rejects the batch: the columns its earlier rows asked for are not added either
     this.store.atomically(() => {
       for (let i = 0; i < inputs.length; i++) {
-        prepared[i] = this.row(inputs[i] as Record<string, unknown>, formatMicros(first + i));
-        withJson ||= this.store.lastJson !== undefined;
+        const built = this.row(inputs[i] as Record<string, unknown>, formatMicros(first + i));
+        prepared[i] = built.row;
+        withJson ||= built.json !== undefined;
       }
     });
-    await this.store.committed(this.store.enqueue(prepared));
+    const ticket = this.store.enqueue(prepared);
+    throwIfFailed(ticket, await ticket.done);
     const out = prepared as unknown as TrackedRow<R>[];
     if (withJson || this.paramCells?.json !== undefined) for (let i = 0; i < prepared.length; i++) out[i] = this.stored(prepared[i]!);
     if (this.addOns.logger) this.logRows(out, inputs as readonly Record<string, unknown>[]);
@@ -626,8 +627,7 @@ function mergeResult(data: Record<string, unknown>, result: unknown): void {
 
 /** Opens `@xetrack/cache`'s default store in `directory`. */
 async function defaultCache(directory: string): Promise<FunctionCache> {
-  const mod = await importOptional('@xetrack/cache', 'The cache option');
-  return (mod.cacheStore as (directory: string) => FunctionCache)(directory);
+  return (await loadCache('The cache option')).cacheStore(directory);
 }
 
 /** Opens `@xetrack/assets`' default store: in the tracker's own SQLite file. */
@@ -635,8 +635,7 @@ async function defaultAssets(path: string, engine: Engine): Promise<AssetStore> 
   if (engine.name !== 'sqlite') {
     throw new XetrackError('INVALID_ARGUMENT', `assets: true keeps assets in the tracker's SQLite file, but this tracker uses the ${engine.name} engine: pass an asset store instead (see @xetrack/assets).`);
   }
-  const mod = await importOptional('@xetrack/assets', 'The assets option');
-  return (mod.assetStore as (options: { path: string }) => AssetStore)({ path });
+  return (await loadAssets('The assets option')).assetStore({ path });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
