@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Tracker } from '@xetrack/core';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMcp, type McpSession } from './mcp-client.js';
-import { APP_DIR, ROOT_DIR } from './support/paths.js';
+import { APP_DIR, CLI, ROOT_DIR } from './support/paths.js';
 import { runXt } from './support/run-xt.js';
 
 /**
@@ -401,6 +401,19 @@ describe('xt mcp as the README registers it', () => {
 });
 
 describe('xt mcp startup', () => {
+  it('the MCP SDK is bundled into one chunk that only the mcp command imports, so other commands never load it', () => {
+    const dist = path.dirname(CLI);
+    const files = readdirSync(dist).filter((f) => f.endsWith('.js'));
+    const text = (f: string) => readFileSync(path.join(dist, f), 'utf8');
+    const sdk = files.filter((f) => text(f).includes('var McpServer = class'));
+    expect(sdk).toHaveLength(1);
+    const importers = files.filter((f) => f !== sdk[0] && text(f).includes(sdk[0]!));
+    expect(importers).toHaveLength(1);
+    expect(importers[0]).toMatch(/^mcp-\w+\.js$/);
+    expect(text(importers[0]!)).toContain(`import("./${sdk[0]}")`);
+    expect(text('cli.js')).not.toContain('modelcontextprotocol');
+  });
+
   it('a database that is not there fails xt mcp itself, before serving', () => {
     const missing = path.join(dir, 'missing.db');
     const result = runXt(['mcp', missing]);
