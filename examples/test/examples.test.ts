@@ -142,6 +142,11 @@ const expectations: Record<string, (out: string, cwd: string, stderr: string) =>
     expect(out).toMatch(/^[0-9a-f]{16} Float32Array\(2\) \[ 0\.5, 0\.25 \]$/m);
     expect(existsSync(path.join(cwd, 'blobs.db'))).toBe(true);
   },
+  'engine-calls.ts': (out) => {
+    expect(out).toContain('ensureColumns default val_loss float, epoch integer\ninsert default 1 rows with keys track_id, timestamp, model, val_loss, epoch\n');
+    expect(out).toContain('select default {"where":[{"column":"epoch","op":">=","value":2}]');
+    expect(out).toContain("[ { epoch: 2, note: null }, { epoch: 3, note: 'last' } ]");
+  },
   'asset-serializers.ts': (out) => {
     expect(out).toContain('true 106');
     expect(out).toMatch(/\{ removed: 1, bytes: [1-9]\d*, kept: 0 \}/);
@@ -257,6 +262,12 @@ describe('SKILL.md snippets', () => {
     const others = blocks.filter((b) => !TS_LANGUAGES.includes(b.language) && !SHELL_LANGUAGES.includes(b.language));
     expect(others.map((b) => b.language).filter((language) => !['json', 'yaml', 'text'].includes(language))).toEqual([]);
     for (const block of others.filter((b) => b.language === 'json')) expect(() => JSON.parse(block.body), block.body).not.toThrow();
+  });
+
+  it('the MCP client config is the one the xt mcp tests start the server from', () => {
+    const configs = blocks.filter((b) => b.language === 'json' && b.body.includes('"mcpServers"'));
+    expect(configs).toHaveLength(1);
+    expect(JSON.parse(configs[0]!.body)).toEqual(JSON.parse(readFileSync(path.join(examplesDir, 'mcp-servers.json'), 'utf8')));
   });
 
   it('proves the patterns an agent needs: a sweep, a cached evaluation and a CI check run as they are shown', () => {

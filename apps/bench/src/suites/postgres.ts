@@ -18,11 +18,11 @@ import { FIRST_INDEX, PRIME_INDEX } from '../workloads.js';
  * This app does not list the engine or `pg` as dependencies yet, so both are loaded from the
  * engine's package folder (its built `dist`, and the `pg` it depends on).
  */
-const SERVER = process.env.XT_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
+export const SERVER = process.env.XT_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const ENGINE_DIR = fileURLToPath(new URL('../../../../packages/engine-postgres/', import.meta.url));
 
 /** The part of `pg` the baseline uses. */
-interface PgClient {
+export interface PgClient {
   connect(): Promise<unknown>;
   query(config: string | { text: string; values?: unknown[]; name?: string }): Promise<unknown>;
   end(): Promise<void>;
@@ -33,7 +33,7 @@ interface PgModule {
 
 let loaded: Promise<{ pg: PgModule; plugin: EnginePlugin<{ url: string; schema: string }> }> | undefined;
 
-function load() {
+export function load() {
   loaded ??= (async () => {
     const pg = createRequire(`${ENGINE_DIR}package.json`)('pg') as PgModule;
     let mod: { postgresEngine: EnginePlugin<{ url: string; schema: string }> };
@@ -47,7 +47,7 @@ function load() {
   return loaded;
 }
 
-const COLUMNS: readonly (readonly [keyof BenchRow, string])[] = [
+export const COLUMNS: readonly (readonly [keyof BenchRow, string])[] = [
   ['epoch', 'bigint'],
   ['step', 'bigint'],
   ['batch', 'bigint'],
@@ -82,7 +82,7 @@ async function admin(sql: string): Promise<void> {
 }
 
 /** A fresh schema for one measurement, and its removal. */
-async function withSchema<T>(work: (schema: string) => Promise<T>): Promise<T> {
+export async function withSchema<T>(work: (schema: string) => Promise<T>): Promise<T> {
   const schema = `xt_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE SCHEMA "${schema}"`);
   try {

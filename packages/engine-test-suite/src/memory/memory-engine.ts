@@ -28,14 +28,16 @@ export interface MemoryEngineOptions {
  * Core checks the shape of every argument before an engine sees it (names are strings, filters
  * well formed, `limit`/`offset` whole numbers), so this engine trusts shapes and owns only what
  * depends on its store: finding names, keeping keys unique, the values' form, and widening.
- * It declares no optional capability: core computes aggregates and pages through `select` itself.
+ * It declares `transactions` (`insert` checks every row before storing any) and
+ * `caseSensitiveTables` (tables are the keys of a Map). Without `iterate` and `aggregate`, core
+ * pages through `select` and computes aggregates itself.
  * Every call scans its table; it is for reading, tests and small data, not for speed.
  */
 export class MemoryEngine implements Engine {
   readonly name = 'memory';
   readonly location: string;
-  /** Nothing optional: no atomic multi-row insert promised, no iterate(), sql() or aggregate(). */
-  readonly capabilities: EngineCapabilities = Object.freeze({});
+  /** A rejected `insert` keeps none of its rows; `Runs` and `runs` are two tables; no iterate(), aggregate() or sql(). */
+  readonly capabilities: EngineCapabilities = Object.freeze({ transactions: true, caseSensitiveTables: true });
   #store: MemoryStore | undefined;
 
   constructor(options: MemoryEngineOptions = {}) {
@@ -79,8 +81,9 @@ export class MemoryEngine implements Engine {
   /**
    * Stores `rows` and resolves their count; `[]` resolves 0 (also for a missing table). A key a row
    * lacks is NULL. A (track_id, timestamp) already stored, or twice in the call, rejects with
-   * DUPLICATE_KEY; this engine checks every row before storing any. A fractional number arriving
-   * in an integer column widens the column to float.
+   * DUPLICATE_KEY; with `transactions` declared, a rejected call keeps none of its rows, so every
+   * row is checked before any is stored. A fractional number arriving in an integer column widens
+   * the column to float.
    */
   async insert(table: string, rows: Row[]): Promise<number> {
     const tables = this.#tables();
@@ -193,7 +196,7 @@ export class MemoryEngine implements Engine {
   }
 }
 
-/** Table and column names match case-insensitively, ASCII letters only (as SQLite does). */
+/** Column names match case-insensitively, ASCII letters only (as SQLite does). */
 function sameName(a: string, b: string): boolean {
   return asciiLower(a) === asciiLower(b);
 }
