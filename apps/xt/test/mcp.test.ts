@@ -44,12 +44,14 @@ const key = (row: { track_id: string; epoch: number }) => `${row.track_id}/${row
 
 const PG_DIR = path.join(ROOT_DIR, 'packages', 'engine-postgres');
 const PG_BASE = process.env.XT_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PASSWORD = 'mcp-test-secret';
 const dir = mkdtempSync(path.join(tmpdir(), 'xt-mcp-'));
 const source = path.join(dir, 'track.db');
 const schema = `xt_mcp_${process.pid}_${randomBytes(4).toString('hex')}`;
 const pgUrl = (() => {
   const url = new URL(PG_BASE);
   url.searchParams.set('schema', schema);
+  url.password = PASSWORD; // trust auth ignores it; the server must not show it to the model
   return url.toString();
 })();
 
@@ -124,6 +126,12 @@ describe.each(STORES)('xt mcp on $name (a real MCP client, the built binary)', (
     expect(tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name)).toEqual(['tables', 'columns', 'runs', 'rows', 'sql', 'diff', 'check']);
     expect((await writer.client.listTools()).tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name)).toEqual(['tables', 'columns', 'runs', 'rows', 'diff', 'check']);
     expect(byName.delete!.annotations?.destructiveHint).toBe(true);
+
+    const instructions = mcp.client.getInstructions()!;
+    expect(instructions).toContain('Read-only: set, delete and statements that write are refused.');
+    expect(instructions).toContain('at most 500 rows and 100000 bytes');
+    expect(instructions).not.toContain(PASSWORD);
+    expect(writer.client.getInstructions()).toContain('Started with --write');
   });
 
   it('tables and columns: the tables with their counts, the columns with their types', async () => {
