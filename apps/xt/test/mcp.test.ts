@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Tracker } from '@xetrack/core';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMcp, type McpSession } from './mcp-client.js';
-import { APP_DIR, ROOT_DIR } from './support/paths.js';
+import { APP_DIR, CLI, ROOT_DIR } from './support/paths.js';
 import { runXt } from './support/run-xt.js';
 
 /**
@@ -44,12 +44,14 @@ const key = (row: { track_id: string; epoch: number }) => `${row.track_id}/${row
 
 const PG_DIR = path.join(ROOT_DIR, 'packages', 'engine-postgres');
 const PG_BASE = process.env.XT_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PASSWORD = 'mcp-test-secret';
 const dir = mkdtempSync(path.join(tmpdir(), 'xt-mcp-'));
 const source = path.join(dir, 'track.db');
 const schema = `xt_mcp_${process.pid}_${randomBytes(4).toString('hex')}`;
 const pgUrl = (() => {
   const url = new URL(PG_BASE);
   url.searchParams.set('schema', schema);
+  url.password = PASSWORD; // trust auth ignores it; the server must not show it to the model
   return url.toString();
 })();
 
@@ -124,6 +126,12 @@ describe.each(STORES)('xt mcp on $name (a real MCP client, the built binary)', (
     expect(tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name)).toEqual(['tables', 'columns', 'runs', 'rows', 'sql', 'diff', 'check']);
     expect((await writer.client.listTools()).tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name)).toEqual(['tables', 'columns', 'runs', 'rows', 'diff', 'check']);
     expect(byName.delete!.annotations?.destructiveHint).toBe(true);
+
+    const instructions = mcp.client.getInstructions()!;
+    expect(instructions).toContain('Read-only: set, delete and statements that write are refused.');
+    expect(instructions).toContain('at most 500 rows and 100000 bytes');
+    expect(instructions).not.toContain(PASSWORD);
+    expect(writer.client.getInstructions()).toContain('Started with --write');
   });
 
   it('tables and columns: the tables with their counts, the columns with their types', async () => {
@@ -401,6 +409,19 @@ describe('xt mcp as the README registers it', () => {
 });
 
 describe('xt mcp startup', () => {
+  it('the MCP SDK is bundled into one chunk that only the mcp command imports, so other commands never load it', () => {
+    const dist = path.dirname(CLI);
+    const files = readdirSync(dist).filter((f) => f.endsWith('.js'));
+    const text = (f: string) => readFileSync(path.join(dist, f), 'utf8');
+    const sdk = files.filter((f) => text(f).includes('var McpServer = class'));
+    expect(sdk).toHaveLength(1);
+    const importers = files.filter((f) => f !== sdk[0] && text(f).includes(sdk[0]!));
+    expect(importers).toHaveLength(1);
+    expect(importers[0]).toMatch(/^mcp-\w+\.js$/);
+    expect(text(importers[0]!)).toContain(`import("./${sdk[0]}")`);
+    expect(text('cli.js')).not.toContain('modelcontextprotocol');
+  });
+
   it('a database that is not there fails xt mcp itself, before serving', () => {
     const missing = path.join(dir, 'missing.db');
     const result = runXt(['mcp', missing]);

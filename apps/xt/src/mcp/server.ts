@@ -33,10 +33,11 @@ function failure(error: unknown): ToolResult {
  */
 export async function serveMcp(context: CliContext, options: ServerOptions): Promise<void> {
   const opened = await context.openEngine(options.db, { engine: options.engine });
+  const location = opened.engine.location; // a URL without its password: it is shown to the model
   await opened.close();
 
   const session = new Session(context, options);
-  const server = new McpServer({ name: 'xetrack', version: VERSION }, { instructions: instructions(options) });
+  const server = new McpServer({ name: 'xetrack', version: VERSION }, { instructions: instructions(location, options) });
   let queue: Promise<unknown> = Promise.resolve();
   for (const tool of TOOLS) {
     server.registerTool(
@@ -79,9 +80,9 @@ async function run(tool: ToolSpec<any>, args: Record<string, unknown>, session: 
 }
 
 /** What the client may pass on to its model about this server. */
-function instructions(options: ServerOptions): string {
+function instructions(location: string, options: ServerOptions): string {
   return [
-    `Tools over the xetrack experiment database ${options.db}: tables, columns, runs (one summary per run), rows (filtered, paged), sql, diff (runs side by side), check (regressions of a candidate against a baseline).`,
+    `Tools over the xetrack experiment database ${location}: tables, columns, runs (one summary per run), rows (filtered, paged), sql, diff (runs side by side), check (regressions of a candidate against a baseline).`,
     options.write ? 'Started with --write: set, delete and writing SQL statements are allowed.' : 'Read-only: set, delete and statements that write are refused.',
     `Every result holds at most ${options.limits.maxRows} rows and ${options.limits.maxBytes} bytes; when cut it says truncated: true and how to read the rest.`,
   ].join(' ');
