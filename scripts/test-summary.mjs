@@ -33,6 +33,14 @@ for (const dir of packageDirs) {
   skipped += packageSkipped;
   console.log(`${name}: ${result.numPassedTests ?? 0} passed, ${packageFailed} failed${packageSkipped ? `, ${packageSkipped} skipped` : ''}`);
 }
+// `pnpm lint` (Biome: formatting and lint errors), run by scripts/test.sh: one check.
+const lint = path.join(root, 'lint-result.txt');
+if (existsSync(lint)) {
+  const ok = readFileSync(lint, 'utf8').trim() === 'passed';
+  if (ok) passed += 1;
+  else failed += 1;
+  console.log(`lint (biome ci): ${ok ? '1 passed, 0 failed' : '0 passed, 1 failed (run pnpm format, then pnpm lint)'}`);
+}
 if (missing.length > 0) {
   console.log(`no test report from: ${missing.join(', ')}`);
   failed += missing.length;

@@ -8,7 +8,10 @@ export TURBO_TELEMETRY_DISABLED=1
 
 # A report left by an earlier run must not stand in for a package that did not run this time
 # (turbo puts a cached package's report back itself).
-rm -f packages/*/test-results.json apps/*/test-results.json tests/*/test-results.json examples/test-results.json
+rm -f lint-result.txt packages/*/test-results.json apps/*/test-results.json tests/*/test-results.json examples/test-results.json
+
+# Formatting and lint (Biome) first: its verdict is one line of the summary, and it never stops the tests.
+if pnpm exec biome ci . --max-diagnostics=50; then echo passed > lint-result.txt; else echo failed > lint-result.txt; fi
 
 # dependencies-successful: a package whose build failed has no tests to run; the summary counts it.
 pnpm exec turbo run test --concurrency=1 --continue=dependencies-successful "$@"

@@ -28,7 +28,7 @@ export async function sql(context: CliContext, args: SqlArgs): Promise<void> {
     if (engine.sql && !args.write && !engine.capabilities.readOnlySql) {
       throw new UsageError(`The ${engine.name} engine cannot run a statement read-only, so xt cannot tell whether it writes: add --write to run it.`);
     }
-    let rows;
+    let rows: Awaited<ReturnType<typeof runSql>>;
     try {
       rows = await runSql(engine, args.query, [], { readOnly: !args.write, otherwise: 'use xt head, xt ls or xt stats instead' });
     } catch (error) {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { open, readdir, unlink } from 'node:fs/promises';
+import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine, Row } from '../engine/contract.js';
 import type { EngineChoice } from '../engine/load-engine.js';
@@ -76,7 +76,7 @@ export async function ingest(spool: string, target: string | Engine, options: In
 }
 
 async function ingestFragment(file: string, name: string, from: FragmentState, to: Engine, result: IngestResult, options: IngestOptions): Promise<void> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
