@@ -4,6 +4,7 @@ import type { Suite } from './suite.js';
 import { cacheHitSuite } from './suites/cache-hit.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
 import { compareSuite } from './suites/compare-suite.js';
+import { describeSuite } from './suites/describe-suite.js';
 import { duckdbSuites } from './suites/duckdb.js';
 import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
@@ -28,6 +29,7 @@ export const suites: readonly Suite[] = [
   iterateMemorySuite,
   cacheHitSuite,
   cliStartupSuite,
+  describeSuite,
   compareSuite,
   ...duckdbSuites,
   ...postgresSuites,

@@ -4,4 +4,5 @@ export { checkAggregateOptions, checkSelectOptions, checkWhere, composeWhere, re
 export { aggregateRows, compareCells, quantile } from './engine/aggregate.js';
 export { XetrackError, isXetrackError, type XetrackErrorCode } from './errors.js';
 export { removeOnExit, sweepStale, tempName } from './export/temp-files.js';
+export { keysetCondition, keysetPages, type KeysetComparison, type KeysetKey, type KeysetPage } from './engine/keyset.js';
 export { holdFile, isFileHeld, fileKey } from './engine/held-files.js';

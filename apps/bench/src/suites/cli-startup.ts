@@ -9,13 +9,13 @@ import { removeDatabase, scratchPath } from '../scratch.js';
 import type { Suite } from '../suite.js';
 
 /** The built `xt` binary of the workspace's @xetrack/cli. */
-function xtBinary(): string {
+export function xtBinary(): string {
   const manifest = createRequire(import.meta.url).resolve('@xetrack/cli/package.json');
   return path.join(path.dirname(manifest), 'dist', 'cli.js');
 }
 
 /** Wall time of one whole process, spawned and waited for. */
-function timeProcess(args: string[]): number {
+export function timeProcess(args: string[]): number {
   const start = performance.now();
   const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
   const ms = performance.now() - start;
