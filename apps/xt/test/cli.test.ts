@@ -285,7 +285,7 @@ describe('xt on bad input: one line, exit 1, nothing created or changed', () => 
     expectOneLineError(runXt(['sql', db, 'SELECT * FROM nope']), 1, /no such table: nope/);
     const keyword = runXt(['sql', db, 'SELECT * FROM default']);
     expectOneLineError(keyword, 1, /near "default": syntax error.*write it in double quotes, e.g\. SELECT \* FROM "default"/);
-    // a column holding the table name is left alone (Python xetrack rewrites it: its bug §13.1)
+    // a column holding the table name is left alone (Python xetrack rewrites it, a bug of its own)
     runXt(['set', db, 'default_lr', '0.1']);
     expect(JSON.parse(runXt(['sql', db, 'SELECT default_lr FROM "default" LIMIT 1', '--json']).stdout)).toEqual([{ default_lr: 0.1 }]);
   });

@@ -3,7 +3,7 @@ import { describeColumns } from '../src/format/stats.js';
 import { markdownTable } from '../src/format/markdown.js';
 
 describe('markdownTable', () => {
-  it('prints what Python xetrack prints for the same rows (spec §12)', () => {
+  it('prints what Python xetrack prints for the same rows (its markdown table)', () => {
     const rows = [
       { track_id: 'brave-name-2634', timestamp: '2026-11-27 02:01:36.087034', model: 'm', acc: 0.5, ep: 0, name: 'n0' },
       { track_id: 'brave-name-2634', timestamp: '2026-11-27 02:01:36.091074', model: 'm', acc: 0.6, ep: 1, name: 'n1' },

@@ -75,7 +75,7 @@ describe('xt on the database Python xetrack 0.7.0 wrote', () => {
     expect(get('count')).toMatchObject({ accuracy: accuracy.length, function_result: results.length });
     expect(get('mean').accuracy).toBeCloseTo(accuracy.reduce((a, b) => a + b, 0) / accuracy.length, 12);
     expect(get('max').accuracy).toBe(Math.max(...accuracy));
-    // function_result holds integers and the text "None" (Python bug §13.6): counted, not averaged
+    // function_result holds integers and the text "None" (a Python xetrack quirk): counted, not averaged
     expect(get('unique').function_result).toBe(new Set(results).size);
     expect(results).toContain('None');
     const top = JSON.parse(runXt(['stats', 'top', db, 'function_result', '--json']).stdout) as Record<string, unknown>[];

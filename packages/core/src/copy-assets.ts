@@ -1,5 +1,5 @@
 import type { Engine } from './engine/contract.js';
-import { importOptional } from './optional-import.js';
+import { loadAssets } from './optional-packages.js';
 
 /**
  * Copies the asset store (`@xetrack/assets`, loaded only when the source has assets) between two
@@ -10,11 +10,9 @@ export async function copyAssets(source: Engine, target: Engine): Promise<number
   if (source.name !== 'sqlite' || target.name !== 'sqlite' || !source.sql) return 0;
   const found = await source.sql(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'xetrack_assets'`);
   if (found.length === 0) return 0;
-  const mod = await importOptional('@xetrack/assets', 'Copying assets (assets: false, or xt --no-assets, skips them)');
-  type Store = { copyFrom(other: Store): Promise<number>; attach(context: { engine: Engine; table: string }): void; close(): Promise<void> };
-  const open = mod.assetStore as (options: { path: string; warnings: boolean }) => Store;
-  const from = open({ path: source.location, warnings: false });
-  const to = open({ path: target.location, warnings: false });
+  const assets = await loadAssets('Copying assets (assets: false, or xt --no-assets, skips them)');
+  const from = assets.assetStore({ path: source.location, warnings: false });
+  const to = assets.assetStore({ path: target.location, warnings: false });
   // through the connections already held: one SQLite build per file per process
   from.attach({ engine: source, table: 'default' });
   to.attach({ engine: target, table: 'default' });

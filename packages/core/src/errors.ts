@@ -12,6 +12,8 @@ export type XetrackErrorCode =
   | 'INVALID_ARGUMENT'
   /** An engine package is not installed or exports no engine. */
   | 'ENGINE_NOT_FOUND'
+  /** An optional add-on package (cache, assets, git, ui, the Parquet writer) is not installed or too old. */
+  | 'PACKAGE_NOT_FOUND'
   /** An engine built for another version of the engine contract. */
   | 'ENGINE_API_MISMATCH'
   /** The database reported an error. */
@@ -64,4 +66,19 @@ export function isXetrackError(error: unknown, code?: XetrackErrorCode): error i
 /** The message of any thrown value, for wrapping. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * What an engine was doing when its database failed: every engine builds its error messages from
+ * this one shape (`toXetrackError(error, context)` in each engine's errors module).
+ */
+export interface EngineErrorContext {
+  /** The store, as `Engine.location` shows it (a file path, `:memory:`, a URL without password). */
+  location: string;
+  /** What was attempted, e.g. `insert into "runs"`. */
+  action: string;
+  /** `host:port` of a database server, for engines that have one. */
+  server?: string;
+  /** True when the action writes (a permission error then means the store is read-only for us). */
+  write?: boolean;
 }

@@ -18,7 +18,7 @@ export type { CachedResult, CallIdentity, FunctionCache } from './extensions/fun
 export type { Monitor, MonitorSession } from './extensions/monitor.js';
 export { LOG_DELIMITER, TrackLogger, type LogLevel, type TrackLoggerOptions } from './logging/track-logger.js';
 export { parseLogText, readJsonl, readLogs, type LogRow, type ReadLogsOptions } from './logging/read-logs.js';
-export { importOptional } from './optional-import.js';
+export { importOptional } from './optional-packages.js';
 export { copy, type CopyOptions, type CopyProgress, type CopyResult, type TableCopyResult } from './copy.js';
 export { exportFormatFor, type ExportFormat } from './export/export-table.js';
 export { merge, type MergeConflict, type MergeOptions, type MergeProgress, type MergeResult, type SourceMergeResult } from './merge.js';

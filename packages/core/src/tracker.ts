@@ -17,7 +17,7 @@ import { logOnlyEngine } from './engine/log-only-engine.js';
 import { spoolEngine, type SpoolOptions } from './spool/spool-engine.js';
 import { ingest } from './spool/ingest.js';
 import { TrackLogger } from './logging/track-logger.js';
-import { importOptional } from './optional-import.js';
+import { loadAssets, loadCache, loadGit } from './optional-packages.js';
 import { exportTable, type ExportFormat } from './export/export-table.js';
 import { QueryCompiler, type ColumnOf, type PickedRow, type RowQuery } from './query/row-query.js';
 
@@ -192,8 +192,7 @@ export class Tracker<R = Record<string, unknown>> {
   }
 
   private async stampGitCommit(root: string): Promise<void> {
-    const git = await importOptional('@xetrack/git', 'The gitRoot option');
-    const hash = await (git.gitCommitHash as (root: string) => Promise<string | undefined>)(root);
+    const hash = await (await loadGit('The gitRoot option')).gitCommitHash(root);
     if (hash) {
       this.currentParams.git_commit_hash = hash;
       this.paramCells = undefined;
@@ -626,8 +625,7 @@ function mergeResult(data: Record<string, unknown>, result: unknown): void {
 
 /** Opens `@xetrack/cache`'s default store in `directory`. */
 async function defaultCache(directory: string): Promise<FunctionCache> {
-  const mod = await importOptional('@xetrack/cache', 'The cache option');
-  return (mod.cacheStore as (directory: string) => FunctionCache)(directory);
+  return (await loadCache('The cache option')).cacheStore(directory);
 }
 
 /** Opens `@xetrack/assets`' default store: in the tracker's own SQLite file. */
@@ -635,8 +633,7 @@ async function defaultAssets(path: string, engine: Engine): Promise<AssetStore> 
   if (engine.name !== 'sqlite') {
     throw new XetrackError('INVALID_ARGUMENT', `assets: true keeps assets in the tracker's SQLite file, but this tracker uses the ${engine.name} engine: pass an asset store instead (see @xetrack/assets).`);
   }
-  const mod = await importOptional('@xetrack/assets', 'The assets option');
-  return (mod.assetStore as (options: { path: string }) => AssetStore)({ path });
+  return (await loadAssets('The assets option')).assetStore({ path });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -12,7 +12,7 @@ function codeOf(run: () => unknown): string | undefined {
 }
 
 describe('columnTypeOf', () => {
-  it('types a column by its first value (architecture §3)', () => {
+  it('types a column by its first value', () => {
     expect(columnTypeOf(1)).toBe('integer');
     expect(columnTypeOf(-0)).toBe('integer');
     expect(columnTypeOf(1.5)).toBe('float');

@@ -1,12 +1,4 @@
-import { isXetrackError, XetrackError, type XetrackErrorCode } from '@xetrack/core/engine';
-
-/** What the engine was doing when DuckDB failed, for the message. */
-export interface ErrorContext {
-  /** The file path or `:memory:`. */
-  location: string;
-  /** e.g. `insert into "runs"`. */
-  action: string;
-}
+import { isXetrackError, XetrackError, type EngineErrorContext, type XetrackErrorCode } from '@xetrack/core/engine';
 
 /**
  * DuckDB's ways of saying that another connection committed a conflicting change first (the
@@ -18,7 +10,7 @@ export const TRANSACTION_CONFLICT =
 interface Rule {
   code: XetrackErrorCode;
   test: RegExp;
-  advice: (native: string, context: ErrorContext) => string;
+  advice: (native: string, context: EngineErrorContext) => string;
 }
 
 // DuckDB reports every failure as a plain Error whose message starts with its class
@@ -110,7 +102,7 @@ const RULES: Rule[] = [
  * Turns anything DuckDB threw into a XetrackError whose code says what happened and whose message
  * says what to do; the native error stays as `cause`. XetrackErrors pass through unchanged.
  */
-export function toXetrackError(error: unknown, context: ErrorContext): XetrackError {
+export function toXetrackError(error: unknown, context: EngineErrorContext): XetrackError {
   if (isXetrackError(error)) return error;
   const native = error instanceof Error ? error.message : String(error);
   const firstLine = (native.split('\n')[0] ?? native).replace(/[.!\s]+$/, '');

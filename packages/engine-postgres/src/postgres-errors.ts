@@ -1,16 +1,7 @@
-import { XetrackError, isXetrackError, type XetrackErrorCode } from '@xetrack/core/engine';
+import { XetrackError, isXetrackError, type EngineErrorContext, type XetrackErrorCode } from '@xetrack/core/engine';
 
-/** Where and what the engine was doing when the database failed, for the message. */
-export interface FailureContext {
-  /** The store, as `Engine.location` shows it (a URL without password). */
-  location: string;
-  /** `host:port` of the server. */
-  server: string;
-  /** What was attempted, e.g. `insert into "t"`. */
-  action: string;
-  /** True when the action writes (a permission error then means the store is read-only for us). */
-  write?: boolean;
-}
+/** The engine error context; a server always has a `host:port` to name. */
+type ServerErrorContext = EngineErrorContext & { server: string };
 
 /** The SQLSTATE of a server error (`pg`'s `DatabaseError.code`), or '' for anything else. */
 export function sqlState(error: unknown): string {
@@ -50,7 +41,7 @@ export function isConnectionError(error: unknown): boolean {
   return state === '' && CONNECTION_MESSAGES.test(nativeMessage(error));
 }
 
-function codeOf(error: unknown, context: FailureContext): XetrackErrorCode {
+function codeOf(error: unknown, context: ServerErrorContext): XetrackErrorCode {
   const state = sqlState(error);
   switch (state) {
     case '23505':
@@ -77,7 +68,7 @@ function codeOf(error: unknown, context: FailureContext): XetrackErrorCode {
   return 'ENGINE_FAILURE';
 }
 
-function advice(code: XetrackErrorCode, error: unknown, context: FailureContext): string {
+function advice(code: XetrackErrorCode, error: unknown, context: ServerErrorContext): string {
   const state = sqlState(error);
   if (state === '28P01' || state === '28000') {
     return `the server at ${context.server} refused the login. Check the user name and password in the URL (percent-encode special characters) or PGPASSWORD, and the server's pg_hba.conf.`;
@@ -126,7 +117,7 @@ function advice(code: XetrackErrorCode, error: unknown, context: FailureContext)
  * `cause`, and a message naming the server, what was attempted and what to do.
  * A XetrackError passes through unchanged.
  */
-export function toXetrackError(error: unknown, context: FailureContext): XetrackError {
+export function toXetrackError(error: unknown, context: ServerErrorContext): XetrackError {
   if (isXetrackError(error)) return error;
   const code = codeOf(error, context);
   const state = sqlState(error);

@@ -7,7 +7,7 @@ import { Reader, Tracker } from '@xetrack/core';
 import { postgresEngine } from '../src/index.js';
 import { admin, BASE_URL, dropSchema, uniqueSchema, urlFor } from './support/server.js';
 
-/** The one way the project restarts its PostgreSQL server (see design/toolchain.md). */
+/** The one way the project restarts its PostgreSQL server. */
 function pgCtlCluster(action: 'restart' | 'start'): void {
   const version = readdirSync('/etc/postgresql')[0];
   if (version === undefined) throw new Error('no cluster under /etc/postgresql');

@@ -59,7 +59,8 @@ function isCode(error: unknown, code: string): boolean {
 /**
  * The SQLite engine: a translation of the engine contract to SQL run through better-sqlite3.
  * Everything runs synchronously inside each async method, so no transaction ever spans an await.
- * Open with `await sqliteEngine.create({ path })` or `new SqliteEngine({ path })`.
+ * Open with `await sqliteEngine.create({ path })` or `await SqliteEngine.open({ path })`, as the other
+ * engines open; `new SqliteEngine({ path })` also works, since opening better-sqlite3 is synchronous.
  */
 export class SqliteEngine implements Engine {
   readonly name = 'sqlite';
@@ -103,6 +104,11 @@ export class SqliteEngine implements Engine {
     this.#commit = opened.db.prepare('COMMIT');
     this.#rollback = opened.db.prepare('ROLLBACK');
     this.#release = opened.db.memory || this.location === '' ? () => undefined : holdFile(this.location);
+  }
+
+  /** Opens the database as `new SqliteEngine(options)` does, with a failure as a rejection (the engines' common entry point). */
+  static async open(options: SqliteEngineOptions): Promise<SqliteEngine> {
+    return new SqliteEngine(options);
   }
 
   /** Tracking tables (with `track_id` and `timestamp`), sorted; sqlitedict's `assets`/`keys`/`counts` are not. */

@@ -1,12 +1,4 @@
-import { XetrackError, isXetrackError, type XetrackErrorCode } from '@xetrack/core/engine';
-
-/** Where and what the engine was doing when the database failed, for the message. */
-export interface FailureContext {
-  /** The database location (file path or `:memory:`). */
-  location: string;
-  /** What was attempted, e.g. `insert into "default"`. */
-  action: string;
-}
+import { XetrackError, isXetrackError, type EngineErrorContext, type XetrackErrorCode } from '@xetrack/core/engine';
 
 /** better-sqlite3 reports SQLite result codes as strings on `code` (`SQLITE_BUSY`, `SQLITE_CONSTRAINT_PRIMARYKEY`). */
 function sqliteCode(error: unknown): string {
@@ -61,7 +53,7 @@ const ADVICE: Readonly<Partial<Record<XetrackErrorCode, string>>> = Object.freez
  * error as `cause`, and a message naming the location, what was attempted and what to do.
  * A XetrackError passes through unchanged.
  */
-export function toXetrackError(error: unknown, context: FailureContext): XetrackError {
+export function toXetrackError(error: unknown, context: EngineErrorContext): XetrackError {
   if (isXetrackError(error)) return error;
   const code = codeOf(error);
   const message = `sqlite: ${context.action} failed on ${context.location}: ${ADVICE[code] ?? ''} (SQLite: ${nativeMessage(error)})`;

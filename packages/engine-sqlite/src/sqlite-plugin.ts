@@ -10,7 +10,7 @@ export const sqliteEngine: EnginePlugin<SqliteEngineOptions> = Object.freeze({
   apiVersion: ENGINE_API_VERSION,
   name: 'sqlite',
   async create(options: SqliteEngineOptions): Promise<Engine> {
-    return new SqliteEngine(options);
+    return SqliteEngine.open(options);
   },
   fromLocation(location: string): SqliteEngineOptions {
     return { path: location };

@@ -170,7 +170,30 @@ describe('export', () => {
     // NODE_PATH (set by pnpm for scripts) would make the workspace's packages visible to require.resolve.
     const { NODE_PATH: _ignored, ...env } = process.env;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env });
-    expect(out).toMatch(/^ENGINE_NOT_FOUND .*@xetrack\/engine-duckdb.*pnpm add @xetrack\/engine-duckdb/);
+    expect(out).toMatch(/^PACKAGE_NOT_FOUND .*@xetrack\/engine-duckdb.*pnpm add @xetrack\/engine-duckdb/);
     expect(existsSync(path.join(dir, 'out.parquet'))).toBe(false);
+  });
+
+  it('names the add-on a tracker option needs when it is not installed: PACKAGE_NOT_FOUND, and the file stays usable', async () => {
+    const file = path.join(dir, 'addons.db');
+    const core = pathToFileURL(path.resolve(here, '../../core/dist/index.js')).href;
+    const engine = pathToFileURL(path.resolve(here, '../dist/index.js')).href;
+    const script = `
+      const { Tracker } = await import(${JSON.stringify(core)});
+      const { sqliteEngine } = await import(${JSON.stringify(engine)});
+      for (const [option, value] of [['cache', 'cache-dir'], ['assets', true], ['gitRoot', '.']]) {
+        try { await Tracker.open(${JSON.stringify(file)}, { engine: sqliteEngine, [option]: value }); console.log(option + ' no error'); }
+        catch (e) { console.log(option + ' ' + e.code + ' ' + e.message); }
+      }
+      const t = await Tracker.open(${JSON.stringify(file)}, { engine: sqliteEngine });
+      await t.log({ a: 1 });
+      await t.close();
+      console.log('logged');`;
+    const { NODE_PATH: _ignored, ...env } = process.env;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env });
+    expect(out).toMatch(/^cache PACKAGE_NOT_FOUND The cache option needs @xetrack\/cache.*pnpm add @xetrack\/cache/m);
+    expect(out).toMatch(/^assets PACKAGE_NOT_FOUND The assets option needs @xetrack\/assets.*pnpm add @xetrack\/assets/m);
+    expect(out).toMatch(/^gitRoot PACKAGE_NOT_FOUND The gitRoot option needs @xetrack\/git.*pnpm add @xetrack\/git/m);
+    expect(out).toMatch(/^logged$/m);
   });
 });

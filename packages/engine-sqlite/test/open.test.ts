@@ -63,6 +63,16 @@ describe('the plugin', () => {
     }
   });
 
+  it('SqliteEngine.open opens like the other engines, and bad options reject (not throw) with INVALID_ARGUMENT', async () => {
+    const engine = await SqliteEngine.open({ path: ':memory:' });
+    expect(engine).toBeInstanceOf(SqliteEngine);
+    expect(engine.location).toBe(':memory:');
+    await engine.close();
+    const pending = SqliteEngine.open({ path: '' });
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await failure(() => pending)).code).toBe('INVALID_ARGUMENT');
+  });
+
   it('freezes its options, so changing the object passed in changes nothing', async () => {
     const options: SqliteEngineOptions = { path: ':memory:', busyTimeoutMs: 1234 };
     const engine = new SqliteEngine(options);

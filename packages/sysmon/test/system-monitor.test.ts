@@ -292,7 +292,7 @@ describe('systemMonitor during track()', () => {
     await reader.close();
     for (const field of [...SYSTEM_FIELDS, 'event_loop_delay_p99_ms', 'heap_used_mb']) {
       // JavaScript has no 100.0: a machine fully busy over the call logs 100, and the first value
-      // sets the column's type (core's float widening, issue 12, makes later fractions widen it).
+      // sets the column's type (core's float widening makes later fractions widen it).
       expect(types[field], field).toBe(Number.isInteger(logged[field]) ? 'integer' : 'float');
     }
     expect(types.bytes_sent).toBe('integer');

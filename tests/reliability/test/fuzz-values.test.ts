@@ -318,7 +318,7 @@ describe('values: cases the properties leave out', () => {
     expect(columns).toEqual(['track_id', 'timestamp', 'a']);
   });
 
-  it('a later value of another type follows SQLite column affinity, as in Python xetrack (spec §2.7)', async () => {
+  it('a later value of another type follows SQLite column affinity, as in Python xetrack', async () => {
     const tracker = await fuzz.tracker('affinity');
     const cases: [string, unknown, unknown, unknown][] = [
       // column, first value, later value, read back

@@ -1,5 +1,5 @@
 /**
- * Several hosts, one PostgreSQL (issue 17, part 1): three network namespaces stand for three
+ * Several hosts, one PostgreSQL: three network namespaces stand for three
  * machines, joined to a fourth that runs a private PostgreSQL and Redis. Four tracker processes per
  * host log into one table and share one cached function; meanwhile one host's link is cut for a
  * few seconds and another host's processes are SIGKILLed. Needs root (namespaces): skipped, with

@@ -1,5 +1,5 @@
 /**
- * Merging the stores of several machines into one (issue 17, part 2): SQLite, DuckDB and
+ * Merging the stores of several machines into one: SQLite, DuckDB and
  * PostgreSQL sources into each engine as target, through `merge()` and the real `xt merge`.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Spool mode (issue 17, part 3): many processes append rows to their own fragment files, `ingest()`
+ * Spool mode: many processes append rows to their own fragment files, `ingest()`
  * and `xt ingest` load them into a database while the writers still run and some are SIGKILLed;
  * every row whose call resolved must end up in the database exactly once.
  */

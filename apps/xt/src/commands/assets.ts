@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { importOptional, XetrackError, type Engine } from '@xetrack/core';
+import { importOptional, XetrackError } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { jsonValue } from '../format/json-rows.js';
 import { printRows } from './print-rows.js';
@@ -33,34 +33,22 @@ export interface AssetsGcArgs extends AssetsArgs {
   json: boolean;
 }
 
-/** What these commands use of `@xetrack/assets`, typed here so `xt` builds without the package. */
-interface AssetStoreLike {
-  list(): Promise<{ hash: string; serializer: string; size: number; storedBytes: number; count: number; compressed: boolean; created: number; columns: string[] }[]>;
-  columns(): Promise<Record<string, string>>;
-  serialized(hash: string): Promise<{ data: Uint8Array; record: { serializer: string } } | undefined>;
-  removeHash(hash: string, options?: { column?: string }): Promise<boolean>;
-  gc(options?: { graceMs?: number }): Promise<{ removed: number; bytes: number; kept: number }>;
-  attach(context: { engine: Engine; table: string }): void;
-  close(): Promise<void>;
-}
-interface AssetsPackage {
-  assetStore(options: { path: string; onWarning(message: string): void }): AssetStoreLike;
-  DEFAULT_TABLE: string;
-}
+type Assets = typeof import('@xetrack/assets');
+type AssetStore = import('@xetrack/assets').KeyvAssetStore;
 
 /**
  * Runs `use` with the asset store of the SQLite file `db` (attached to its engine) and closes both.
  * A file without our asset table has no assets: `empty` answers then, and the file is left as it
  * was (opening the store would create the table).
  */
-async function withAssets<T>(context: CliContext, args: AssetsArgs, write: boolean, empty: () => T, use: (store: AssetStoreLike) => Promise<T>): Promise<T> {
+async function withAssets<T>(context: CliContext, args: AssetsArgs, write: boolean, empty: () => T, use: (store: AssetStore) => Promise<T>): Promise<T> {
   const opened = await context.openEngine(args.db, { engine: args.engine, write });
   try {
     const { engine } = opened;
     if (engine.name !== 'sqlite' || !engine.sql) {
       throw new XetrackError('INVALID_ARGUMENT', `xt assets reads the assets @xetrack/assets keeps in a SQLite file; ${args.db} uses the ${engine.name} engine.`);
     }
-    const pkg = (await importOptional('@xetrack/assets', 'xt assets')) as unknown as AssetsPackage;
+    const pkg = await importOptional<Assets>('@xetrack/assets', 'xt assets');
     const tables = new Set((await engine.sql("SELECT name FROM sqlite_master WHERE type = 'table'")).map((r) => String(r.name)));
     if (!tables.has(pkg.DEFAULT_TABLE)) {
       if (tables.has('assets') && tables.has('keys')) {

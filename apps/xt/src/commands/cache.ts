@@ -16,21 +16,9 @@ export interface CacheDeleteArgs {
   trackId: string;
 }
 
-/** What these commands use of `@xetrack/cache`, typed here so `xt` builds without the package. */
-interface CachePackage {
-  scanCache(directory: string, options: { results: false; onWarning(message: string): void }): AsyncIterable<{
-    key: string;
-    trackId: string;
-    functionName: string;
-    createdAt: Date;
-    size: number;
-  }>;
-  deleteCacheByTrackId(directory: string, trackId: string): Promise<number>;
-}
-
 /** `@xetrack/cache`, loaded only when a cache command runs; a missing package says how to install it. */
-async function cachePackage(): Promise<CachePackage> {
-  return (await importOptional('@xetrack/cache', 'xt cache')) as unknown as CachePackage;
+async function cachePackage(): Promise<typeof import('@xetrack/cache')> {
+  return importOptional<typeof import('@xetrack/cache')>('@xetrack/cache', 'xt cache');
 }
 
 /** A cache directory must exist: listing or deleting a mistyped path never creates one. */

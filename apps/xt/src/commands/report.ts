@@ -34,7 +34,7 @@ export function shownLocation(location: string): string {
 
 /** `xt report DB -o report.html`: one self-contained HTML page of the database (@xetrack/ui). */
 export async function report(context: CliContext, args: ReportArgs): Promise<void> {
-  const ui = (await importOptional('@xetrack/ui', 'xt report')) as unknown as typeof Ui;
+  const ui = await importOptional<typeof Ui>('@xetrack/ui', 'xt report');
   const tables = listOf(args.table) ?? ['default'];
   const reader = await context.openReader(args.db, { engine: args.engine, table: tables[0] });
   try {

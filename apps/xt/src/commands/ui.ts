@@ -19,7 +19,7 @@ export interface UiArgs {
  * 127.0.0.1 unless `--host` and `--expose` say otherwise, and then prints the access token.
  */
 export async function ui(context: CliContext, args: UiArgs, stopped: Promise<unknown> = untilSignal()): Promise<void> {
-  const pkg = (await importOptional('@xetrack/ui', 'xt ui')) as unknown as typeof Ui;
+  const pkg = await importOptional<typeof Ui>('@xetrack/ui', 'xt ui');
   const tables = listOf(args.table);
   const reader = await context.openReader(args.db, { engine: args.engine, table: tables?.[0] });
   try {

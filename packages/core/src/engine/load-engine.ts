@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isXetrackError, messageOf, XetrackError } from '../errors.js';
-import { importOptional } from '../optional-import.js';
+import { importOptional } from '../optional-packages.js';
 import { ENGINE_API_VERSION, type Engine, type EnginePlugin, type LocationIntent } from './contract.js';
 import { checkEngine } from './guard-engine.js';
 
@@ -36,7 +36,7 @@ function isPlugin(value: unknown): value is EnginePlugin<unknown> {
  */
 export async function loadEnginePlugin(name: string): Promise<EnginePlugin<any>> {
   const specifier = enginePackageFor(name);
-  const mod = await importOptional(specifier, `The ${name} engine`);
+  const mod = await importOptional(specifier, `The ${name} engine`, 'ENGINE_NOT_FOUND');
   const plugin = [mod.default, ...Object.values(mod)].find(isPlugin);
   if (!plugin) {
     throw new XetrackError('ENGINE_NOT_FOUND', `The package ${specifier} exports no xetrack engine plugin (an object with apiVersion and create()). Check the package name.`);

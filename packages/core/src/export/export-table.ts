@@ -1,9 +1,9 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import type { CellValue, ColumnSpec, Row, SelectOptions } from '../engine/contract.js';
+import type { CellValue, ColumnSpec, SelectOptions } from '../engine/contract.js';
 import { XetrackError } from '../errors.js';
-import { importOptional } from '../optional-import.js';
+import { loadParquetWriter } from '../optional-packages.js';
 import type { TrackingTable } from '../table/tracking-table.js';
 import { csvHeader, csvLine, jsonLine } from './row-formats.js';
 import { removeOnExit, sweepStale, tempName } from './temp-files.js';
@@ -23,7 +23,6 @@ export function exportFormatFor(file: string): ExportFormat {
  * What `@xetrack/engine-duckdb` exports to write Parquet: rows streamed into DuckDB's own writer,
  * so memory stays bounded whatever the row count.
  */
-type ParquetWriter = (file: string, columns: ColumnSpec[], rows: AsyncIterable<Row>) => Promise<number>;
 
 /**
  * Streams the rows matching `options` into `file` (CSV, JSONL or Parquet) and resolves the row
@@ -58,11 +57,8 @@ export async function exportTable(store: TrackingTable, file: string, options: S
 
 async function writeRows(store: TrackingTable, temp: string, columns: ColumnSpec[], options: SelectOptions, format: ExportFormat, file: string): Promise<number> {
   if (format === 'parquet') {
-    const duckdb = await importOptional('@xetrack/engine-duckdb', 'Parquet export');
-    if (typeof duckdb.writeParquet !== 'function') {
-      throw new XetrackError('ENGINE_NOT_FOUND', 'The installed @xetrack/engine-duckdb has no Parquet writer: update it to the version of @xetrack/core.');
-    }
-    return (duckdb.writeParquet as ParquetWriter)(temp, columns, store.iterateCells(options));
+    const writeParquet = await loadParquetWriter('Parquet export');
+    return writeParquet(temp, columns, store.iterateCells(options));
   }
   const out = createWriteStream(temp);
   const failed = once(out, 'error').then(([error]) => {

@@ -11,7 +11,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
- * The column type a first value gives its column (architecture §3), or `undefined` for
+ * The column type a first value gives its column (the first value decides), or `undefined` for
  * null/undefined: such a key creates no column until a typed value arrives.
  */
 export function columnTypeOf(value: unknown): ColumnType | undefined {

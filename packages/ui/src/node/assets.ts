@@ -6,24 +6,16 @@
 import { importOptional, type Reader } from '@xetrack/core';
 import type { AssetInfo } from '../common/types.js';
 
-interface StoreLike {
-  list(): Promise<{ hash: string; serializer: string; size: number; count: number; created: number; columns: string[] }[]>;
-  serialized(hash: string): Promise<{ data: Uint8Array; record: { serializer: string } } | undefined>;
-  attach(context: { engine: unknown; table: string }): void;
-  close(): Promise<void>;
-}
-interface AssetsPackage {
-  assetStore(options: { path: string; onWarning(message: string): void }): StoreLike;
-  DEFAULT_TABLE: string;
-}
+type Assets = typeof import('@xetrack/assets');
+type AssetStore = import('@xetrack/assets').KeyvAssetStore;
 
-async function withStore<T>(reader: Reader, none: T, use: (store: StoreLike) => Promise<T>): Promise<T> {
+async function withStore<T>(reader: Reader, none: T, use: (store: AssetStore) => Promise<T>): Promise<T> {
   const engine = reader.engine;
   if (engine.name !== 'sqlite' || !engine.sql) return none;
   const tables = await engine.sql("SELECT name FROM sqlite_master WHERE type = 'table'");
-  let pkg: AssetsPackage;
+  let pkg: Assets;
   try {
-    pkg = (await importOptional('@xetrack/assets', 'Listing assets')) as unknown as AssetsPackage;
+    pkg = await importOptional<Assets>('@xetrack/assets', 'Listing assets');
   } catch {
     return none; // not installed: the database cannot hold assets we could read
   }
