@@ -387,7 +387,7 @@ export class SqliteEngine implements Engine {
    * `select`, streamed. On a file in WAL mode, from one cursor on a read-only connection of its
    * own: one snapshot, taken when the first row is read (rows written meanwhile, by this engine or
    * others, are not seen), and writers are never blocked. Elsewhere (`:memory:`, a rollback-journal
-   * file, an injected handle of another kind), in pages of `iteratePageSize` rows on this
+   * file, an injected handle), in pages of `iteratePageSize` rows on this
    * connection (keyset paging on the order keys and rowid), free for writes between pages; rows
    * written meanwhile may or may not appear.
    */
@@ -432,16 +432,16 @@ export class SqliteEngine implements Engine {
 
   /**
    * A read-only connection to this file when it is in WAL mode (where a reader holding a snapshot
-   * never blocks a writer); undefined otherwise. Opened with the class of this connection, so an
-   * injected better-sqlite3 handle needs no second copy of the driver.
+   * never blocks a writer); undefined otherwise. Only beside a connection the engine opened itself:
+   * an injected handle may be wrapped (traced, instrumented) in ways a second connection would skip.
    */
   #openSnapshot(db: SqliteDatabase): SqliteDatabase | undefined {
-    if (db.memory || this.location === '' || db.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
+    if (!this.#owned || db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
     const Database = db.constructor as SqliteDatabaseConstructor;
     try {
       return new Database(db.name, { readonly: true, fileMustExist: true, timeout: this.options.busyTimeoutMs });
     } catch {
-      return undefined; // not better-sqlite3, or the file cannot be opened again: page on this connection
+      return undefined; // the file cannot be opened a second time (e.g. gone, or its directory unreadable): page instead
     }
   }
 
