@@ -10,15 +10,22 @@ const examplesDir = path.resolve(here, '..');
 const repoRoot = path.resolve(examplesDir, '..');
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 
-/** Runs one example as a user would (`tsx file.ts`) in a fresh working directory. */
+/** The workspace's binaries (`xt`, `tsx`), first on the PATH of shell examples, as `pnpm exec` puts them. */
+const binDir = path.join(repoRoot, 'node_modules', '.bin');
+
+/**
+ * Runs one example as a user would (`tsx file.ts`, `bash file.sh` with `xt` and `tsx` on the PATH)
+ * in a fresh working directory.
+ */
 function runExample(file: string): { stdout: string; stderr: string; status: number | null; cwd: string } {
   const cwd = mkdtempSync(path.join(tmpdir(), 'xt-example-'));
-  const result = spawnSync(tsx, [path.join(examplesDir, file)], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const [command, env] = file.endsWith('.sh') ? ['bash', { PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` }] : [tsx, {}];
+  const result = spawnSync(command, [path.join(examplesDir, file)], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   return { stdout: result.stdout, stderr: result.stderr, status: result.status, cwd };
 }
 
 /** What each example must print (besides exiting 0), so a broken example cannot pass. */
-const expectations: Record<string, (out: string, cwd: string) => void> = {
+const expectations: Record<string, (out: string, cwd: string, stderr: string) => void> = {
   'system-monitor.ts': (out, cwd) => {
     for (const field of ['cpu_percent', 'p_cpu_percent', 'ram_percent', 'p_memory_percent', 'disk_percent', 'event_loop_delay_p99_ms']) {
       expect(out).toMatch(new RegExp(`${field}: \\d+(\\.\\d+)?,?$`, 'm'));
@@ -135,14 +142,53 @@ const expectations: Record<string, (out: string, cwd: string) => void> = {
     expect(out).toMatch(/^[0-9a-f]{16} Float32Array\(2\) \[ 0\.5, 0\.25 \]$/m);
     expect(existsSync(path.join(cwd, 'blobs.db'))).toBe(true);
   },
+  'engine-calls.ts': (out) => {
+    expect(out).toContain('ensureColumns default val_loss float, epoch integer\ninsert default 1 rows with keys track_id, timestamp, model, val_loss, epoch\n');
+    expect(out).toContain('select default {"where":[{"column":"epoch","op":">=","value":2}]');
+    expect(out).toContain("[ { epoch: 2, note: null }, { epoch: 3, note: 'last' } ]");
+  },
   'asset-serializers.ts': (out) => {
     expect(out).toContain('true 106');
     expect(out).toMatch(/\{ removed: 1, bytes: [1-9]\d*, kept: 0 \}/);
   },
+  'skill-sweep.ts': (out, cwd) => {
+    expect(out).toContain('6 runs; best { lr: 1, layers: 4 } accuracy 0.929\n');
+    expect(out).toContain('lr 0.1 layers 4: 0.688; lr 0.1 layers 2: 0.615; lr 0.01 layers 4: 0.528; lr 0.01 layers 2: 0.515\n');
+    expect(existsSync(path.join(cwd, 'sweep.db'))).toBe(true);
+  },
+  'skill-cached-eval.ts': (out, cwd, stderr) => {
+    expect(out).toContain('first computed computed computed\nrerun hit hit hit\n3 rerun rows hold results the first run computed\n');
+    expect(out).toContain("function_name: 'score',\n    args: '[\"mlp\",\"what is 2 + 2\"]',\n    correct: false,\n    function_time: 0\n");
+    expect(stderr).not.toContain('cache key'); // cacheKeyParams: false silences the warning about tracker params
+    expect(existsSync(path.join(cwd, '.xetrack-cache'))).toBe(true);
+  },
+  'skill-multi-table.ts': (out) => {
+    expect(out).toContain("[ 'epochs', 'predictions' ]\n[ { input: 'dog.png', predicted: 'cat' } ]\n[ { model: 'cnn', best_loss: 0.3, inputs: 2 } ]\n");
+  },
+  'skill-jsonl-pipeline.ts': (out, cwd) => {
+    expect(out).toContain('TRACKING clean-v2 batch 1: 500\nTRACKING clean-v2 batch 2: 480\nTRACKING clean-v2 batch 3: 0\nempty batches: 1\n');
+    const lines = readFileSync(path.join(cwd, 'pipeline.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line) as { batch: number }).map((e) => e.batch)).toEqual([1, 2, 3]);
+  },
+  'skill-ci-check.sh': (out, cwd) => {
+    expect(out).toMatch(/^\| bench=parse +\| time_ms \(↓, samples\) .*\| regressed +\|/m);
+    expect(out).toContain('gate: fail (exit 1)\n');
+    expect(out).toContain('typo: exit 2\n');
+    expect(readFileSync(path.join(cwd, 'report.md'), 'utf8')).toContain('❌ regressed');
+  },
+  'skill-cli.sh': (out, cwd) => {
+    expect(out.match(/^\| [a-z]+-[a-z]+-\d{4} +\| +3 \|/gm)).toHaveLength(6); // xt runs: six runs of three rows
+    expect(out).toMatch(/^\| +1 \| +4 \| 0\.928571 \|$/m); // xt sql: the best configuration
+    expect(readFileSync(path.join(cwd, 'sweep.csv'), 'utf8').trim().split('\n')).toHaveLength(19);
+    expect(existsSync(path.join(cwd, 'backup.db'))).toBe(true);
+    expect(readFileSync(path.join(cwd, 'report.html'), 'utf8')).toContain('<html');
+  },
 };
 
 // `*.test.ts` examples are test files: vitest runs them itself.
-const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts') && !f.startsWith('vitest.config.'));
+const exampleFiles = readdirSync(examplesDir).filter(
+  (f) => f.endsWith('.sh') || (f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts') && !f.startsWith('vitest.config.')),
+);
 
 describe('examples', () => {
   it('every example file has an expectation here', () => {
@@ -154,13 +200,33 @@ describe('examples', () => {
       const { stdout, stderr, status, cwd } = runExample(file);
       try {
         expect(status, stderr).toBe(0);
-        expectations[file]?.(stdout, cwd);
+        expectations[file]?.(stdout, cwd, stderr);
       } finally {
         rmSync(cwd, { recursive: true, force: true });
       }
     }, 300_000); // a whole process (tsx compiling the example) on a loaded 2-core machine: no tight limit
   }
 });
+
+/** Fenced code blocks of a Markdown text: language and body. */
+function codeBlocks(text: string): { language: string; body: string }[] {
+  return [...text.matchAll(/^[ \t]*```(\S*)\n([\s\S]*?)^[ \t]*```[ \t]*$/gm)].map((m) => ({ language: m[1]!, body: m[2]! }));
+}
+
+/** Languages whose blocks are code, so each must be an examples/ file CI runs. */
+const TS_LANGUAGES = ['ts', 'typescript', 'js', 'javascript', 'mjs'];
+const SHELL_LANGUAGES = ['sh', 'bash', 'shell', 'zsh'];
+
+/** Each block is an examples/ file, word for word: it starts with the file's name as a comment (`// examples/x.ts`, `# examples/x.sh`). */
+function expectExampleFiles(doc: string, blocks: string[]): void {
+  for (const block of blocks) {
+    const header = /^(?:\/\/|#) (examples\/[\w./-]+\.(?:ts|sh))\n/.exec(block);
+    expect(header, `a code snippet in ${doc} does not start with "// examples/<file>.ts" or "# examples/<file>.sh":\n${block.slice(0, 200)}`).not.toBeNull();
+    const file = path.join(repoRoot, header![1]!);
+    expect(existsSync(file), `${header![1]} does not exist`).toBe(true);
+    expect(readFileSync(file, 'utf8'), `${header![1]} differs from its snippet in ${doc}`).toBe(block);
+  }
+}
 
 /** Every TypeScript snippet in a README is an example file, word for word. */
 describe('README snippets', () => {
@@ -175,15 +241,31 @@ describe('README snippets', () => {
 
   for (const readme of readmes) {
     it(`${path.relative(repoRoot, readme)}: each ts snippet is an examples/ file`, () => {
-      const text = readFileSync(readme, 'utf8');
-      const blocks = [...text.matchAll(/```(?:ts|typescript|js|javascript|mjs)\n([\s\S]*?)```/g)].map((m) => m[1]!);
-      for (const block of blocks) {
-        const header = /^\/\/ (examples\/[\w./-]+\.ts)\n/.exec(block);
-        expect(header, `a ts snippet in ${readme} does not start with "// examples/<file>.ts":\n${block.slice(0, 200)}`).not.toBeNull();
-        const file = path.join(repoRoot, header![1]!);
-        expect(existsSync(file), `${header![1]} does not exist`).toBe(true);
-        expect(readFileSync(file, 'utf8')).toBe(block);
-      }
+      const blocks = codeBlocks(readFileSync(readme, 'utf8')).filter((b) => TS_LANGUAGES.includes(b.language));
+      expectExampleFiles(readme, blocks.map((b) => b.body));
     });
   }
+});
+
+/** SKILL.md is stricter: its shell blocks run too, and no block hides code under another language. */
+describe('SKILL.md snippets', () => {
+  const skill = readFileSync(path.join(repoRoot, 'SKILL.md'), 'utf8');
+  const blocks = codeBlocks(skill);
+
+  it('every ts and shell block is an examples/ file', () => {
+    const code = blocks.filter((b) => TS_LANGUAGES.includes(b.language) || SHELL_LANGUAGES.includes(b.language));
+    expect(code.length).toBeGreaterThanOrEqual(8);
+    expectExampleFiles('SKILL.md', code.map((b) => b.body));
+  });
+
+  it('every other block is data or output (json, yaml, text), with its language named', () => {
+    const others = blocks.filter((b) => !TS_LANGUAGES.includes(b.language) && !SHELL_LANGUAGES.includes(b.language));
+    expect(others.map((b) => b.language).filter((language) => !['json', 'yaml', 'text'].includes(language))).toEqual([]);
+    for (const block of others.filter((b) => b.language === 'json')) expect(() => JSON.parse(block.body), block.body).not.toThrow();
+  });
+
+  it('proves the patterns an agent needs: a sweep, a cached evaluation and a CI check run as they are shown', () => {
+    const files = blocks.map((b) => /^(?:\/\/|#) examples\/([\w./-]+)\n/.exec(b.body)?.[1]);
+    expect(files).toEqual(expect.arrayContaining(['skill-sweep.ts', 'skill-cached-eval.ts', 'skill-ci-check.sh']));
+  });
 });

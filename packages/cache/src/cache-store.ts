@@ -1,9 +1,9 @@
 import { statSync, type Stats } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import cacache from 'cacache';
 import type { CachedResult } from '@xetrack/core';
 import type { CacheEntry, EntryMetadata } from './cache-entry.js';
+import { bucketPath, isPlainSha512, readContent, readIndexEntry } from './cacache-sync.js';
 import { decodeResult, encodeResult } from './cached-value.js';
 import { LineageCache } from './lineage-cache.js';
 import type { WarningOptions } from './warnings.js';
@@ -22,8 +22,6 @@ const MAX_MEMO_ENTRY = 1 << 20;
 /** Index entries remembered per store (the newest lookups). */
 const MAX_MEMO_KEYS = 10_000;
 
-/** Where cacache keeps a key's index lines (one small file per key). */
-const { bucketPath } = createRequire(import.meta.url)('cacache/lib/entry-index.js') as { bucketPath(cache: string, key: string): string };
 
 /**
  * A function-result cache in a directory, on cacache: results are stored content-addressed
@@ -84,7 +82,9 @@ export class CacheStore extends LineageCache {
     try {
       let data = this.memo.get(info.integrity);
       if (!data) {
-        data = await cacache.get.byDigest(this.directory, info.integrity, info.size === undefined ? {} : { size: info.size });
+        data = isPlainSha512(info.integrity)
+          ? readContent(this.directory, info.integrity, info.size)
+          : await cacache.get.byDigest(this.directory, info.integrity, info.size === undefined ? {} : { size: info.size });
         this.memo.put(info.integrity, data);
       }
       entry.result = decodeResult(data);
@@ -112,13 +112,13 @@ export class CacheStore extends LineageCache {
     if (s === undefined) {
       // no bucket file (a miss), or an unreadable one: cacache decides, nothing is remembered
       this.lookups.delete(key);
-      return cacache.get.info(this.directory, key);
+      return readIndexEntry(this.directory, key);
     }
     const stamp = `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
     const known = this.lookups.get(key);
     if (known?.stamp === stamp) return known.info;
     // stamped before reading: a write in between makes the next lookup read again
-    const info = await cacache.get.info(this.directory, key);
+    const info = readIndexEntry(this.directory, key);
     if (info) {
       if (this.lookups.size >= MAX_MEMO_KEYS) this.lookups.delete(this.lookups.keys().next().value!);
       this.lookups.set(key, { stamp, info });

@@ -1,7 +1,7 @@
-import { existsSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cacheStore, deleteCacheByTrackId, readCache, scanCache, type CacheEntry } from '../src/index.js';
-import { contentFiles, indexLines, tempDir } from './helpers.js';
+import { contentFiles, indexFiles, indexLines, tempDir } from './helpers.js';
 
 const call = (args: unknown[], name = 'f') => ({ name, args, params: {} });
 
@@ -131,6 +131,24 @@ describe('cacheStore', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings.join('\n')).toMatch(/checksum|wrong size/);
     expect(warnings.join('\n')).toMatch(/missing/);
+  });
+
+  it('reads the index as cacache does: a line whose checksum fails is skipped, the newest good line wins', async () => {
+    const dir = tempDir();
+    const store = cacheStore(dir, { memoryBytes: 0 });
+    const key = store.keyOf(call(['idx']))!;
+    await store.set(key, { value: 'old', trackId: 'first', functionName: 'f' });
+    const [bucket] = indexFiles(dir);
+    const good = readFileSync(bucket!, 'utf8');
+    await store.set(key, { value: 'new', trackId: 'second', functionName: 'f' });
+    const newest = readFileSync(bucket!, 'utf8').trim();
+    // a damaged copy of the newest line after the older good one: skipped, so the older entry answers
+    writeFileSync(bucket!, `${good.trim()}\n${newest.replace('second', 'secont')}\n`);
+    expect(await cacheStore(dir, { memoryBytes: 0 }).get(key)).toEqual({ value: 'old', trackId: 'first' });
+    writeFileSync(bucket!, `${good.trim()}\n${newest}\n`);
+    expect(await cacheStore(dir, { memoryBytes: 0 }).get(key)).toEqual({ value: 'new', trackId: 'second' });
+    writeFileSync(bucket!, 'not an index line\n');
+    expect(await cacheStore(dir, { memoryBytes: 0 }).get(key)).toBeUndefined();
   });
 
   it('an overwrite keeps one entry per key, with the newest lineage', async () => {

@@ -21,9 +21,14 @@ export function contentFiles(cacheDir: string): string[] {
   return filesUnder(path.join(cacheDir, 'content-v2'));
 }
 
+/** Every index bucket file (`index-v5/xx/yy/rest`), one per key. */
+export function indexFiles(cacheDir: string): string[] {
+  return filesUnder(path.join(cacheDir, 'index-v5'));
+}
+
 /** Every index bucket file (`index-v5/xx/yy/rest`): one line per write of a key, until compacted. */
 export function indexLines(cacheDir: string): string[] {
-  return filesUnder(path.join(cacheDir, 'index-v5')).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== ''));
+  return indexFiles(cacheDir).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== ''));
 }
 
 function filesUnder(root: string): string[] {

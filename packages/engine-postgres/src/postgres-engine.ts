@@ -59,15 +59,40 @@ function isStaleSchema(error: unknown): boolean {
   return state === '42P01' || state === '42703' || state === '42804' || state === '0A000';
 }
 
-/** The rows of one INSERT call, column by column, ready to be sent as arrays. */
-interface InsertPlan {
-  readonly columns: readonly Column[];
-  /** Each chunk: one array literal per column. */
-  readonly chunks: readonly string[][];
-}
+/**
+ * The rows of one INSERT call, ready to send: column arrays for many rows, or for a single row its
+ * values as plain parameters (`VALUES ($1, ...)`: no array literal to build or for the server to unnest).
+ */
+type InsertPlan =
+  | { readonly columns: readonly Column[]; /** Each chunk: one array literal per column. */ readonly chunks: readonly string[][] }
+  | { readonly columns: readonly Column[]; readonly values: readonly (string | null)[] };
 
 /** Columns that must be widened before the rows fit, by physical name. */
 type Widenings = Map<string, Widening['widen']>;
+
+/** One row's plan: its columns and their values as text parameters; widenings or undefined as for many rows. */
+function planRow(schema: TableSchema, row: Row): InsertPlan | Widenings | undefined {
+  const columns: Column[] = [];
+  const values: (string | null)[] = [];
+  let widenings: Widenings | undefined;
+  for (const key of Object.keys(row)) {
+    const column = findColumn(schema, key);
+    if (column === undefined) return undefined;
+    const encoded = encode(column.kind, row[key], column.name);
+    if (encoded === null || typeof encoded === 'string') {
+      // two keys of one column (the arrays path keeps the later value too)
+      const slot = columns.indexOf(column);
+      if (slot === -1) {
+        columns.push(column);
+        values.push(encoded);
+      } else values[slot] = encoded;
+    } else {
+      widenings ??= new Map();
+      if (widenings.get(column.physical) !== 'variant') widenings.set(column.physical, encoded.widen);
+    }
+  }
+  return widenings ?? { columns, values };
+}
 
 /** Builds row objects from rows read as arrays; keeps a column named `__proto__` as a plain key. */
 class RowBuilder {
@@ -313,7 +338,7 @@ export class PostgresEngine implements Engine {
           this.#schemas.delete(table);
           continue;
         }
-        const chunks = plan.chunks.length;
+        const chunks = 'chunks' in plan ? plan.chunks.length : 1;
         const rolledBack = isConnectionError(error) ? '' : '; the whole call was rolled back';
         throw this.#fail(error, `${action}${count > 1 ? ` (${count} rows${chunks > 1 ? ` in ${chunks} statements` : ''}${rolledBack})` : ''}`, true);
       }
@@ -331,6 +356,7 @@ export class PostgresEngine implements Engine {
    * value does not fit its column; undefined when a key names no known column.
    */
   #planInsert(schema: TableSchema, rows: readonly Row[]): InsertPlan | Widenings | undefined {
+    if (rows.length === 1) return planRow(schema, rows[0] as Row);
     const slots = new Map<Column, number>();
     const columns: Column[] = [];
     const count = rows.length;
@@ -401,7 +427,11 @@ export class PostgresEngine implements Engine {
   /** Sends the planned chunks: one autocommit statement, or a transaction around several. */
   async #runInsert(schema: TableSchema, plan: InsertPlan): Promise<void> {
     const pool = this.#handle();
-    const statement = this.#insertStatement(schema, plan.columns);
+    const statement = this.#insertStatement(schema, plan.columns, 'values' in plan);
+    if ('values' in plan) {
+      await pool.query({ ...this.#named(statement.name), text: statement.text, values: plan.values as string[] });
+      return;
+    }
     if (plan.chunks.length === 1) {
       await pool.query({ ...this.#named(statement.name), text: statement.text, values: plan.chunks[0] as string[] });
       return;
@@ -429,8 +459,8 @@ export class PostgresEngine implements Engine {
     return name !== '' && this.options.prepareStatements ? { name } : {};
   }
 
-  #insertStatement(schema: TableSchema, columns: readonly Column[]): { text: string; name: string } {
-    let key = schema.qualified;
+  #insertStatement(schema: TableSchema, columns: readonly Column[], single: boolean): { text: string; name: string } {
+    let key = `${single ? 'row' : 'arrays'}\0${schema.qualified}`;
     for (const column of columns) key += `\0${column.physical}\0${column.sqlType}`;
     let statement = this.#inserts.get(key);
     if (statement === undefined) {
@@ -439,8 +469,9 @@ export class PostgresEngine implements Engine {
         statement = { text, name: '' };
       } else {
         const list = columns.map((c) => c.quoted).join(', ');
-        const arrays = columns.map((c, i) => `$${i + 1}::${c.sqlType}[]`).join(', ');
-        const text = `INSERT INTO ${schema.qualified} (${list}) SELECT * FROM unnest(${arrays})`;
+        const text = single
+          ? `INSERT INTO ${schema.qualified} (${list}) VALUES (${columns.map((c, i) => `$${i + 1}::${c.sqlType}`).join(', ')})`
+          : `INSERT INTO ${schema.qualified} (${list}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.sqlType}[]`).join(', ')})`;
         statement = { text, name: `xetrack_insert_${hash16(text)}` };
       }
       if (this.#inserts.size >= 512) this.#inserts.clear();

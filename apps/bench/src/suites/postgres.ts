@@ -18,11 +18,11 @@ import { FIRST_INDEX, PRIME_INDEX } from '../workloads.js';
  * This app does not list the engine or `pg` as dependencies yet, so both are loaded from the
  * engine's package folder (its built `dist`, and the `pg` it depends on).
  */
-const SERVER = process.env.XT_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
+export const SERVER = process.env.XT_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const ENGINE_DIR = fileURLToPath(new URL('../../../../packages/engine-postgres/', import.meta.url));
 
 /** The part of `pg` the baseline uses. */
-interface PgClient {
+export interface PgClient {
   connect(): Promise<unknown>;
   query(config: string | { text: string; values?: unknown[]; name?: string }): Promise<unknown>;
   end(): Promise<void>;
@@ -33,7 +33,7 @@ interface PgModule {
 
 let loaded: Promise<{ pg: PgModule; plugin: EnginePlugin<{ url: string; schema: string }> }> | undefined;
 
-function load() {
+export function load() {
   loaded ??= (async () => {
     const pg = createRequire(`${ENGINE_DIR}package.json`)('pg') as PgModule;
     let mod: { postgresEngine: EnginePlugin<{ url: string; schema: string }> };
@@ -47,7 +47,7 @@ function load() {
   return loaded;
 }
 
-const COLUMNS: readonly (readonly [keyof BenchRow, string])[] = [
+export const COLUMNS: readonly (readonly [keyof BenchRow, string])[] = [
   ['epoch', 'bigint'],
   ['step', 'bigint'],
   ['batch', 'bigint'],
@@ -82,7 +82,7 @@ async function admin(sql: string): Promise<void> {
 }
 
 /** A fresh schema for one measurement, and its removal. */
-async function withSchema<T>(work: (schema: string) => Promise<T>): Promise<T> {
+export async function withSchema<T>(work: (schema: string) => Promise<T>): Promise<T> {
   const schema = `xt_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE SCHEMA "${schema}"`);
   try {
@@ -192,13 +192,13 @@ function writeSuite(spec: {
   });
 }
 
-/** The PostgreSQL write figures; the issue's targets: logBatch >= 0.7, un-awaited log() >= 0.4 of raw. */
+/** The PostgreSQL write figures: await log() >= 0.8 of a raw prepared single-row INSERT, un-awaited log() >= 0.6, logBatch >= 0.7. */
 export const postgresSuites: readonly Suite[] = [
   writeSuite({
     name: 'postgres.log-single',
     title: 'await log(row), one at a time',
     baseline: 'pg autocommit single-row INSERT (prepared)',
-    target: 0.7,
+    target: 0.8,
     size: { full: 2_000, quick: 100 },
     ours: async (tracker, rows) => {
       for (const row of rows) await tracker.log(row);
@@ -209,7 +209,7 @@ export const postgresSuites: readonly Suite[] = [
     name: 'postgres.log-burst',
     title: 'log() x N un-awaited, then awaited (group commit)',
     baseline: 'pg one INSERT ... SELECT unnest(column arrays) of N',
-    target: 0.4,
+    target: 0.6,
     size: { full: 10_000, quick: 1_000 },
     ours: (tracker, rows) => Promise.all(rows.map((row) => tracker.log(row))),
     raw: rawUnnest,
