@@ -11,7 +11,7 @@ export interface ColumnSummary {
 /**
  * pandas' `describe()` of one column, fed one value at a time so a table is read once, streamed.
  * While every value is a number they are kept in a Float64Array (8 bytes each, the least any exact
- * quantile needs); mean and sample std are computed from it in two passes as numpy does, and the
+ * quantile needs); mean and sample std are computed from it in two compensated passes, and the
  * quartiles (linear interpolation, numpy's default) by selection, without sorting. The first value
  * of another kind turns the column into a category column (count, unique, top, freq), counted in a
  * map from then on, the numbers seen before replayed into it in their order.
@@ -97,18 +97,15 @@ function numericStats(values: Float64Array): Record<string, unknown> {
   const n = values.length;
   const stats: Record<string, unknown> = { count: n };
   if (n === 0) return stats;
-  let sum = 0;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = values[i] as number;
-    sum += v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += ((values[i] as number) - mean) ** 2;
+  const mean = compensatedSum(values, (v) => v) / n;
+  const squares = compensatedSum(values, (v) => (v - mean) ** 2);
   stats.mean = mean;
   stats.std = n > 1 ? Math.sqrt(squares / (n - 1)) : null;
   stats.min = min;
@@ -124,6 +121,22 @@ function numericStats(values: Float64Array): Record<string, unknown> {
   }
   stats.max = max;
   return stats;
+}
+
+/**
+ * The sum of `term(v)` over `values`, with Neumaier's compensation: as exact as the doubles allow
+ * whatever the order (a plain running sum of a million values drifts in its last digits).
+ */
+function compensatedSum(values: Float64Array, term: (v: number) => number): number {
+  let sum = 0;
+  let compensation = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = term(values[i] as number);
+    const t = sum + x;
+    compensation += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  return sum + compensation;
 }
 
 /** The smallest of `values[from..]`. */
