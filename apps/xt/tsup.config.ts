@@ -11,8 +11,11 @@ const { version } = JSON.parse(readFileSync(path.join(here, 'package.json'), 'ut
  * yargs and its dependencies are bundled into dist/cli.js: loading them as ~30 separate ES modules
  * (plus two `Intl.Segmenter`s that `string-width` builds on import) cost more start-up time than
  * the rest of `xt head`. `string-width` is replaced by a small width function for the help text.
+ * The MCP SDK and what its stdio server imports (zod, ajv) are bundled into the chunk only `xt mcp`
+ * loads, so installing the CLI does not bring the SDK's HTTP servers (express, hono) along.
  */
-const BUNDLED = /^(yargs|yargs-parser|cliui|y18n|escalade|get-caller-file|wrap-ansi|strip-ansi|ansi-regex|ansi-styles|string-width|emoji-regex|get-east-asian-width)(\/|$)/;
+const BUNDLED =
+  /^(@modelcontextprotocol\/sdk|zod|zod-to-json-schema|ajv|ajv-formats|fast-deep-equal|fast-uri|json-schema-traverse|yargs|yargs-parser|cliui|y18n|escalade|get-caller-file|wrap-ansi|strip-ansi|ansi-regex|ansi-styles|string-width|emoji-regex|get-east-asian-width)(\/|$)/;
 
 export default packageBuild(['src/cli.ts'], {
   // A binary, not a library: no type declarations. One chunk per command module, so `xt head`
@@ -46,7 +49,7 @@ function thirdPartyLicenses(target: string): Plugin {
           return `## ${pkg.name}@${pkg.version} (${pkg.license ?? 'unknown'})\n\n\`\`\`\n${text}\n\`\`\``;
         });
         mkdirSync(path.dirname(target), { recursive: true });
-        writeFileSync(target, `# Third-party code bundled in dist/cli.js\n\n${sections.join('\n\n')}\n`);
+        writeFileSync(target, `# Third-party code bundled in dist/ (cli.js and the chunks it loads)\n\n${sections.join('\n\n')}\n`);
       });
     },
   };

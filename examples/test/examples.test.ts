@@ -264,6 +264,12 @@ describe('SKILL.md snippets', () => {
     for (const block of others.filter((b) => b.language === 'json')) expect(() => JSON.parse(block.body), block.body).not.toThrow();
   });
 
+  it('the MCP client config is the one the xt mcp tests start the server from', () => {
+    const configs = blocks.filter((b) => b.language === 'json' && b.body.includes('"mcpServers"'));
+    expect(configs).toHaveLength(1);
+    expect(JSON.parse(configs[0]!.body)).toEqual(JSON.parse(readFileSync(path.join(examplesDir, 'mcp-servers.json'), 'utf8')));
+  });
+
   it('proves the patterns an agent needs: a sweep, a cached evaluation and a CI check run as they are shown', () => {
     const files = blocks.map((b) => /^(?:\/\/|#) examples\/([\w./-]+)\n/.exec(b.body)?.[1]);
     expect(files).toEqual(expect.arrayContaining(['skill-sweep.ts', 'skill-cached-eval.ts', 'skill-ci-check.sh']));

@@ -45,6 +45,8 @@ describe('SKILL.md', () => {
     expect(front![1]).toBe('xetrack-ts');
     expect(front![2]!.length).toBeLessThanOrEqual(1024); // the format's limit
     expect(front![2]).toMatch(/Use (it )?when/);
+    // a plain YAML scalar: no ': ' or ' #' (they would end it), no leading indicator character
+    expect(front![2]).not.toMatch(/: | #|^[-?:,[\]{}#&*!|>'"%@`]/);
   });
 
   it('the mention check finds names in code only', () => {

@@ -29,7 +29,8 @@ const pgUrl = (() => {
 })();
 
 afterAll(() => {
-  runXt(['sql', pgUrl, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`], { cwd: PG_DIR });
+  const dropped = runXt(['sql', pgUrl, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`, '--write'], { cwd: PG_DIR });
+  expect(dropped.status, `the test's schema was not dropped: ${dropped.stderr}`).toBe(0);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -6,7 +6,9 @@ import type { DeclaredKeysOnly, LogData, LoggedRow, PlainRow, TrackedRow } from 
 import { checkTableName, columnNameFor } from './schema/identifiers.js';
 import { generateTrackId } from './schema/track-id.js';
 import { formatMicros, nextTimestamp, reserveMicros } from './schema/timestamp.js';
+import type { BuiltRow } from './table/row-builder.js';
 import { TrackingTable } from './table/tracking-table.js';
+import { throwIfFailed } from './table/write-queue.js';
 import { argumentsText, isPlainObject, resultValue, unpackArguments } from './tracking/function-call.js';
 import { functionName } from './tracking/function-name.js';
 import { createWarn, type Warn } from './warnings.js';
@@ -238,21 +240,20 @@ export class Tracker<R = Record<string, unknown>> {
    * The row for `data`: key columns, then the params (encoded once, until they change), then the
    * data. JSON values as given are remembered beside the row, so `stored()` can return them parsed.
    */
-  private row(data: Record<string, unknown>, timestamp: string): Row {
+  private row(data: Record<string, unknown>, timestamp: string): BuiltRow {
     if (!isPlainObject(data)) {
       throw new XetrackError('INVALID_ARGUMENT', `log() and logBatch() take plain objects of key/value pairs ({ key: value }), not ${describe(data)}.`);
     }
     const params = this.encodedParams();
-    const row = this.store.buildRow(this.trackId, timestamp, params.cells, data, this.onKeyColumn);
-    const json = this.store.lastJson;
-    if (json !== undefined || params.json !== undefined) this.jsonValues.set(row, { ...params.json, ...json });
-    return row;
+    const built = this.store.buildRow(this.trackId, timestamp, params.cells, data, this.onKeyColumn);
+    if (built.json !== undefined || params.json !== undefined) this.jsonValues.set(built.row, { ...params.json, ...built.json });
+    return built;
   }
 
   private encodedParams(): { cells: Row; json: Record<string, unknown> | undefined } {
     if (this.paramCells === undefined) {
       const cells: Row = {};
-      const json = this.store.encodeInto(cells, this.currentParams, this.onKeyColumn);
+      const json = this.store.encode(cells, this.currentParams, this.onKeyColumn);
       this.paramCells = { cells, json };
     }
     return this.paramCells;
@@ -275,10 +276,9 @@ export class Tracker<R = Record<string, unknown>> {
     this.check();
     const { assets, monitor } = this.addOns;
     const input = assets || monitor?.snapshot ? await this.withAddOns(data as Record<string, unknown>) : (data as Record<string, unknown>);
-    const row = this.row(input, nextTimestamp());
-    const { group, call } = this.store.enqueueRow(row);
-    const failures = await group.done; // shared by every call of the group: no promise per call
-    if (failures !== undefined && call in failures) throw failures[call];
+    const { row } = this.row(input, nextTimestamp());
+    const ticket = this.store.enqueue(row);
+    throwIfFailed(ticket, await ticket.done); // `done` is shared by every call of the group: no promise per call
     const stored = this.stored(row);
     if (this.addOns.logger) this.logRows([stored], [input]);
     this.last = stored;
@@ -302,11 +302,13 @@ export class Tracker<R = Record<string, unknown>> {
     // a rejected row rejects the batch: the columns its earlier rows asked for are not added either
     this.store.atomically(() => {
       for (let i = 0; i < inputs.length; i++) {
-        prepared[i] = this.row(inputs[i] as Record<string, unknown>, formatMicros(first + i));
-        withJson ||= this.store.lastJson !== undefined;
+        const built = this.row(inputs[i] as Record<string, unknown>, formatMicros(first + i));
+        prepared[i] = built.row;
+        withJson ||= built.json !== undefined;
       }
     });
-    await this.store.committed(this.store.enqueue(prepared));
+    const ticket = this.store.enqueue(prepared);
+    throwIfFailed(ticket, await ticket.done);
     const out = prepared as unknown as TrackedRow<R>[];
     if (withJson || this.paramCells?.json !== undefined) for (let i = 0; i < prepared.length; i++) out[i] = this.stored(prepared[i]!);
     if (this.addOns.logger) this.logRows(out, inputs as readonly Record<string, unknown>[]);

@@ -1,7 +1,7 @@
 import { engineConformance } from '../src/index.js';
 import { MemoryEngine, MemoryStore } from '../src/memory.js';
 
-// The suite run against an engine with one optional capability (transactions) and no second
+// The suite run against an engine with one optional feature (transactions) and no second
 // connection: every other optional group must be reported as skipped, with its reason.
 engineConformance('memory (reference, one connection)', {
   async create() {

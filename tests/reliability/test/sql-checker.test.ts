@@ -18,6 +18,10 @@ describe('the SQL checker of the fuzz tests', () => {
       'UPDATE "t" SET "a" = ?, "b" = ? WHERE "track_id" = ?',
       'DELETE FROM "t"',
       'SELECT name, type FROM pragma_table_info(?)',
+      // aggregate(): runs() and compare()
+      'SELECT o."track_id", count(*), (SELECT i."timestamp" FROM "t" AS i WHERE i."timestamp" IS NOT NULL AND i."track_id" IS o."track_id" ORDER BY i."timestamp" ASC LIMIT 1), count(o."a"), min(o."a"), max(o."a") FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id"',
+      'SELECT o."m", o."track_id", count(*), avg(o."acc"), (SELECT i."loss" FROM "t" AS i WHERE "b" < ? AND i."loss" IS NOT NULL AND i."m" IS o."m" AND i."track_id" IS o."track_id" ORDER BY i."timestamp" DESC LIMIT 1) FROM "t" AS o WHERE "b" < ? GROUP BY +o."track_id", o."m" ORDER BY o."m", o."track_id"',
+      'SELECT count(*), CASE WHEN count(o."a") > 0 THEN total(o."a") END FROM "t" AS o WHERE "a" IN (?, ?)',
       'PRAGMA journal_mode = WAL',
       `SELECT m.name FROM sqlite_master AS m WHERE m.type = 'table'
            AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) AS p WHERE lower(p.name) = 'track_id')
@@ -37,6 +41,10 @@ describe('the SQL checker of the fuzz tests', () => {
       'DROP TABLE "t"',
       'SELECT * FROM "t" WHERE "a" = \'x\'',
       'PRAGMA writable_schema = ON',
+      'SELECT o."track_id", count(*) FROM "t" AS o WHERE "a" = ? OR 1=1 GROUP BY o."track_id" ORDER BY o."track_id"',
+      'SELECT o."track_id", (SELECT i."a" FROM "t" AS i WHERE i."a" IS NOT NULL AND i.b = 1 ORDER BY i."timestamp" DESC LIMIT 1) FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id"',
+      'SELECT o."track_id", (SELECT sqlite_version()) FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id"',
+      'SELECT o."track_id", max(o."a") FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id"; DROP TABLE "t"',
     ];
     expect(foreignStatements(injected).map((s) => s.sql)).toEqual(injected);
   });

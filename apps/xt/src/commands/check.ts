@@ -46,7 +46,8 @@ export async function check(context: CliContext, args: CheckArgs): Promise<numbe
   }
 }
 
-function failed(result: CompareResult, strict: boolean): boolean {
+/** Whether `xt check` fails (exit 1) on `result`: something regressed, or with `strict` is missing or inconclusive. */
+export function failed(result: CompareResult, strict: boolean): boolean {
   return result.counts.regressed > 0 || (strict && (result.counts.missing > 0 || result.counts.inconclusive > 0));
 }
 

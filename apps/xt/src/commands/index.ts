@@ -27,4 +27,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'import', load: async () => (await import('./import.js')).spec },
   { name: 'report', load: async () => (await import('./report.js')).spec },
   { name: 'ui', load: async () => (await import('./ui.js')).spec },
+  { name: 'mcp', load: async () => (await import('./mcp.js')).spec },
 ];

@@ -216,12 +216,12 @@ export function hodgesLehmannShift(x: readonly number[], y: readonly number[], s
     const differences = new Float64Array(pairs);
     let k = 0;
     for (const b of y) for (const a of x) differences[k++] = b - a;
-    return medianOfSorted(differences.sort());
+    return medianInPlace(differences);
   }
   const random = seededRandom(seed);
   const differences = new Float64Array(MAX_PAIRS);
   for (let k = 0; k < MAX_PAIRS; k++) differences[k] = y[Math.floor(random() * y.length)]! - x[Math.floor(random() * x.length)]!;
-  return medianOfSorted(differences.sort());
+  return medianInPlace(differences);
 }
 
 /** mulberry32: a small, fast 32-bit generator; the same seed gives the same sequence everywhere. */
@@ -267,14 +267,10 @@ export function bootstrapMedianInterval(x: readonly number[], y: readonly number
   const of = x.every((v) => v > 0) && y.every((v) => v > 0) ? 'ratio' : 'difference';
   const statistic = (mx: number, my: number) => (of === 'ratio' ? my / mx : my - mx);
   const random = seededRandom(seed);
-  const bx = new Float64Array(x.length);
-  const by = new Float64Array(y.length);
+  const bx = new ResampleMedian(x);
+  const by = new ResampleMedian(y);
   const draws = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < bx.length; i++) bx[i] = x[Math.floor(random() * x.length)]!;
-    for (let i = 0; i < by.length; i++) by[i] = y[Math.floor(random() * y.length)]!;
-    draws[r] = statistic(medianInPlace(bx), medianInPlace(by));
-  }
+  for (let r = 0; r < resamples; r++) draws[r] = statistic(bx.draw(random), by.draw(random));
   draws.sort();
   const alpha = 1 - options.confidence;
   return {
@@ -286,4 +282,45 @@ export function bootstrapMedianInterval(x: readonly number[], y: readonly number
     resamples,
     seed,
   };
+}
+
+/**
+ * The median of one resample with replacement of `values`, without building or reordering the
+ * resample: each draw counts at the drawn value's rank in the sorted values, and the median is read
+ * walking those counts. Same draws and same median as resampling then sorting, in linear time with
+ * no swaps (the bootstrap takes thousands of these).
+ */
+class ResampleMedian {
+  private readonly sorted: Float64Array;
+  /** rank[i]: the position of values[i] in `sorted` (ties get distinct positions). */
+  private readonly rank: Int32Array;
+  private readonly counts: Int32Array;
+
+  constructor(values: readonly number[]) {
+    const order = Array.from(values.keys()).sort((a, b) => values[a]! - values[b]! || a - b);
+    this.sorted = Float64Array.from(order, (i) => values[i]!);
+    this.rank = new Int32Array(values.length);
+    order.forEach((i, position) => (this.rank[i] = position));
+    this.counts = new Int32Array(values.length);
+  }
+
+  draw(random: () => number): number {
+    const { sorted, rank, counts } = this;
+    const n = rank.length;
+    if (n === 0) return Number.NaN;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[rank[Math.floor(random() * n)]!]!++;
+    // the k-th smallest drawn value (0-based) and, for an even count, the one before it
+    const k = n >> 1;
+    let seen = 0;
+    let position = 0;
+    let lower = Number.NaN;
+    for (;; position++) {
+      seen += counts[position]!;
+      if (n % 2 === 0 && Number.isNaN(lower) && seen > k - 1) lower = sorted[position]!;
+      if (seen > k) break;
+    }
+    const upper = sorted[position]!;
+    return n % 2 === 1 ? upper : (lower + upper) / 2;
+  }
 }

@@ -28,15 +28,16 @@ export interface MemoryEngineOptions {
  * Core checks the shape of every argument before an engine sees it (names are strings, filters
  * well formed, `limit`/`offset` whole numbers), so this engine trusts shapes and owns only what
  * depends on its store: finding names, keeping keys unique, the values' form, and widening.
- * Its one capability is `transactions`: `insert` checks every row before storing any. Without
- * `iterate` and `aggregate`, core pages through `select` and computes aggregates itself.
+ * It declares `transactions` (`insert` checks every row before storing any) and
+ * `caseSensitiveTables` (tables are the keys of a Map). Without `iterate` and `aggregate`, core
+ * pages through `select` and computes aggregates itself.
  * Every call scans its table; it is for reading, tests and small data, not for speed.
  */
 export class MemoryEngine implements Engine {
   readonly name = 'memory';
   readonly location: string;
-  /** A rejected `insert` keeps none of its rows; no iterate(), aggregate(), sql() or second process. */
-  readonly capabilities: EngineCapabilities = Object.freeze({ transactions: true });
+  /** A rejected `insert` keeps none of its rows; `Runs` and `runs` are two tables; no iterate(), aggregate() or sql(). */
+  readonly capabilities: EngineCapabilities = Object.freeze({ transactions: true, caseSensitiveTables: true });
   #store: MemoryStore | undefined;
 
   constructor(options: MemoryEngineOptions = {}) {
@@ -195,7 +196,7 @@ export class MemoryEngine implements Engine {
   }
 }
 
-/** Table and column names match case-insensitively, ASCII letters only (as SQLite does). */
+/** Column names match case-insensitively, ASCII letters only (as SQLite does). */
 function sameName(a: string, b: string): boolean {
   return asciiLower(a) === asciiLower(b);
 }
