@@ -14,6 +14,7 @@ import { toRowsLargeSuite } from './suites/to-rows-large-suite.js';
 import { toRowsSuite } from './suites/to-rows-suite.js';
 import { trackSuite } from './suites/track-suite.js';
 import { dashboardRenderSuite, reportSizeSuite } from './suites/ui.js';
+import { wideWriteSuites } from './suites/wide-write-suites.js';
 import { writeSuites } from './suites/write-suites.js';
 import type { EnginePair } from './workloads.js';
 
@@ -26,6 +27,7 @@ const sqlite: EnginePair = { engine: 'sqlite', ours: coreSqlite, raw: rawSqlite 
 export const suites: readonly Suite[] = [
   ...writeSuites(sqlite),
   trackSuite,
+  ...wideWriteSuites,
   toRowsSuite(sqlite),
   toRowsLargeSuite,
   ...runsSuites,

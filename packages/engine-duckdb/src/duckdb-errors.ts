@@ -7,6 +7,33 @@ import { isXetrackError, XetrackError, type EngineErrorContext, type XetrackErro
 export const TRANSACTION_CONFLICT =
   /Transaction conflict|write-write conflict|Conflict on (tuple|update)|another transaction has altered|altered by a different transaction|by a concurrent transaction/i;
 
+/**
+ * Runs a write again when another connection of this process (another engine on the same file)
+ * committed a conflicting change first, e.g. added a column while this insert was open: DuckDB
+ * then aborts ours as a whole, so retrying is safe. `onConflict` drops what the engine cached.
+ */
+export async function retryOnConflict<T>(task: () => Promise<T>, onConflict: () => void): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await task();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : '';
+      if (attempt >= 30 || !TRANSACTION_CONFLICT.test(message)) throw error;
+      onConflict();
+      // random, growing back-off: two connections retrying in lockstep would conflict again
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
+    }
+  }
+}
+
+/** A failure a stale cached schema explains: a column it does not know, a table gone, a column whose type changed. */
+export function explainedByStaleSchema(error: unknown): boolean {
+  return (
+    isXetrackError(error, 'UNKNOWN_COLUMN') ||
+    (error instanceof Error && /Table with name .* does not exist|Referenced column .* not found|explicit cast is required/i.test(error.message))
+  );
+}
+
 interface Rule {
   code: XetrackErrorCode;
   test: RegExp;

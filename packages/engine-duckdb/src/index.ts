@@ -1,19 +1,8 @@
-import { ENGINE_API_VERSION, type EnginePlugin, type LocationIntent } from '@xetrack/core/engine';
-import { DuckdbEngine, type DuckdbEngineOptions } from './duckdb-engine.js';
+/** `@xetrack/engine-duckdb`: the DuckDB engine (@duckdb/node-api) on native .duckdb files, and the Parquet writer core's export uses. */
+import { duckdbEngine } from './duckdb-plugin.js';
 
-export { DuckdbEngine, type DuckdbEngineOptions } from './duckdb-engine.js';
+export { duckdbEngine };
+export { DuckdbEngine } from './duckdb-engine.js';
+export type { DuckdbEngineOptions } from './duckdb-options.js';
 export { writeParquet } from './parquet-writer.js';
-
-/**
- * The DuckDB engine plugin: `await duckdbEngine.create({ path: 'track.duckdb' })`. Also the
- * default export, which is what `xt --engine duckdb` and `Tracker.open` load.
- */
-export const duckdbEngine: EnginePlugin<DuckdbEngineOptions> = Object.freeze({
-  apiVersion: ENGINE_API_VERSION,
-  name: 'duckdb',
-  create: (options: DuckdbEngineOptions) => DuckdbEngine.open(options),
-  fromLocation: (location: string, intent?: LocationIntent): DuckdbEngineOptions =>
-    intent?.mustExist ? { path: location, fileMustExist: true } : { path: location },
-});
-
 export default duckdbEngine;

@@ -146,6 +146,21 @@ describe('a later value of another type', () => {
     expect(await engine.describe('t')).toContainEqual({ name: 'v', type: 'integer' });
   });
 
+  it('widens several columns for one batch, each as it would be row by row (DOUBLE first, then VARIANT remembering float)', async () => {
+    for (const pad of [0, 40]) {
+      const engine = await open();
+      await engine.ensureColumns('t', [{ name: 'a', type: 'integer' }, { name: 'b', type: 'boolean' }, { name: 'c', type: 'text' }]);
+      const rows: Row[] = [keyRow(1, { a: 1, b: true, c: 'x' }), keyRow(2, { a: 2.5, b: 'no', c: 3 }), keyRow(3, { a: 'three', b: false })];
+      rows.push(...Array.from({ length: pad }, (_, i) => keyRow(i, { a: i }, 'padding')));
+      expect(await engine.insert('t', rows)).toBe(3 + pad);
+      const stored = await engine.select('t', { where: [{ column: 'track_id', op: '=', value: 'run' }], orderBy: [{ column: 'timestamp' }] });
+      expect(stored.map((r) => [r.a, r.b, r.c])).toEqual([[1, true, 'x'], [2.5, 'no', '3'], ['three', false, null]]);
+      expect(await duckdbTypes(engine, 't')).toMatchObject({ a: 'VARIANT', b: 'VARIANT', c: 'VARCHAR' });
+      expect(await engine.describe('t')).toEqual(expect.arrayContaining([{ name: 'a', type: 'float' }, { name: 'b', type: 'boolean' }]));
+      await engine.close();
+    }
+  });
+
   it('filters a VARIANT column by the type of the filter value, never failing on the others', async () => {
     const engine = await open();
     await engine.ensureColumns('t', [{ name: 'v', type: 'text' }]);

@@ -1,6 +1,5 @@
 import {
   holdFile,
-  ROW_SHAPE,
   XetrackError,
   type AggregateOptions,
   type CellValue,
@@ -28,7 +27,8 @@ import { RowDecoder } from './sqlite-rows.js';
 import { aggregateSql } from './sqlite-aggregate.js';
 import { bindValue, quoteIdentifier, whereClause } from './sqlite-sql.js';
 import { StatementCache } from './sqlite-statement-cache.js';
-import { fractionalColumns, rebuildAsReal } from './sqlite-widen.js';
+import { rebuildAsReal } from './sqlite-widen.js';
+import { PreparedInsert } from './sqlite-insert.js';
 import { columnTypeOf, declaredType } from './sqlite-types.js';
 
 const CAPABILITIES: EngineCapabilities = Object.freeze({
@@ -72,15 +72,13 @@ export class SqliteEngine implements Engine {
   readonly #owned: boolean;
   /** Statements by SQL text. */
   readonly #statements = new StatementCache(256);
-  /** Insert statements by table and key list (the hot path skips building SQL text). */
-  readonly #inserts = new StatementCache(256);
+  /** Inserts by table and key list (the hot path skips building SQL text). */
+  readonly #inserts = new StatementCache<PreparedInsert>(256);
   /** The last insert statement per table: consecutive calls with the same keys skip the cache lookup. */
   readonly #lastInsert = new Map<string, PreparedInsert>();
   readonly #schemas = new Map<string, TableSchema>();
   /** Closers of the read-only connections of iterations in progress (see `iterate`), called by `close()`. */
   readonly #snapshots = new Set<() => void>();
-  /** Folded names of each schema's INTEGER columns, for the widening check on insert. */
-  readonly #integerColumns = new WeakMap<TableSchema, Set<string>>();
   /** True once the first write has set WAL (or found it cannot be set): opening alone writes nothing. */
   #walSettled = false;
   /** SQLite's compile-time column limit (SQLITE_MAX_COLUMN), read on first need. */
@@ -246,24 +244,23 @@ export class SqliteEngine implements Engine {
     let index = -1; // the row being written, for the message
     try {
       this.#beforeWrite(db);
-      this.#widenFor(db, table, rows);
-      let previous = this.#lastInsert.get(table);
+      let prepared: PreparedInsert;
       if (count === 1) {
-        previous = this.#insertOne(db, table, rows[0] as Row, previous);
+        const row = rows[0] as Row;
+        const bound = this.#bound(db, table, row, this.#lastInsert.get(table));
+        if (bound.fractionalKeys() === undefined) {
+          bound.statement.run(bound.params); // autocommit
+          prepared = bound;
+        } else prepared = this.#inTransaction(db, () => this.#widenAndRun(db, table, row, bound));
       } else {
-        this.#begin.run();
-        try {
-          for (index = 0; index < count; index++) previous = this.#insertOne(db, table, rows[index] as Row, previous);
-          this.#commit.run();
-        } catch (error) {
-          this.#rollbackQuietly(db);
-          throw error;
-        }
+        prepared = this.#inTransaction(db, () => {
+          let current = this.#lastInsert.get(table);
+          for (index = 0; index < count; index++) current = this.#write(db, table, rows[index] as Row, current);
+          return current as PreparedInsert;
+        });
       }
-      if (previous !== undefined) {
-        if (this.#lastInsert.size >= 64) this.#lastInsert.clear();
-        this.#lastInsert.set(table, previous);
-      }
+      if (this.#lastInsert.size >= 64) this.#lastInsert.clear();
+      this.#lastInsert.set(table, prepared);
       return count;
     } catch (error) {
       if (isCode(error, 'SQLITE_ERROR')) this.#schemas.delete(table);
@@ -272,99 +269,72 @@ export class SqliteEngine implements Engine {
     }
   }
 
-  /**
-   * An INTEGER column receiving a fractional number is rebuilt as REAL first (in one BEGIN
-   * IMMEDIATE transaction that re-reads the schema, so two writers widen once), so the declared type
-   * says what the column holds. Costs one pass over the integer columns of the rows.
-   */
-  #widenFor(db: SqliteDatabase, table: string, rows: readonly Row[]): void {
-    const schema = this.#schema(db, table, false);
-    if (schema === undefined) return;
-    let integers = this.#integerColumns.get(schema);
-    if (integers === undefined) {
-      integers = new Set(schema.columns.filter((c) => c.type === 'integer').map((c) => fold(c.name)));
-      this.#integerColumns.set(schema, integers);
-    }
-    if (integers.size === 0) return;
-    const widen = fractionalColumns(rows, integers);
-    if (widen.size === 0) return;
+  /** Runs `work` in one BEGIN IMMEDIATE transaction: committed, or rolled back and rethrown. */
+  #inTransaction<T>(db: SqliteDatabase, work: () => T): T {
     this.#begin.run();
     try {
-      this.#schema(db, table, true);
-      rebuildAsReal(db, table, widen);
+      const result = work();
       this.#commit.run();
+      return result;
     } catch (error) {
       this.#rollbackQuietly(db);
+      this.#forgetSchema(db, null);
       throw error;
-    } finally {
-      this.#schema(db, table, true);
-      this.#statements.clear();
-      this.#inserts.clear();
-      this.#lastInsert.clear();
     }
+  }
+
+  /** Inside a transaction: writes one row (widening a column first if it must); returns the insert used. */
+  #write(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
+    const bound = this.#bound(db, table, row, previous);
+    if (bound.fractionalKeys() !== undefined) return this.#widenAndRun(db, table, row, bound);
+    bound.statement.run(bound.params);
+    return bound;
   }
 
   /**
-   * Binds one row, reusing the previous row's statement when its keys come in the same order
-   * (checked while binding, without allocating: this is the per-row cost of every insert).
+   * Inside the insert's transaction: the INTEGER columns `prepared` just bound a fractional number
+   * to are rebuilt as REAL (so the declared type says what the column holds; the rebuild re-reads
+   * the schema under the write lock, so two writers widen once), then the row is bound again and
+   * written. Returns the insert to use for the rows after it.
    */
-  #insertOne(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
-    if (previous !== undefined) {
-      const shape = (row as Record<symbol, unknown>)[ROW_SHAPE];
-      if (shape !== undefined && shape === previous.shape) {
-        // core vouches that this row has the previous row's keys, in order
-        previous.bind(row, previous.params);
-        previous.statement.run(previous.params);
-        return previous;
-      }
-      const { keys, params, exactIntegers } = previous;
-      let i = 0;
-      for (const key in row) {
-        if (i === keys.length || keys[i] !== key) {
-          i = -1;
-          break;
-        }
-        params[i] = bindCell(row[key], exactIntegers[i]!);
-        i++;
-      }
-      if (i === keys.length) {
-        previous.shape = shape;
-        previous.statement.run(params);
-        return previous;
-      }
-    }
-    const keys = Object.keys(row);
-    const n = keys.length;
-    // The key count in front keeps the join unambiguous even for (refused) names containing NUL.
-    const cacheKey = `${n}\0${table}\0${keys.join('\0')}`;
-    const statement = this.#inserts.get(cacheKey, () => {
-      const target = quoteIdentifier(table);
-      if (n === 0) return db.prepare(`INSERT INTO ${target} DEFAULT VALUES`);
-      const list = keys.map(quoteIdentifier).join(', ');
-      return db.prepare(`INSERT INTO ${target} (${list}) VALUES (${'?, '.repeat(n - 1)}?)`);
-    });
-    const exactIntegers = this.#exactIntegers(db, table, keys);
-    const prepared: PreparedInsert = {
-      keys,
-      statement,
-      params: new Array<unknown>(n),
-      exactIntegers,
-      bind: compileBinder(keys, exactIntegers),
-      shape: (row as Record<symbol, unknown>)[ROW_SHAPE],
-    };
-    for (let i = 0; i < n; i++) prepared.params[i] = bindCell(row[keys[i]!], prepared.exactIntegers[i]!);
-    statement.run(prepared.params);
-    return prepared;
+  #widenAndRun(db: SqliteDatabase, table: string, row: Row, prepared: PreparedInsert): PreparedInsert {
+    rebuildAsReal(db, table, new Set(prepared.fractionalKeys()?.map(fold)));
+    this.#forgetSchema(db, table);
+    const fresh = this.#bound(db, table, row, undefined);
+    fresh.statement.run(fresh.params);
+    return fresh;
   }
 
-  /** Per key: must a whole number be bound as an integer? Yes unless the column has numeric affinity (or is unknown). */
-  #exactIntegers(db: SqliteDatabase, table: string, keys: readonly string[]): boolean[] {
+  /** Drops cached statements and schemas (after a table rebuild, or its rollback); re-reads `table`'s schema unless null. */
+  #forgetSchema(db: SqliteDatabase, table: string | null): void {
+    this.#statements.clear();
+    this.#inserts.clear();
+    this.#lastInsert.clear();
+    this.#schemas.clear();
+    if (table !== null) this.#schema(db, table, true);
+  }
+
+  /**
+   * The insert for `row`'s keys, with the row bound: `previous` when the keys are the same, in the
+   * same order (the common case, checked without allocating), else one from the cache.
+   */
+  #bound(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
+    if (previous === undefined || !previous.matches(row)) {
+      const keys = Object.keys(row);
+      // The key count in front keeps the join unambiguous even for (refused) names containing NUL.
+      previous = this.#inserts.get(`${keys.length}\0${table}\0${keys.join('\0')}`, () => this.#prepareInsert(db, table, keys));
+    }
+    previous.bind(row);
+    return previous;
+  }
+
+  #prepareInsert(db: SqliteDatabase, table: string, keys: string[]): PreparedInsert {
+    const target = quoteIdentifier(table);
+    const list = keys.map(quoteIdentifier).join(', ');
+    const statement = db.prepare(keys.length === 0 ? `INSERT INTO ${target} DEFAULT VALUES` : `INSERT INTO ${target} (${list}) VALUES (${'?, '.repeat(keys.length - 1)}?)`);
     const schema = this.#schema(db, table, false);
     const types = new Map(schema?.columns.map((c) => [fold(c.name), c.type]) ?? []);
-    return keys.map((key) => {
-      const type = types.get(fold(key));
-      return !(type === 'integer' || type === 'float' || type === 'boolean' || type === 'json');
-    });
+    return new PreparedInsert(keys, statement, keys.map((key) => types.get(fold(key))));
   }
 
   /**
@@ -731,40 +701,6 @@ function asObjects(statement: SqliteStatement): SqliteStatement {
 /** Rows as arrays; `safe` reads every integer as a bigint. */
 function asArrays(statement: SqliteStatement, safe: boolean): SqliteStatement {
   return statement.raw(true).safeIntegers(safe);
-}
-
-interface PreparedInsert {
-  readonly keys: readonly string[];
-  readonly statement: SqliteStatement;
-  /** Reused for every row (better-sqlite3 copies the bindings). */
-  readonly params: unknown[];
-  readonly exactIntegers: readonly boolean[];
-  /** Fills `params` from a row with these keys. */
-  readonly bind: (row: Row, params: unknown[]) => void;
-  /** The ROW_SHAPE tag of the rows last bound with these keys. */
-  shape: unknown;
-}
-
-/**
- * A binder for rows with `keys`, compiled once per statement: one property load and bind per
- * column, no key checks (the caller knows the keys). Keys are embedded as JSON string literals.
- */
-function compileBinder(keys: readonly string[], exactIntegers: readonly boolean[]): (row: Row, params: unknown[]) => void {
-  const lines = keys.map((key, i) => {
-    const load = `const v${i} = row[${JSON.stringify(key)}];`;
-    return exactIntegers[i]
-      ? `${load} p[${i}] = bindValue(v${i});`
-      : `${load} p[${i}] = typeof v${i} === "number" ? (v${i} === v${i} ? v${i} : null) : bindValue(v${i});`;
-  });
-  return new Function('bindValue', `return function bind(row, p) {\n${lines.join('\n')}\n};`)(bindValue) as (row: Row, params: unknown[]) => void;
-}
-
-/**
- * A cell as bound: a whole number stays a double where the column's affinity is numeric (SQLite
- * stores it as an INTEGER there); only TEXT/BLOB columns need an integer binding ('5', not '5.0').
- */
-function bindCell(value: unknown, exactInteger: boolean): unknown {
-  return typeof value === 'number' && !exactInteger ? (value === value ? value : null) : bindValue(value);
 }
 
 /** SQLITE_MAX_COLUMN as this SQLite was built (2,000 unless its build says otherwise). */

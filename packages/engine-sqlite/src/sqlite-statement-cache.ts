@@ -4,8 +4,8 @@ import type { SqliteStatement } from './sqlite-database.js';
  * Prepared statements by key, least recently used dropped first, so a long run with many different
  * key sets or queries keeps a bounded number of statements alive.
  */
-export class StatementCache {
-  readonly #entries = new Map<string, SqliteStatement>();
+export class StatementCache<T = SqliteStatement> {
+  readonly #entries = new Map<string, T>();
   readonly #capacity: number;
 
   constructor(capacity: number) {
@@ -13,7 +13,7 @@ export class StatementCache {
   }
 
   /** The statement for `key`, prepared with `prepare` on a miss. */
-  get(key: string, prepare: () => SqliteStatement): SqliteStatement {
+  get(key: string, prepare: () => T): T {
     const entries = this.#entries;
     let statement = entries.get(key);
     if (statement !== undefined) {

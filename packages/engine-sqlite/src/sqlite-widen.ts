@@ -1,22 +1,9 @@
-import type { Row } from '@xetrack/core/engine';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { quoteIdentifier } from './sqlite-sql.js';
 
 /** SQLite's identifier folding: ASCII letters only. */
 function fold(name: string): string {
   return name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
-}
-
-/** The folded names of `integerColumns` (folded) that some row gives a fractional number (which SQLite would store as REAL under an INTEGER type). */
-export function fractionalColumns(rows: readonly Row[], integerColumns: ReadonlySet<string>): Set<string> {
-  const found = new Set<string>();
-  for (const row of rows) {
-    for (const key in row) {
-      const value = row[key];
-      if (typeof value === 'number' && !Number.isInteger(value) && Number.isFinite(value) && integerColumns.has(fold(key))) found.add(fold(key));
-    }
-  }
-  return found;
 }
 
 interface ColumnInfo {

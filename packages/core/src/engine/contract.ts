@@ -36,13 +36,6 @@ export type CellValue = string | number | bigint | boolean | Uint8Array | null;
 /** One row as it crosses the engine boundary: column name to value. */
 export type Row = Record<string, CellValue>;
 
-/**
- * An optional hint on rows core passes to `insert`: rows whose `row[ROW_SHAPE]` values are the same
- * (`===`) have the same keys in the same order, so an engine may reuse its statement and binding
- * without checking the keys. A symbol, so it never shows up as a column. Engines may ignore it.
- */
-export const ROW_SHAPE: unique symbol = Symbol.for('xetrack.rowShape') as never;
-
 export interface ColumnSpec {
   name: string;
   type: ColumnType;

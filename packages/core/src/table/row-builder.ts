@@ -1,4 +1,5 @@
-import { ROW_SHAPE, type ColumnSpec, type Row } from '../engine/contract.js';
+import type { ColumnSpec, Row } from '../engine/contract.js';
+import { compiledFunction } from '../engine/compiled-functions.js';
 import { columnTypeOf, encodeValue } from '../schema/values.js';
 import type { ColumnCache } from './column-cache.js';
 
@@ -123,8 +124,9 @@ export class RowBuilder {
  */
 function compileRowBuilder(paramKeys: readonly string[], dataKeys: readonly string[], specs: readonly ColumnSpec[]): BuildRow {
   const lines: string[] = [];
-  // The shape tag lets the engine skip checking keys: every row this builder makes has the same ones.
-  const props = ['"track_id": trackId', '"timestamp": timestamp', '[shapeKey]: shape'];
+  // Only string keys, all known here: a computed key (a symbol tag) would make V8 define every
+  // property after it one by one, and past about 128 of them each row costs milliseconds.
+  const props = ['"track_id": trackId', '"timestamp": timestamp'];
   for (const key of paramKeys) props.push(`${property(key)}: params[${JSON.stringify(key)}]`);
   dataKeys.forEach((key, i) => {
     const spec = specs[i]!;
@@ -138,8 +140,7 @@ function compileRowBuilder(paramKeys: readonly string[], dataKeys: readonly stri
     props.push(`${property(spec.name)}: ${cell}`);
   });
   const body = `${lines.join('\n')}\nreturn {\n${props.join(',\n')}\n};`;
-  const make = new Function('encode', 'shapeKey', 'shape', `return function buildRow(trackId, timestamp, params, data) {\n${body}\n};`);
-  return make(encodeValue, ROW_SHAPE, {}) as BuildRow;
+  return compiledFunction<BuildRow>(`return function buildRow(trackId, timestamp, params, data) {\n${body}\n};`, { encode: encodeValue });
 }
 
 /** A property name in an object literal; `__proto__` computed, since `"__proto__": v` would set the prototype. */
