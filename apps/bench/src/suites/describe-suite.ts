@@ -4,7 +4,7 @@ import { pairSuite } from '../pair-suite.js';
 import { TABLE, rawTimestamp } from '../raw-sqlite.js';
 import { removeDatabase, scratchPath } from '../scratch.js';
 import type { Suite } from '../suite.js';
-import { timeProcess, xtBinary } from './cli-startup.js';
+import { timeProcesses, xtBinary } from './cli-startup.js';
 
 /** 50 data columns, as an evaluation table has them: every tenth an integer, the others floats. */
 const COLUMNS = Array.from({ length: 50 }, (_, i) => ({ name: `m${i}`, type: i % 10 === 9 ? 'INTEGER' : 'REAL' }));
@@ -47,11 +47,11 @@ export const describeSuite: Suite = pairSuite({
     const xt = xtBinary();
     const aggregates = COLUMNS.map(({ name }) => `count("${name}"), avg("${name}"), min("${name}"), max("${name}")`).join(', ');
     return {
-      ours: async () => timeProcess([xt, 'stats', 'describe', db, '--json']),
+      ours: async () => timeProcesses([xt, 'stats', 'describe', db, '--json'], 1),
       raw: async () => {
         const raw = new Database(db, { readonly: true });
         try {
-          return (await timeMs(() => raw.prepare(`SELECT ${aggregates} FROM "${TABLE}"`).raw(true).get())).ms;
+          return await timeMs(() => raw.prepare(`SELECT ${aggregates} FROM "${TABLE}"`).raw(true).get());
         } finally {
           raw.close();
         }
