@@ -11,7 +11,7 @@ import { removeDatabase, scratchPath } from '../scratch.js';
 import type { Suite } from '../suite.js';
 
 /** The built `xt` binary of the workspace's @xetrack/cli. */
-function xtBinary(): string {
+export function xtBinary(): string {
   const manifest = createRequire(import.meta.url).resolve('@xetrack/cli/package.json');
   return path.join(path.dirname(manifest), 'dist', 'cli.js');
 }
@@ -34,7 +34,7 @@ function childrenCpuMs(): number | undefined {
  * Wall and CPU time of one whole process, spawned and waited for: the mean of `count` processes
  * (several per measurement, so the 10 ms ticks of the CPU time average out).
  */
-function timeProcesses(args: string[], count: number): Timing {
+export function timeProcesses(args: string[], count: number): Timing {
   const cpuBefore = childrenCpuMs();
   const start = performance.now();
   for (let i = 0; i < count; i++) {
