@@ -13,6 +13,8 @@ const { version } = JSON.parse(readFileSync(path.join(here, 'package.json'), 'ut
  * the rest of `xt head`. `string-width` is replaced by a small width function for the help text.
  * The MCP SDK and what its stdio server imports (zod, ajv) are bundled into the chunk only `xt mcp`
  * loads, so installing the CLI does not bring the SDK's HTTP servers (express, hono) along.
+ * `node:assert`, which yargs imports for two checks, is replaced by `src/assert-lite.ts`, and
+ * its search for the working directory's package.json by `src/find-up-none.ts`.
  */
 const BUNDLED =
   /^(@modelcontextprotocol\/sdk|zod|zod-to-json-schema|ajv|ajv-formats|fast-deep-equal|fast-uri|json-schema-traverse|yargs|yargs-parser|cliui|y18n|escalade|get-caller-file|wrap-ansi|strip-ansi|ansi-regex|ansi-styles|string-width|emoji-regex|get-east-asian-width)(\/|$)/;
@@ -26,7 +28,11 @@ export default packageBuild(['src/cli.ts'], {
   define: { __XT_VERSION__: JSON.stringify(version) },
   esbuildOptions(options) {
     options.metafile = true; // read by thirdPartyLicenses, not written to dist
-    options.alias = { 'string-width': path.join(here, 'src/format/string-width-lite.ts') };
+    options.alias = {
+      'string-width': path.join(here, 'src/format/string-width-lite.ts'),
+      assert: path.join(here, 'src/assert-lite.ts'),
+      'escalade/sync': path.join(here, 'src/find-up-none.ts'),
+    };
   },
   esbuildPlugins: [thirdPartyLicenses(path.join(here, 'dist/THIRD_PARTY_LICENSES.md'))],
 });

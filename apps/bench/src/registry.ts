@@ -5,6 +5,7 @@ import { cacheHitDistinctSuite, cacheHitSuite } from './suites/cache-hit.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
 import { compareSuite } from './suites/compare-suite.js';
 import { copySuites } from './suites/copy-suite.js';
+import { describeSuite } from './suites/describe-suite.js';
 import { duckdbSuites } from './suites/duckdb.js';
 import { iterateMemorySuite } from './suites/iterate-memory-suite.js';
 import { postgresSuites } from './suites/postgres.js';
@@ -34,6 +35,7 @@ export const suites: readonly Suite[] = [
   cacheHitSuite,
   cacheHitDistinctSuite,
   cliStartupSuite,
+  describeSuite,
   compareSuite,
   ...duckdbSuites,
   ...postgresSuites,

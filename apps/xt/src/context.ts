@@ -52,12 +52,12 @@ export function createContext(options: ContextOptions = {}): CliContext {
   const resolveEngine = options.resolveEngine ?? loadEngineByName;
   return {
     async openReader(location, { engine, write = false, table }) {
-      const { Reader } = await import('@xetrack/core');
+      const { Reader } = await import('@xetrack/core/reader');
       const plugin = await resolveEngine(engine, location);
       return Reader.open(location, { engine: plugin, table: table ?? 'default', engineOptions: engineOptionsFor(plugin, location, write) });
     },
     async openEngine(location, { engine, write = false, create = false }) {
-      const { openEngine } = await import('@xetrack/core');
+      const { openEngine } = await import('@xetrack/core/reader');
       const plugin = await resolveEngine(engine, location);
       const options = create ? undefined : engineOptionsFor(plugin, location, write);
       const opened = await openEngine(location, plugin, { mustExist: !create, options });
@@ -75,7 +75,7 @@ export function createContext(options: ContextOptions = {}): CliContext {
  * loaded through core, which checks the plugin and says how to install a missing one.
  */
 async function loadEngineByName(name: string | undefined, location: string): Promise<EnginePlugin<any>> {
-  const { engineNameFor, loadEnginePlugin } = await import('@xetrack/core');
+  const { engineNameFor, loadEnginePlugin } = await import('@xetrack/core/reader');
   const chosen = name ?? engineNameFor(location);
   if (chosen === 'sqlite' || chosen === '@xetrack/engine-sqlite') return (await import('@xetrack/engine-sqlite')).default;
   return loadEnginePlugin(chosen);

@@ -121,5 +121,21 @@ function buildParser(context: CliContext, argv: string[], specs: readonly Spec[]
     .help()
     .alias('help', 'h')
     .wrap(Math.min(110, process.stdout.columns || 100));
+  skipHelpCache(parser);
   return specs.reduce((y, spec) => register(y, spec, context, exit), parser);
+}
+
+/** The part of yargs' internals `skipHelpCache` touches (not in its public types). */
+interface YargsInternals {
+  getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage(): void } };
+}
+
+/**
+ * yargs renders the whole help text each time a command's handler starts, to print it should the
+ * command fail afterwards. xt's `fail` throws instead and never prints that text, and rendering it
+ * was about a tenth of `xt head`'s start-up, so it is skipped (`--help` renders it as before).
+ */
+function skipHelpCache(parser: Argv): void {
+  const usage = (parser as unknown as YargsInternals).getInternalMethods?.().getUsageInstance();
+  if (usage) usage.cacheHelpMessage = () => {};
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ColumnStats } from '../src/format/column-stats.js';
 import { describeColumns, quantile } from '../src/format/stats.js';
 
 describe('describeColumns', () => {
@@ -43,5 +44,43 @@ describe('quantile', () => {
     expect(quantile([1, 2], 0.25)).toBe(1.25);
     expect(quantile([5], 0.75)).toBe(5);
     expect(quantile([0, 10, 20, 30, 40], 0.5)).toBe(20);
+  });
+});
+
+describe('ColumnStats (streamed)', () => {
+  it('quartiles by selection equal those of the sorted values, for many random columns (duplicates, runs, sorted input)', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 400; run++) {
+      const n = 1 + Math.floor(random() * 300);
+      const kind = run % 4;
+      const values = Array.from({ length: n }, (_, i) => (kind === 0 ? random() * 2e6 - 1e6 : kind === 1 ? Math.floor(random() * 4) : kind === 2 ? i : n - i));
+      const stats = new ColumnStats('x', 'float');
+      for (const v of values) stats.add(v);
+      const { stats: got } = stats.result();
+      const sorted = [...values].sort((a, b) => a - b);
+      expect([got.count, got.min, got['25%'], got['50%'], got['75%'], got.max]).toEqual([
+        n,
+        sorted[0],
+        quantile(sorted, 0.25),
+        quantile(sorted, 0.5),
+        quantile(sorted, 0.75),
+        sorted[n - 1],
+      ]);
+    }
+  });
+
+  it('a column that turns out mixed counts every value seen, in order, as a category (ties to the first seen)', () => {
+    const stats = new ColumnStats('m', 'integer');
+    for (const v of [2, Number.NaN, 2n ** 60n, 1, 1, 'None', 2, null, 'None']) stats.add(v);
+    expect(stats.result()).toEqual({ name: 'm', numeric: false, stats: { count: 8, unique: 5, top: 2, freq: 2 } });
+  });
+
+  it('NaN is skipped in a numeric column; an empty column is numeric only when declared so', () => {
+    const nan = new ColumnStats('n', 'float');
+    for (const v of [1, Number.NaN, 3]) nan.add(v);
+    expect(nan.result().stats).toMatchObject({ count: 2, mean: 2, min: 1, max: 3, '50%': 2 });
+    expect(new ColumnStats('e', 'float').result()).toEqual({ name: 'e', numeric: true, stats: { count: 0 } });
+    expect(new ColumnStats('t', 'text').result()).toEqual({ name: 't', numeric: false, stats: { count: 0, unique: 0, top: null, freq: null } });
   });
 });

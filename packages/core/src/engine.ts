@@ -4,5 +4,6 @@ export { checkAggregateOptions, checkSelectOptions, checkWhere, composeWhere, re
 export { aggregateRows, compareCells, quantile } from './engine/aggregate.js';
 export { XetrackError, isXetrackError, type EngineErrorContext, type XetrackErrorCode } from './errors.js';
 export { removeOnExit, sweepStale, tempName } from './export/temp-files.js';
+export { keysetCondition, keysetPages, type KeysetComparison, type KeysetKey, type KeysetPage } from './engine/keyset.js';
 export { holdFile, isFileHeld, fileKey } from './engine/held-files.js';
 export { compiledFunction } from './engine/compiled-functions.js';

@@ -6,10 +6,11 @@ import type { TrackedRow, UntypedRow } from './rows.js';
 import { TrackingTable } from './table/tracking-table.js';
 import { readJsonl, readLogs, type LogRow, type ReadLogsOptions } from './logging/read-logs.js';
 import { checkTableName } from './schema/identifiers.js';
-import { exportFormatFor, exportTable, type ExportFormat } from './export/export-table.js';
+import { exportFormatFor, type ExportFormat } from './export/export-table.js';
 import { runSql } from './query/raw-sql.js';
 import { runSummaries, type RunsOptions, type RunSummary } from './query/run-summaries.js';
-import { QueryCompiler, type ColumnOf, type PickedRow, type RowQuery } from './query/row-query.js';
+import type { ColumnOf, PickedRow, RowQuery } from './query/row-query.js';
+import { TableReads, type EditQuery } from './query/table-reads.js';
 
 export interface ReaderOptions {
   /** Table to read (default `default`). It must exist: a reader never creates a file or table. */
@@ -28,7 +29,7 @@ export class Reader<R = Record<string, unknown>> {
   readonly path: string;
   readonly table: string;
   private readonly store: TrackingTable;
-  private readonly queries: QueryCompiler;
+  private readonly reads: TableReads<R>;
   private readonly ownedEngine: Engine | undefined;
   private closed = false;
 
@@ -36,7 +37,7 @@ export class Reader<R = Record<string, unknown>> {
     this.path = path;
     this.store = store;
     this.table = store.name;
-    this.queries = new QueryCompiler(store);
+    this.reads = new TableReads<R>(store);
     this.ownedEngine = ownedEngine;
   }
 
@@ -84,7 +85,7 @@ export class Reader<R = Record<string, unknown>> {
   async toRows(query?: RowQuery<R>): Promise<TrackedRow<R>[]>;
   async toRows(query: RowQuery<R> = {}): Promise<unknown[]> {
     this.check();
-    return this.queries.rows(query);
+    return this.reads.rows(query);
   }
 
   /**
@@ -93,8 +94,7 @@ export class Reader<R = Record<string, unknown>> {
    */
   async *iterate(query: Omit<RowQuery<R>, 'tail'> = {}): AsyncIterable<TrackedRow<R>> {
     this.check();
-    const { options } = await this.queries.select(query);
-    yield* this.store.iterate(options) as AsyncIterable<TrackedRow<R>>;
+    yield* this.reads.iterate(query) as AsyncIterable<TrackedRow<R>>;
   }
 
   /** Writes the rows `query` selects to a CSV file (streamed); resolves the row count. */
@@ -115,38 +115,31 @@ export class Reader<R = Record<string, unknown>> {
   /** Writes the rows `query` selects to `file`, in the format its extension names. */
   async exportTo(file: string, query: RowQuery<R> = {}, format: ExportFormat = exportFormatFor(file)): Promise<number> {
     this.check();
-    const { tail, ...rest } = query;
-    const { options } = await this.queries.select(rest);
-    if (tail !== undefined && query.head === undefined) {
-      // the last rows, written in the query's order: find where they start
-      const total = await this.store.count(options.where);
-      return exportTable(this.store, file, { ...options, offset: Math.max(0, total - tail) }, format);
-    }
-    return exportTable(this.store, file, options, format);
+    return this.reads.exportTo(file, query, format);
   }
 
   /** The table's column names, in table order. */
   async columns(): Promise<string[]> {
     this.check();
-    return (await this.store.columns()).map((c) => c.name);
+    return this.reads.columnNames();
   }
 
   /** Each column's type. */
   async columnTypes(): Promise<Record<string, ColumnType>> {
     this.check();
-    return Object.fromEntries((await this.store.columns()).map((c) => [c.name, c.type]));
+    return this.reads.columnTypes();
   }
 
   /** The spec of the column `name` names (case-insensitive); UNKNOWN_COLUMN when there is none. */
   async column(name: string): Promise<ColumnSpec> {
     this.check();
-    return this.store.existingColumn(name);
+    return this.reads.column(name);
   }
 
   /** Rows in the table, in one run, or matching `where`. */
-  async count(query: Pick<RowQuery<R>, 'trackId' | 'where'> = {}): Promise<number> {
+  async count(query: EditQuery<R> = {}): Promise<number> {
     this.check();
-    return this.store.count((await this.queries.select(query)).options.where);
+    return this.reads.count(query);
   }
 
   /** The tracking tables in this database. */
@@ -181,16 +174,15 @@ export class Reader<R = Record<string, unknown>> {
   }
 
   /** Sets `key` to `value` on every row, or on one run's rows; adds the column when needed. */
-  async setValue(key: string, value: unknown, query: Pick<RowQuery<R>, 'trackId' | 'where'> = {}): Promise<number> {
+  async setValue(key: string, value: unknown, query: EditQuery<R> = {}): Promise<number> {
     this.check();
-    return this.store.update({ [key]: value }, (await this.queries.select(query)).options.where ?? []);
+    return this.reads.setValue(key, value, query);
   }
 
   /** Sets `key` to `value` where `whereKey` equals `whereValue` (and, optionally, in one run). */
   async setWhere(key: string, value: unknown, whereKey: string, whereValue: unknown, query: Pick<RowQuery<R>, 'trackId'> = {}): Promise<number> {
     this.check();
-    const filter = await this.store.equalsFilter(whereKey, whereValue);
-    return this.store.update({ [key]: value }, [...((await this.queries.select(query)).options.where ?? []), filter]);
+    return this.reads.setWhere(key, value, whereKey, whereValue, query);
   }
 
   /**

@@ -1,27 +1,32 @@
 import type { ColumnType, Engine, Filter, Row } from './engine/contract.js';
 import { guardEngine } from './engine/guard-engine.js';
+import { logOnlyEngine } from './engine/log-only-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
-import { messageOf, XetrackError } from './errors.js';
+import { describeValue } from './describe-value.js';
+import { XetrackError } from './errors.js';
+import type { ExportFormat } from './export/export-table.js';
+import { changesRows, closeAddOns, logToSinks, openAddOns, withAddOns, type AddOns } from './extensions/add-ons.js';
+import type { AssetStore } from './extensions/asset-store.js';
+import type { FunctionCache } from './extensions/function-cache.js';
+import type { Monitor } from './extensions/monitor.js';
+import type { TrackLogger } from './logging/track-logger.js';
+import { loadGit } from './optional-packages.js';
+import type { ColumnOf, PickedRow, RowQuery } from './query/row-query.js';
+import { TableReads } from './query/table-reads.js';
 import type { DeclaredKeysOnly, LogData, LoggedRow, PlainRow, TrackedRow } from './rows.js';
 import { checkTableName, columnNameFor } from './schema/identifiers.js';
-import { generateTrackId } from './schema/track-id.js';
 import { formatMicros, nextTimestamp, reserveMicros } from './schema/timestamp.js';
+import { generateTrackId } from './schema/track-id.js';
+import { ingest } from './spool/ingest.js';
+import { spoolEngine, type SpoolOptions } from './spool/spool-engine.js';
 import type { BuiltRow } from './table/row-builder.js';
 import { TrackingTable } from './table/tracking-table.js';
 import { throwIfFailed } from './table/write-queue.js';
-import { argumentsText, isPlainObject, resultValue, unpackArguments } from './tracking/function-call.js';
-import { functionName } from './tracking/function-name.js';
+import { isPlainObject } from './tracking/function-call.js';
+import { TrackedCalls, type TrackOptions } from './tracking/tracked-calls.js';
 import { createWarn, type Warn } from './warnings.js';
-import type { AssetStore } from './extensions/asset-store.js';
-import type { CachedResult, FunctionCache } from './extensions/function-cache.js';
-import type { Monitor } from './extensions/monitor.js';
-import { logOnlyEngine } from './engine/log-only-engine.js';
-import { spoolEngine, type SpoolOptions } from './spool/spool-engine.js';
-import { ingest } from './spool/ingest.js';
-import { TrackLogger } from './logging/track-logger.js';
-import { loadAssets, loadCache, loadGit } from './optional-packages.js';
-import { exportTable, type ExportFormat } from './export/export-table.js';
-import { QueryCompiler, type ColumnOf, type PickedRow, type RowQuery } from './query/row-query.js';
+
+export type { TrackOptions } from './tracking/tracked-calls.js';
 
 export interface TrackerOptions {
   /** Table to log into (default `default`); one file holds any number of tables. */
@@ -78,41 +83,6 @@ export interface TrackerOptions {
   spool?: string | SpoolOptions;
 }
 
-/** The optional parts a tracker was opened with. */
-interface AddOns {
-  cache?: FunctionCache;
-  assets?: AssetStore;
-  monitor?: Monitor;
-  logger?: TrackLogger;
-  /** Add-ons the tracker created itself, closed with it. */
-  owned: { close?(): Promise<void> }[];
-}
-
-/** Identical concurrent cached calls in this process compute once: the first call's pending result, by cache id and key. */
-const inFlight = new Map<string, Promise<CachedResult | undefined>>();
-
-export interface TrackOptions<A extends readonly unknown[]> {
-  /** Arguments to call the function with. */
-  args?: A;
-  /** Values for this call's row only; they win over everything else in it. */
-  params?: Record<string, unknown>;
-  /** The `function_name` logged (default: the function's name). */
-  name?: string;
-  /** Names for the arguments when the function's parameter list can't be read (minified code). */
-  argNames?: string[];
-  /** Override the tracker's `raiseOnError` for this call. */
-  raiseOnError?: boolean;
-  /** Recompute even when the cache has the result, and overwrite the entry. */
-  cacheForce?: boolean;
-  /** Part of the cache key: bump it when the function's code changes. */
-  version?: string;
-  /** Override the tracker's `cacheKeyParams` for this call: put the tracker's params in the cache key. */
-  cacheKeyParams?: boolean;
-}
-
-/** Functions already warned about being cached under tracker params the key leaves out. */
-const warnedParamsNotInKey = new WeakSet<Function>();
-
 /**
  * Logs a run's records as rows of a wide table: one column per key, added the first time the key
  * appears. Every method that touches storage returns a Promise; calls made without awaiting each
@@ -124,8 +94,9 @@ export class Tracker<R = Record<string, unknown>> {
   readonly path: string;
   readonly table: string;
   readonly raiseOnError: boolean;
-  private readonly cacheKeyParams: boolean | undefined;
   private readonly store: TrackingTable;
+  private readonly reads: TableReads<R>;
+  private readonly calls: TrackedCalls;
   private readonly ownedEngine: Engine | undefined;
   private readonly currentParams: Record<string, unknown>;
   private readonly warn: Warn;
@@ -147,9 +118,19 @@ export class Tracker<R = Record<string, unknown>> {
     this.trackId = options.trackId || generateTrackId();
     this.currentParams = { ...options.params };
     this.raiseOnError = options.raiseOnError ?? true;
-    this.cacheKeyParams = options.cacheKeyParams;
     this.warn = warn;
     this.addOns = addOns;
+    this.reads = new TableReads<R>(store);
+    this.calls = new TrackedCalls({
+      trackId: this.trackId,
+      raiseOnError: this.raiseOnError,
+      cacheKeyParams: options.cacheKeyParams,
+      params: () => this.currentParams,
+      cache: addOns.cache,
+      monitor: addOns.monitor,
+      warn,
+      log: (data) => this.log(data as never), // a call's keys are its columns, not the tracker's declared ones
+    });
   }
 
   /**
@@ -172,15 +153,7 @@ export class Tracker<R = Record<string, unknown>> {
     try {
       const store = await TrackingTable.open(guarded, options.table ?? 'default', { create: true });
       if (options.columns !== undefined) await store.declareColumns(options.columns);
-      const addOns: AddOns = {
-        owned: [],
-        cache: typeof options.cache === 'string' ? await defaultCache(options.cache) : options.cache,
-        assets: options.assets === true ? await defaultAssets(path, guarded) : options.assets || undefined,
-        monitor: options.monitor,
-        logger: TrackLogger.create({ stdout: options.logsStdout, path: options.logsPath, fileFormat: options.logsFileFormat, jsonl: options.jsonl }),
-      };
-      if (options.assets === true && addOns.assets) addOns.owned.push(addOns.assets);
-      await addOns.assets?.attach?.({ engine: guarded, table: store.name });
+      const addOns = await openAddOns(options, path, guarded, store.name);
       const tracker = new Tracker<R>(path, store, owned ? guarded : undefined, options, warn, addOns);
       if (spool?.ingestOnClose) tracker.afterClose = async () => void (await ingest(spool.dir, path, { targetEngine: options.engine }));
       if (options.gitRoot !== undefined) await tracker.stampGitCommit(options.gitRoot);
@@ -242,7 +215,7 @@ export class Tracker<R = Record<string, unknown>> {
    */
   private row(data: Record<string, unknown>, timestamp: string): BuiltRow {
     if (!isPlainObject(data)) {
-      throw new XetrackError('INVALID_ARGUMENT', `log() and logBatch() take plain objects of key/value pairs ({ key: value }), not ${describe(data)}.`);
+      throw new XetrackError('INVALID_ARGUMENT', `log() and logBatch() take plain objects of key/value pairs ({ key: value }), not ${describeValue(data)}.`);
     }
     const params = this.encodedParams();
     const built = this.store.buildRow(this.trackId, timestamp, params.cells, data, this.onKeyColumn);
@@ -274,28 +247,22 @@ export class Tracker<R = Record<string, unknown>> {
    */
   async log<D extends LogData<R>>(data: D & PlainRow<D> & DeclaredKeysOnly<D, R>): Promise<LoggedRow<R, D>> {
     this.check();
-    const { assets, monitor } = this.addOns;
-    const input = assets || monitor?.snapshot ? await this.withAddOns(data as Record<string, unknown>) : (data as Record<string, unknown>);
+    const input = changesRows(this.addOns) ? await withAddOns(this.addOns, data as Record<string, unknown>) : (data as Record<string, unknown>);
     const { row } = this.row(input, nextTimestamp());
     const ticket = this.store.enqueue(row);
     throwIfFailed(ticket, await ticket.done); // `done` is shared by every call of the group: no promise per call
     const stored = this.stored(row);
-    if (this.addOns.logger) this.logRows([stored], [input]);
+    if (this.addOns.logger) logToSinks(this.addOns.logger, [stored], [input], this.warn);
     this.last = stored;
     return stored as unknown as LoggedRow<R, D>;
-  }
-
-  /** `log()` of a row `track()` built: its keys are the call's columns, not the tracker's declared ones. */
-  private logCallRow(data: Record<string, unknown>): Promise<unknown> {
-    return this.log(data as never);
   }
 
   /** Logs many rows (plain objects) in one transaction: all are committed or none. Resolves every row, typed with the keys given. */
   async logBatch<D extends LogData<R>>(rows: readonly (D & PlainRow<D> & DeclaredKeysOnly<D, R>)[]): Promise<LoggedRow<R, D>[]> {
     this.check();
-    if (!Array.isArray(rows)) throw new XetrackError('INVALID_ARGUMENT', `logBatch() takes an array of rows, not ${describe(rows)}.`);
+    if (!Array.isArray(rows)) throw new XetrackError('INVALID_ARGUMENT', `logBatch() takes an array of rows, not ${describeValue(rows)}.`);
     if (rows.length === 0) return [];
-    const inputs = this.addOns.assets || this.addOns.monitor?.snapshot ? await Promise.all(rows.map((r) => this.withAddOns(r as Record<string, unknown>))) : rows;
+    const inputs = changesRows(this.addOns) ? await Promise.all(rows.map((r) => withAddOns(this.addOns, r as Record<string, unknown>))) : rows;
     const first = reserveMicros(inputs.length); // one clock read for the whole batch
     const prepared = new Array<Row>(inputs.length);
     let withJson = false;
@@ -311,41 +278,9 @@ export class Tracker<R = Record<string, unknown>> {
     throwIfFailed(ticket, await ticket.done);
     const out = prepared as unknown as TrackedRow<R>[];
     if (withJson || this.paramCells?.json !== undefined) for (let i = 0; i < prepared.length; i++) out[i] = this.stored(prepared[i]!);
-    if (this.addOns.logger) this.logRows(out, inputs as readonly Record<string, unknown>[]);
+    if (this.addOns.logger) logToSinks(this.addOns.logger, out, inputs as readonly Record<string, unknown>[], this.warn);
     this.last = out[out.length - 1];
     return out as unknown as LoggedRow<R, D>[];
-  }
-
-  /**
-   * Writes committed rows to the log sinks, with the keys logged as null that have no column yet
-   * (the row has none of them; Python's entries keep `"key": null`). A sink failure warns but never
-   * fails a committed write.
-   */
-  private logRows(rows: readonly TrackedRow<R>[], inputs: readonly Record<string, unknown>[]): void {
-    const logger = this.addOns.logger;
-    if (!logger) return;
-    try {
-      rows.forEach((row, i) => logger.track(withNullKeys(row as Record<string, unknown>, inputs[i])));
-    } catch (error) {
-      this.warn(`A log sink failed (the rows are stored in the database): ${messageOf(error)}`);
-    }
-  }
-
-  /** `data` with its asset values replaced by their hashes, and the monitor's per-row snapshot added. */
-  private async withAddOns(data: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const { assets, monitor } = this.addOns;
-    if (!assets && !monitor?.snapshot) return data;
-    if (!isPlainObject(data)) return data; // row() reports the bad argument
-    const out = { ...data };
-    if (assets) {
-      for (const key in out) if (assets.accepts(out[key])) out[key] = await assets.put(out[key], columnNameFor(key));
-    }
-    if (monitor?.snapshot) {
-      // a tracked call's averages already in the row win over the instant readings
-      const readings = await monitor.snapshot();
-      for (const key in readings) if (!(key in out)) out[key] = readings[key];
-    }
-    return out;
   }
 
   /**
@@ -362,114 +297,7 @@ export class Tracker<R = Record<string, unknown>> {
     options: TrackOptions<Parameters<F>> = {},
   ): Promise<Awaited<ReturnType<F>>> {
     this.check();
-    if (typeof fn !== 'function') throw new XetrackError('INVALID_ARGUMENT', `track() takes a function, not ${describe(fn)}.`);
-    const call = { fn, args: (options.args ?? []) as unknown[], name: functionName(fn, options.name, this.warn), options };
-    const cache = this.addOns.cache;
-    const key = cache?.keyOf({ name: call.name, version: options.version, args: call.args, params: this.cacheKeyParamsOf(fn, call.name, options) }); // not called without a cache
-    if (!cache || key === undefined) return (await this.runCall(call, undefined)).result as Awaited<ReturnType<F>>;
-
-    const flightKey = `${cache.id}\0${key}`;
-    const pending = options.cacheForce ? undefined : inFlight.get(flightKey);
-    if (pending) {
-      const shared = await pending;
-      if (shared) return this.logCacheHit(call, shared) as Awaited<ReturnType<F>>;
-    }
-    let settle!: (entry: CachedResult | undefined) => void;
-    const mine = new Promise<CachedResult | undefined>((resolve) => (settle = resolve));
-    inFlight.set(flightKey, mine);
-    let entry: CachedResult | undefined;
-    try {
-      const hit = options.cacheForce ? undefined : await this.lookUp(cache, key, call.name);
-      if (hit) {
-        entry = hit;
-        return this.logCacheHit(call, hit) as Awaited<ReturnType<F>>;
-      }
-      const { result, failed } = await this.runCall(call, '');
-      if (!failed) {
-        entry = { value: result, trackId: this.trackId };
-        await cache.set(key, { ...entry, functionName: call.name }).catch((error: unknown) =>
-          this.warn(`The result of ${call.name} was not cached: ${messageOf(error)}`),
-        );
-      }
-      return result as Awaited<ReturnType<F>>;
-    } finally {
-      if (inFlight.get(flightKey) === mine) inFlight.delete(flightKey);
-      settle(entry);
-    }
-  }
-
-  /** The cached entry of a call; a cache that can't be read is a miss, warned about (a cache never makes a call fail). */
-  private async lookUp(cache: FunctionCache, key: string, name: string): Promise<CachedResult | undefined> {
-    try {
-      return await cache.get(key);
-    } catch (error) {
-      this.warn(`${messageOf(error)}: ${name} was computed, not taken from the cache.`);
-      return undefined;
-    }
-  }
-
-  /**
-   * The params in a cached call's key: its own, and the tracker's with `cacheKeyParams`. Without it,
-   * a function cached under tracker params is warned about once: if it reads them from outer scope,
-   * a second configuration gets the first one's answer.
-   */
-  private cacheKeyParamsOf(fn: Function, name: string, options: TrackOptions<readonly unknown[]>): Record<string, unknown> {
-    const own = options.params ?? {};
-    const { git_commit_hash: _stamp, ...trackerParams } = this.currentParams; // the git stamp is no configuration
-    const choice = options.cacheKeyParams ?? this.cacheKeyParams;
-    if (choice === true) return { ...trackerParams, ...own };
-    if (choice === undefined && Object.keys(trackerParams).length > 0 && !warnedParamsNotInKey.has(fn)) {
-      warnedParamsNotInKey.add(fn);
-      this.warn(
-        `${name} is cached while the tracker has params (${Object.keys(trackerParams).join(', ')}) that are not part of its cache key: ` +
-          'if it reads them from outer scope, a call under other params gets the first answer. Pass them as arguments, ' +
-          'or open the tracker (or call track) with { cacheKeyParams: true } to key on them ({ cacheKeyParams: false } silences this).',
-      );
-    }
-    return own;
-  }
-
-  /** Runs a call and logs its row; re-throws its error unless told not to. */
-  private async runCall(
-    call: { fn: Function; args: unknown[]; name: string; options: TrackOptions<readonly unknown[]> },
-    cacheMarker: string | undefined,
-  ): Promise<{ result: unknown; failed: boolean }> {
-    const session = this.addOns.monitor?.start();
-    let result: unknown;
-    let failure: { error: unknown } | undefined;
-    const start = performance.now();
-    try {
-      result = call.fn(...call.args);
-      if (isThenable(result)) result = await result;
-    } catch (error) {
-      failure = { error };
-    }
-    const seconds = (performance.now() - start) / 1000;
-    const data = this.callRow(call, seconds, failure ? messageOf(failure.error) : '');
-    if (failure) data.function_result = null;
-    else mergeResult(data, result);
-    if (call.options.params) Object.assign(data, call.options.params);
-    if (cacheMarker !== undefined) data.cache = cacheMarker;
-    if (session) Object.assign(data, await session.stop());
-    await this.logCallRow(data);
-    if (failure && (call.options.raiseOnError ?? this.raiseOnError)) throw failure.error;
-    return { result: failure ? undefined : result, failed: failure !== undefined };
-  }
-
-  /** Logs the row of a call answered from the cache, and returns the cached value. */
-  private async logCacheHit(call: { fn: Function; args: unknown[]; name: string; options: TrackOptions<readonly unknown[]> }, hit: CachedResult): Promise<unknown> {
-    const data = this.callRow(call, 0, '');
-    mergeResult(data, hit.value);
-    if (call.options.params) Object.assign(data, call.options.params);
-    data.cache = hit.trackId;
-    await this.logCallRow(data);
-    return hit.value;
-  }
-
-  /** The columns every tracked call logs: name, time, args, error and unpacked object arguments. */
-  private callRow(call: { fn: Function; args: unknown[]; name: string; options: TrackOptions<readonly unknown[]> }, seconds: number, error: string): Record<string, unknown> {
-    const data: Record<string, unknown> = { function_name: call.name, function_time: seconds, args: argumentsText(call.args), error };
-    return Object.assign(data, unpackArguments(call.fn, call.args, call.options.argNames, this.warn));
+    return this.calls.track(fn, options);
   }
 
   /** `fn` as a tracked function: same parameters, returns a Promise of the result. */
@@ -497,17 +325,18 @@ export class Tracker<R = Record<string, unknown>> {
   /** Sets `key` to `value` on every row of this run ("back in time"); resolves the count changed. */
   async setValue(key: string, value: unknown): Promise<number> {
     this.check();
-    return this.store.update({ [key]: value }, [this.runFilter()]);
+    return this.reads.setValue(key, value, {}, this.run());
   }
 
   /** Sets `key` to `value` on this run's rows where `whereKey` equals `whereValue`. */
   async setWhere(key: string, value: unknown, whereKey: string, whereValue: unknown): Promise<number> {
     this.check();
-    return this.store.update({ [key]: value }, [this.runFilter(), await this.store.equalsFilter(whereKey, whereValue)]);
+    return this.reads.setWhere(key, value, whereKey, whereValue, {}, this.run());
   }
 
-  private runFilter(): Filter {
-    return { column: 'track_id', op: '=', value: this.trackId };
+  /** The condition that selects this run's rows (none with `all`). */
+  private run(all = false): Filter[] {
+    return all ? [] : [{ column: 'track_id', op: '=', value: this.trackId }];
   }
 
   /**
@@ -518,7 +347,7 @@ export class Tracker<R = Record<string, unknown>> {
   async toRows(query?: RowQuery<R> & { all?: boolean }): Promise<TrackedRow<R>[]>;
   async toRows({ all, ...query }: RowQuery<R> & { all?: boolean } = {}): Promise<unknown[]> {
     this.check();
-    return new QueryCompiler(this.store).rows(query, all ? [] : [this.runFilter()]);
+    return this.reads.rows(query, this.run(all));
   }
 
   /** Writes this run's rows (or all with `all: true`) to a CSV file; resolves the row count. */
@@ -536,67 +365,57 @@ export class Tracker<R = Record<string, unknown>> {
     return this.exportTo(file, options, 'parquet');
   }
 
-  private async exportTo(file: string, options: { all?: boolean }, format: ExportFormat): Promise<number> {
+  private async exportTo(file: string, { all }: { all?: boolean }, format: ExportFormat): Promise<number> {
     this.check();
-    return exportTable(this.store, file, { where: options.all ? [] : [this.runFilter()], orderBy: [{ column: 'timestamp' }] }, format);
+    return this.reads.exportTo(file, {}, format, this.run(all));
   }
 
   /** This run's first `n` rows. */
   async head(n = 5): Promise<TrackedRow<R>[]> {
     this.check();
-    return (await this.store.select({ where: [this.runFilter()], orderBy: [{ column: 'timestamp' }], limit: n })) as TrackedRow<R>[];
+    return (await this.reads.head(n, this.run())) as TrackedRow<R>[];
   }
 
   /** This run's last `n` rows, oldest first. */
   async tail(n = 5): Promise<TrackedRow<R>[]> {
     this.check();
-    const rows = await this.store.select({ where: [this.runFilter()], orderBy: [{ column: 'timestamp', desc: true }], limit: n });
-    return rows.reverse() as TrackedRow<R>[];
+    return (await this.reads.tail(n, this.run())) as TrackedRow<R>[];
   }
 
   /** This run's row at `index` in timestamp order (negative counts from the end), or undefined. */
   async rowAt(index: number): Promise<TrackedRow<R> | undefined> {
     this.check();
-    const desc = index < 0;
-    const rows = await this.store.select({
-      where: [this.runFilter()],
-      orderBy: [{ column: 'timestamp', desc }],
-      limit: 1,
-      offset: desc ? -index - 1 : index,
-    });
-    return rows[0] as TrackedRow<R> | undefined;
+    return (await this.reads.rowAt(index, this.run())) as TrackedRow<R> | undefined;
   }
 
   /** The values of one column over this run's rows, in timestamp order. */
   async values<K extends keyof TrackedRow<R> & string>(column: K): Promise<TrackedRow<R>[K][]> {
     this.check();
-    const spec = await this.store.existingColumn(column);
-    const rows = await this.store.select({ columns: [spec.name], where: [this.runFilter()], orderBy: [{ column: 'timestamp' }] });
-    return rows.map((r) => r[spec.name]) as TrackedRow<R>[K][];
+    return (await this.reads.values(column, this.run())) as TrackedRow<R>[K][];
   }
 
   /** Rows of this run. */
   async countRun(): Promise<number> {
     this.check();
-    return this.store.count([this.runFilter()]);
+    return this.reads.count({}, this.run());
   }
 
   /** Rows of every run in the table. */
   async countAll(): Promise<number> {
     this.check();
-    return this.store.count();
+    return this.reads.count({});
   }
 
   /** The table's column names, in table order. */
   async columns(): Promise<string[]> {
     this.check();
-    return (await this.store.columns()).map((c) => c.name);
+    return this.reads.columnNames();
   }
 
   /** Each column's type. */
   async columnTypes(): Promise<Record<string, ColumnType>> {
     this.check();
-    return Object.fromEntries((await this.store.columns()).map((c) => [c.name, c.type]));
+    return this.reads.columnTypes();
   }
 
   /** Resolves once every row logged so far is committed. */
@@ -611,61 +430,9 @@ export class Tracker<R = Record<string, unknown>> {
     try {
       await this.store.flush();
     } finally {
-      this.addOns.assets?.detach?.();
-      for (const addOn of this.addOns.owned) await addOn.close?.();
+      await closeAddOns(this.addOns);
       await this.ownedEngine?.close();
     }
     await this.afterClose?.();
   }
-}
-
-/** A plain-object result merges in as columns; anything else is `function_result`. */
-function mergeResult(data: Record<string, unknown>, result: unknown): void {
-  if (isPlainObject(result)) Object.assign(data, result);
-  else data.function_result = resultValue(result);
-}
-
-/** Opens `@xetrack/cache`'s default store in `directory`. */
-async function defaultCache(directory: string): Promise<FunctionCache> {
-  return (await loadCache('The cache option')).cacheStore(directory);
-}
-
-/** Opens `@xetrack/assets`' default store: in the tracker's own SQLite file. */
-async function defaultAssets(path: string, engine: Engine): Promise<AssetStore> {
-  if (engine.name !== 'sqlite') {
-    throw new XetrackError('INVALID_ARGUMENT', `assets: true keeps assets in the tracker's SQLite file, but this tracker uses the ${engine.name} engine: pass an asset store instead (see @xetrack/assets).`);
-  }
-  return (await loadAssets('The assets option')).assetStore({ path });
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-/** `row` plus `key: null` for each key `input` logged as null that the row lacks (a copy only when there is one). */
-function withNullKeys(row: Record<string, unknown>, input: Record<string, unknown> | undefined): Record<string, unknown> {
-  let out = row;
-  for (const key in input) {
-    if (input[key] !== null) continue;
-    const name = columnNameFor(key);
-    const lower = name.toLowerCase();
-    if (lower === 'track_id' || lower === 'timestamp' || Object.keys(out).some((k) => k.toLowerCase() === lower)) continue;
-    if (out === row) out = { ...row };
-    Object.defineProperty(out, name, { value: null, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') {
-    try {
-      const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
-      if (typeof name === 'string' && name) return `a ${name}`;
-    } catch {
-      return 'a revoked Proxy';
-    }
-  }
-  return `a ${typeof value}`;
 }

@@ -17,6 +17,8 @@ describe('parameterNames', () => {
     expect(parameterNames(({ a }: { a: number }, [b]: number[]) => a + (b ?? 0))).toEqual([undefined, undefined]);
     expect(parameterNames(Math.max)).toEqual([]);
     expect(parameterNames(plain.bind(null))).toEqual([]);
+    // default values may hold commas, brackets and quotes: only top-level commas split
+    expect(parameterNames(function f(a: number, d = ')', e = [1, 2], p = { q: '(,)' }, r = 'a,b') { return [a, d, e, p, r]; })).toEqual(['a', 'd', 'e', 'p', 'r']);
   });
 
   it('reads a bare arrow parameter', () => {

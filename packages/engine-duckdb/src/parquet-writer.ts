@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { removeOnExit, sweepStale, tempName, XetrackError, type CellValue, type ColumnSpec, type ColumnType, type Row } from '@xetrack/core/engine';
 import { toXetrackError } from './duckdb-errors.js';
+import { fold, quoteIdentifier } from './duckdb-names.js';
 import { DUCKDB_TYPES } from './duckdb-types.js';
 
 /** The staging folders in the temporary directory: `xt-parquet-<pid>-<random>`. */
@@ -43,7 +44,7 @@ export async function writeParquet(file: string, columns: ColumnSpec[], rows: As
   if (typeof file !== 'string' || file === '') throw new XetrackError('INVALID_ARGUMENT', 'writeParquet() needs the path of the file to write.');
   const target = path.resolve(file);
   const names = columns.map((c) => c.name);
-  const folded = new Set(names.map((n) => n.replace(/[A-Z]+/g, (s) => s.toLowerCase())));
+  const folded = new Set(names.map(fold));
   if (folded.size !== names.length) {
     throw new XetrackError('INVALID_ARGUMENT', 'Two columns of the export have the same name (ignoring case): a Parquet file written by DuckDB cannot hold both.');
   }
@@ -68,7 +69,7 @@ export async function writeParquet(file: string, columns: ColumnSpec[], rows: As
     });
     connection = await instance.connect();
     const table = '"rows"';
-    await connection.run(`CREATE TABLE ${table} (${columns.map((c) => `${quote(c.name)} ${DUCKDB_TYPES[c.type]}`).join(', ')})`);
+    await connection.run(`CREATE TABLE ${table} (${columns.map((c) => `${quoteIdentifier(c.name)} ${DUCKDB_TYPES[c.type]}`).join(', ')})`);
     let count = 0;
     let batch: Row[] = [];
     const flush = async (): Promise<void> => {
@@ -105,10 +106,6 @@ export async function writeParquet(file: string, columns: ColumnSpec[], rows: As
   }
 }
 
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 /** Appends one batch, widening a column (and going on) whenever a value does not fit it. */
 async function appendBatch(connection: DuckDBConnection, table: string, names: string[], kinds: ColumnType[], rows: Row[]): Promise<number> {
   let appender: DuckDBAppender = await connection.createAppender('rows');
@@ -119,7 +116,7 @@ async function appendBatch(connection: DuckDBConnection, table: string, names: s
       if (!misfit) break;
       // Rows appended so far keep their values; DuckDB casts them when the column widens.
       appender.closeSync();
-      await connection.run(`ALTER TABLE ${table} ALTER COLUMN ${quote(names[misfit.column]!)} SET DATA TYPE ${misfit.to}`);
+      await connection.run(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdentifier(names[misfit.column]!)} SET DATA TYPE ${misfit.to}`);
       kinds[misfit.column] = misfit.to === 'DOUBLE' ? 'float' : 'text';
       appender = await connection.createAppender('rows');
     }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   XetrackError,
+  keysetCondition,
+  keysetPages,
   type AggregateOptions,
   type CellValue,
   type ColumnSpec,
@@ -20,7 +22,7 @@ import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalColumnN
 import { resolveOptions, type PostgresEngineOptions, type ResolvedPostgresOptions } from './postgres-options.js';
 import { checkOut, type PostgresField, type PostgresPool, type PostgresPoolClient, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
 import { findColumn, readSchema, specsOf, type Column, type TableSchema } from './postgres-schema.js';
-import { keysetPredicate, orderClause, Params, sortKeys, whereClause, type SortKey } from './postgres-sql.js';
+import { keysetComparison, orderClause, Params, sortKeys, whereClause, type SortKey } from './postgres-sql.js';
 import {
   arrayElement,
   declaredType,
@@ -621,9 +623,10 @@ export class PostgresEngine implements Engine {
   }
 
   /**
-   * `select` one page at a time (keyset pagination on the order keys and the primary key), so
+   * `select` one page at a time (core's `keysetPages` on the order keys and the primary key), so
    * memory stays flat and no connection or transaction is held between pages: the caller may write
-   * through this engine (even add columns) while iterating. Rows written meanwhile may or may not appear.
+   * through this engine (even add columns) while iterating. Rows written meanwhile may or may not
+   * appear (no snapshot: a cursor would hold a lock that blocks adding columns until it ends).
    */
   async *iterate(table: string, options: SelectOptions = {}): AsyncGenerator<Row> {
     this.#handle();
@@ -640,33 +643,22 @@ export class PostgresEngine implements Engine {
     const keys: SortKey[] = sortKeys(options.orderBy, resolve, schema.keys);
     const list = `${this.#selectList(options, resolve)}, ${keys.map((k, i) => `${k.column.quoted}::text AS "xetrack sort key ${i}"`).join(', ')}`;
     const order = orderClause(keys);
-    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    let offset = options.offset ?? 0;
-    let last: (string | null)[] | undefined;
-    while (remaining > 0) {
-      const size = Math.min(PAGE_SIZE, remaining);
+    yield* keysetPages(options, PAGE_SIZE, async (last, size, offset) => {
       const params = new Params();
       let where = whereClause(options.where, resolve, params);
-      if (last !== undefined) where += `${where === '' ? ' WHERE ' : ' AND '}${keysetPredicate(keys, last, params)}`;
+      if (last !== undefined) where += `${where === '' ? ' WHERE ' : ' AND '}${keysetCondition(keys, last, keysetComparison(keys, params))}`;
       const sql = `SELECT ${list} FROM ${schema.qualified}${where}${order} LIMIT ${params.add(size)}${offset > 0 ? ` OFFSET ${params.add(offset)}` : ''}`;
-      let page: Row[];
       try {
         const result = await this.#read({ text: sql, values: params.values, rowMode: 'array', types: READ_TYPES }, action);
         const width = result.fields.length - keys.length;
         const builder = await this.#rowBuilder(table, schema, result.fields, width, action);
         const arrays = result.rows as unknown[][];
-        const lastValues = arrays[arrays.length - 1];
-        if (lastValues !== undefined) last = lastValues.slice(width) as (string | null)[];
-        offset = 0;
-        page = arrays.map((values) => builder.row(values));
+        return { rows: arrays.map((values) => builder.row(values)), last: arrays[arrays.length - 1]?.slice(width) };
       } catch (error) {
-        if (sqlState(error) === '42P01') return;
+        if (sqlState(error) === '42P01') return undefined;
         throw this.#fail(error, action);
       }
-      remaining -= page.length;
-      for (const row of page) yield row;
-      if (page.length < size) return;
-    }
+    });
   }
 
   /** Measures per group in one GROUP BY statement (see `aggregateSql`); `[]` when the table is missing. */

@@ -1,4 +1,4 @@
-import { composeWhere, type CellValue, type OrderBy, type Where } from '@xetrack/core/engine';
+import { composeWhere, type CellValue, type KeysetComparison, type OrderBy, type Where } from '@xetrack/core/engine';
 import type { Column } from './postgres-schema.js';
 import { arrayElement, encode, variantText, type ColumnKind } from './postgres-types.js';
 
@@ -161,30 +161,14 @@ export function orderClause(keys: readonly SortKey[]): string {
 }
 
 /**
- * "Comes after the row whose sort keys were `last`", for keyset pagination: an OR over each key of
- * "equal on the keys before it and after on this one", in the NULL order of `orderClause`. `last`
- * holds each key's text form, cast back to the column's type.
+ * How core's `keysetCondition` reads here: key `i` compared with the text form of its last value
+ * (read as `::text`), cast back to the column's type, in the NULL order of `orderClause`.
  */
-export function keysetPredicate(keys: readonly SortKey[], last: readonly (string | null)[], params: Params): string {
-  const terms: string[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const { column, desc } = keys[i] as SortKey;
-    const value = last[i] ?? null;
-    let after: string;
-    if (!desc) {
-      after = value === null ? `${column.quoted} IS NOT NULL` : `${column.quoted} > ${params.add(value)}::${column.sqlType}`;
-    } else {
-      if (value === null) continue;
-      after = `(${column.quoted} < ${params.add(value)}::${column.sqlType} OR ${column.quoted} IS NULL)`;
-    }
-    const parts: string[] = [];
-    for (let j = 0; j < i; j++) {
-      const key = keys[j] as SortKey;
-      const previous = last[j] ?? null;
-      parts.push(previous === null ? `${key.column.quoted} IS NULL` : `${key.column.quoted} = ${params.add(previous)}::${key.column.sqlType}`);
-    }
-    parts.push(after);
-    terms.push(`(${parts.join(' AND ')})`);
-  }
-  return terms.length === 0 ? 'FALSE' : `(${terms.join(' OR ')})`;
+export function keysetComparison(keys: readonly SortKey[], params: Params): KeysetComparison {
+  return (i, op, value) => {
+    const { column } = keys[i] as SortKey;
+    if (op === 'is null') return `${column.quoted} IS NULL`;
+    if (op === 'is not null') return `${column.quoted} IS NOT NULL`;
+    return `${column.quoted} ${op} ${params.add(value)}::${column.sqlType}`;
+  };
 }

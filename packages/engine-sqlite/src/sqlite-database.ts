@@ -26,6 +26,8 @@ export interface SqliteStatement {
   run(...params: unknown[]): SqliteRunResult;
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
+  /** Rows one at a time from SQLite's cursor; the connection runs nothing else until it ends. */
+  iterate(...params: unknown[]): IterableIterator<unknown>;
   /** Rows as arrays instead of objects. */
   raw(toggleState?: boolean): SqliteStatement;
   /** Read every INTEGER as a bigint. */

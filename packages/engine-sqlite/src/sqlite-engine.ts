@@ -6,8 +6,11 @@ import {
   type ColumnSpec,
   type Engine,
   type EngineCapabilities,
+  keysetCondition,
+  keysetPages,
   referencedColumns,
   whereColumns,
+  type KeysetComparison,
   type KeyValueTable,
   type OrderBy,
   type Row,
@@ -15,7 +18,7 @@ import {
   type SqlOptions,
   type Where,
 } from '@xetrack/core/engine';
-import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
+import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './sqlite-database.js';
 import { toXetrackError } from './sqlite-errors.js';
 import { enableWal, openDatabase } from './sqlite-open.js';
 import { resolveOptions, type ResolvedSqliteOptions, type SqliteEngineOptions } from './sqlite-options.js';
@@ -74,6 +77,8 @@ export class SqliteEngine implements Engine {
   /** The last insert statement per table: consecutive calls with the same keys skip the cache lookup. */
   readonly #lastInsert = new Map<string, PreparedInsert>();
   readonly #schemas = new Map<string, TableSchema>();
+  /** Closers of the read-only connections of iterations in progress (see `iterate`), called by `close()`. */
+  readonly #snapshots = new Set<() => void>();
   /** True once the first write has set WAL (or found it cannot be set): opening alone writes nothing. */
   #walSettled = false;
   /** SQLite's compile-time column limit (SQLITE_MAX_COLUMN), read on first need. */
@@ -341,14 +346,7 @@ export class SqliteEngine implements Engine {
     try {
       const schema = this.#checkedSchema(db, table, referencedColumns(options));
       if (schema === undefined) return [];
-      const where = whereClause(options.where);
-      const rowid = rowidAlias(schema);
-      const order = orderTerms(options.orderBy);
-      if (rowid !== undefined) order.push(rowid);
-      const sql =
-        `SELECT ${selectList(options.columns)} FROM ${quoteIdentifier(table)}${where.sql}` +
-        `${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}${limitClause(options)}`;
-      const params = [...where.params, ...limitParams(options)];
+      const { sql, params } = selectSql(table, schema, options);
       return this.#readRows(this.#prepare(db, sql), params);
     } catch (error) {
       return this.#missingTableOr(error, table, [], `select from ${JSON.stringify(table)}`);
@@ -356,55 +354,100 @@ export class SqliteEngine implements Engine {
   }
 
   /**
-   * `select` one page at a time (keyset pagination on the order keys and rowid), so memory stays
-   * flat and the connection is free between pages: the caller may write through this engine while
-   * iterating. Rows written meanwhile may or may not appear.
+   * `select`, streamed. On a file in WAL mode, from one cursor on a read-only connection of its
+   * own: one snapshot, taken when the first row is read (rows written meanwhile, by this engine or
+   * others, are not seen), and writers are never blocked. Elsewhere (`:memory:`, a rollback-journal
+   * file, an injected handle), in pages of `iteratePageSize` rows on this
+   * connection (keyset paging on the order keys and rowid), free for writes between pages; rows
+   * written meanwhile may or may not appear.
    */
   async *iterate(table: string, options: SelectOptions = {}): AsyncGenerator<Row> {
-    let db = this.#handle();
+    const db = this.#handle();
+    const action = `iterate over ${JSON.stringify(table)}`;
     let schema: TableSchema | undefined;
+    let snapshot: SqliteDatabase | undefined;
     try {
       schema = this.#checkedSchema(db, table, referencedColumns(options));
+      if (schema === undefined) return;
+      snapshot = this.#openSnapshot(db);
     } catch (error) {
-      throw this.#fail(error, `iterate over ${JSON.stringify(table)}`);
+      throw this.#fail(error, action);
     }
-    if (schema === undefined) return;
+    if (snapshot === undefined) {
+      yield* this.#iteratePages(table, schema, options, action);
+      return;
+    }
+    let rows: IterableIterator<unknown[]> | undefined;
+    // Ends the cursor before closing its connection (better-sqlite3 refuses to close a busy one).
+    const stop = () => {
+      rows?.return?.();
+      (snapshot as SqliteDatabase).close();
+    };
+    this.#snapshots.add(stop);
+    try {
+      const { sql, params } = selectSql(table, schema, options);
+      // Safe integers: a cursor cannot go back to re-read a row whose integer lost precision.
+      const statement = asArrays(snapshot.prepare(sql), true);
+      const decoder = new RowDecoder(statement.columns());
+      rows = statement.iterate(params) as IterableIterator<unknown[]>;
+      for (const values of rows) yield decoder.row(values, true) as Row;
+      this.#handle(); // close() ends the cursor early: say so rather than end quietly
+    } catch (error) {
+      this.#handle();
+      throw this.#fail(error, action);
+    } finally {
+      if (this.#snapshots.delete(stop)) stop();
+    }
+  }
+
+  /**
+   * A read-only connection to this file when it is in WAL mode (where a reader holding a snapshot
+   * never blocks a writer); undefined otherwise. Only beside a connection the engine opened itself:
+   * an injected handle may be wrapped (traced, instrumented) in ways a second connection would skip.
+   */
+  #openSnapshot(db: SqliteDatabase): SqliteDatabase | undefined {
+    if (!this.#owned || db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
+    const Database = db.constructor as SqliteDatabaseConstructor;
+    try {
+      return new Database(db.name, { readonly: true, fileMustExist: true, timeout: this.options.busyTimeoutMs });
+    } catch {
+      return undefined; // the file cannot be opened a second time (e.g. gone, or its directory unreadable): page instead
+    }
+  }
+
+  /** `iterate` in pages of `iteratePageSize` on this connection (see `keysetPages`). */
+  #iteratePages(table: string, schema: TableSchema, options: SelectOptions, action: string): AsyncGenerator<Row> {
     const where = whereClause(options.where);
     const rowid = rowidAlias(schema);
     const keys = (options.orderBy ?? []).map((o) => ({ sql: quoteIdentifier(o.column), desc: o.desc === true }));
     if (rowid !== undefined) keys.push({ sql: rowid, desc: false });
     const base = `SELECT ${selectList(options.columns)}${keys.map((k) => `, ${k.sql}`).join('')} FROM ${quoteIdentifier(table)}`;
     const orderBy = keys.length > 0 ? ` ORDER BY ${keys.map((k) => `${k.sql}${k.desc ? ' DESC' : ''}`).join(', ')}` : '';
-    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    let offset = options.offset ?? 0;
-    let last: unknown[] | undefined;
-    while (remaining > 0) {
-      db = this.#handle();
-      const size = Math.min(this.options.iteratePageSize, remaining);
-      let page: Row[];
+    return keysetPages(options, this.options.iteratePageSize, (last, size, offset) => {
+      const db = this.#handle();
       try {
-        // Without a rowid to page on (every alias shadowed by a column), fall back to OFFSET paging.
-        const keyset = last !== undefined && rowid !== undefined ? keysetPredicate(keys, last) : undefined;
-        const filter = keyset === undefined ? where.sql : `${where.sql === '' ? ' WHERE' : `${where.sql} AND`} ${keyset.sql}`;
+        // Without a rowid to page on (every alias shadowed by a column), pages go by OFFSET.
+        const params = [...where.params];
+        const bind: KeysetComparison = (key, op, value) => {
+          const sql = (keys[key] as { sql: string }).sql;
+          if (op === 'is null' || op === 'is not null') return `${sql} ${op === 'is null' ? 'IS NULL' : 'IS NOT NULL'}`;
+          params.push(value);
+          return `${sql} ${op} ?`;
+        };
+        const keyset = last === undefined ? '' : keysetCondition(keys, last, bind);
+        const filter = keyset === '' ? where.sql : `${where.sql === '' ? ' WHERE' : `${where.sql} AND`} ${keyset}`;
         const statement = this.#prepare(db, `${base}${filter}${orderBy} LIMIT ? OFFSET ?`);
         // Safe integers: the order keys must be bound back exactly.
-        const values = asArrays(statement, true).all([...where.params, ...(keyset?.params ?? []), size, offset]) as unknown[][];
+        const values = asArrays(statement, true).all([...params, size, offset]) as unknown[][];
         const lastValues = values[values.length - 1];
-        if (rowid === undefined) offset += values.length;
-        else if (lastValues !== undefined) {
-          offset = 0;
-          last = lastValues.slice(lastValues.length - keys.length);
-        }
         const columns = statement.columns();
-        page = new RowDecoder(columns.slice(0, columns.length - keys.length)).rows(values, true) as Row[];
+        const rows = new RowDecoder(columns.slice(0, columns.length - keys.length)).rows(values, true) as Row[];
+        return { rows, last: rowid === undefined ? undefined : lastValues?.slice(lastValues.length - keys.length) };
       } catch (error) {
-        if (isCode(error, 'SQLITE_ERROR') && String((error as Error).message).startsWith('no such table')) return;
-        throw this.#fail(error, `iterate over ${JSON.stringify(table)}`);
+        if (isCode(error, 'SQLITE_ERROR') && String((error as Error).message).startsWith('no such table')) return undefined;
+        throw this.#fail(error, action);
       }
-      remaining -= page.length;
-      for (const row of page) yield row;
-      if (page.length < size) return;
-    }
+    });
   }
 
   /** Rows matching `where`; 0 when the table is missing. */
@@ -534,6 +577,8 @@ export class SqliteEngine implements Engine {
     this.#inserts.clear();
     this.#lastInsert.clear();
     this.#schemas.clear();
+    for (const stop of this.#snapshots) stop();
+    this.#snapshots.clear();
     this.#release();
     if (!this.#owned) return;
     try {
@@ -682,6 +727,18 @@ function rowidAlias(schema: TableSchema): string | undefined {
   return ['rowid', '_rowid_', 'oid'].find((alias) => !schema.folded.has(alias));
 }
 
+/** The SQL of `select`: the order keys, then the rowid (when a name still reaches it) as the tiebreak. */
+function selectSql(table: string, schema: TableSchema, options: SelectOptions): { sql: string; params: unknown[] } {
+  const where = whereClause(options.where);
+  const rowid = rowidAlias(schema);
+  const order = orderTerms(options.orderBy);
+  if (rowid !== undefined) order.push(rowid);
+  const sql =
+    `SELECT ${selectList(options.columns)} FROM ${quoteIdentifier(table)}${where.sql}` +
+    `${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}${limitClause(options)}`;
+  return { sql, params: [...where.params, ...limitParams(options)] };
+}
+
 function limitClause(options: SelectOptions): string {
   if (options.limit === undefined && options.offset === undefined) return '';
   return ' LIMIT ? OFFSET ?';
@@ -690,40 +747,4 @@ function limitClause(options: SelectOptions): string {
 function limitParams(options: SelectOptions): number[] {
   if (options.limit === undefined && options.offset === undefined) return [];
   return [options.limit ?? -1, options.offset ?? 0];
-}
-
-/**
- * "Comes after `last` in this order", for keyset pagination: an OR over each key of "equal on
- * the keys before it and after on this one". NULLs sort first ascending and last descending, as
- * SQLite orders them; values are the raw ones read back, so they compare exactly.
- */
-function keysetPredicate(keys: readonly { sql: string; desc: boolean }[], last: readonly unknown[]): { sql: string; params: unknown[] } {
-  const terms: string[] = [];
-  const params: unknown[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const { sql, desc } = keys[i] as { sql: string; desc: boolean };
-    const value = last[i];
-    let after: string;
-    const afterParams: unknown[] = [];
-    if (!desc) {
-      if (value === null) after = `${sql} IS NOT NULL`;
-      else {
-        after = `${sql} > ?`;
-        afterParams.push(value);
-      }
-    } else {
-      if (value === null) continue;
-      after = `(${sql} < ? OR ${sql} IS NULL)`;
-      afterParams.push(value);
-    }
-    const parts: string[] = [];
-    for (let j = 0; j < i; j++) {
-      parts.push(`${(keys[j] as { sql: string }).sql} IS ?`);
-      params.push(last[j]);
-    }
-    parts.push(after);
-    params.push(...afterParams);
-    terms.push(`(${parts.join(' AND ')})`);
-  }
-  return { sql: `(${terms.join(' OR ')})`, params };
 }

@@ -17,7 +17,7 @@ export interface SqliteEngineOptions {
   readonly?: boolean;
   /** Fail with NOT_FOUND instead of creating a missing file (what readers use). */
   fileMustExist?: boolean;
-  /** Rows per page of `iterate()`: memory held while streaming vs. queries run. Default 5000. */
+  /** Rows per page of `iterate()` where it pages (not a WAL file): memory held while streaming vs. queries run. Default 5000. */
   iteratePageSize?: number;
   /**
    * An open better-sqlite3 `Database` (or anything with the same shape) to use instead of opening

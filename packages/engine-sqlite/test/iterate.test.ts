@@ -1,4 +1,5 @@
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CellValue, Engine, OrderBy, Row, SelectOptions } from '@xetrack/core/engine';
@@ -13,8 +14,8 @@ async function collect(engine: Engine, table: string, options?: SelectOptions): 
   return rows;
 }
 
-describe('iterate() pages', () => {
-  it('property: for any mix of value types, order keys, directions, limit, offset and page size, iterate equals select', async () => {
+describe('iterate()', () => {
+  it('property: for any mix of value types, order keys, directions, limit, offset and page size, iterate equals select (one cursor on a WAL file, pages in memory)', async () => {
     const dir = tempDir();
     // A BLOB-declared column has no affinity, so integers, reals, text, blobs and NULL share it.
     const value: fc.Arbitrary<CellValue> = fc.oneof(
@@ -30,13 +31,14 @@ describe('iterate() pages', () => {
       fc.record({ column: fc.constantFrom('x', 'y', 'z', 'timestamp', 'track_id'), desc: fc.boolean() }),
       { maxLength: 3 },
     );
-    // One file per page size; a new table per run.
-    const engines = new Map<number, Engine>();
-    const engineFor = async (pageSize: number): Promise<Engine> => {
-      let engine = engines.get(pageSize);
+    // One engine per page size and kind (a WAL file streams from a cursor; :memory: reads pages); a new table per run.
+    const engines = new Map<string, Engine>();
+    const engineFor = async (pageSize: number, memory: boolean): Promise<Engine> => {
+      const key = `${pageSize}-${memory}`;
+      let engine = engines.get(key);
       if (engine === undefined) {
-        engine = await sqliteEngine.create({ path: path.join(dir, `pages-${pageSize}.db`), iteratePageSize: pageSize });
-        engines.set(pageSize, engine);
+        engine = await sqliteEngine.create({ path: memory ? ':memory:' : path.join(dir, `pages-${pageSize}.db`), iteratePageSize: pageSize });
+        engines.set(key, engine);
       }
       return engine;
     };
@@ -48,8 +50,9 @@ describe('iterate() pages', () => {
         fc.option(fc.nat({ max: 45 }), { nil: undefined }),
         fc.option(fc.nat({ max: 45 }), { nil: undefined }),
         fc.integer({ min: 1, max: 7 }),
-        async (values, orderBy, limit, offset, pageSize) => {
-          const engine = await engineFor(pageSize);
+        fc.boolean(),
+        async (values, orderBy, limit, offset, pageSize, memory) => {
+          const engine = await engineFor(pageSize, memory);
           const table = `t${run++}`;
           await engine.ensureColumns(table, [
             { name: 'x', type: 'blob' },
@@ -69,11 +72,11 @@ describe('iterate() pages', () => {
     for (const engine of engines.values()) await engine.close();
   }, 300_000);
 
-  it('memory stays at one page: a huge table is read in pages of iteratePageSize', async () => {
-    const engine = await sqliteEngine.create({ path: path.join(tempDir(), 'pages.db'), iteratePageSize: 100 });
+  it('in memory, pages of iteratePageSize: rows deleted ahead of the page being read are not yielded', async () => {
+    const engine = await sqliteEngine.create({ path: ':memory:', iteratePageSize: 100 });
     await engine.ensureColumns('t', [{ name: 'n', type: 'integer' }]);
     await engine.insert('t', Array.from({ length: 1000 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(4, '0'), n })));
-    // Rows deleted ahead of the cursor are never yielded: proof that later pages are read later.
+    // Proof that later pages are read later.
     let seen = 0;
     for await (const row of (engine.iterate as NonNullable<Engine['iterate']>)('t')) {
       if (seen === 0) expect(await engine.delete('t', [{ column: 'n', op: '>=', value: 500 }])).toBe(500);
@@ -81,6 +84,65 @@ describe('iterate() pages', () => {
       seen++;
     }
     expect(seen).toBe(500);
+    await engine.close();
+  });
+
+  it('on a WAL file, one snapshot from the first row: rows written meanwhile (here or by another engine) are not seen, and the writes do not wait', async () => {
+    const file = path.join(tempDir(), 'snapshot.db');
+    const engine = await sqliteEngine.create({ path: file, iteratePageSize: 100 });
+    const other = await sqliteEngine.create({ path: file });
+    await engine.ensureColumns('t', [{ name: 'n', type: 'integer' }]);
+    await engine.insert('t', Array.from({ length: 1000 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(4, '0'), n })));
+    let seen = 0;
+    for await (const row of (engine.iterate as NonNullable<Engine['iterate']>)('t')) {
+      if (seen === 0) {
+        expect(await engine.delete('t', [{ column: 'n', op: '>=', value: 500 }])).toBe(500);
+        await engine.insert('t', [{ track_id: 'y', timestamp: '0000', n: -1 }]);
+        await other.insert('t', [{ track_id: 'z', timestamp: '0000', n: -2 }]);
+        await other.update('t', { n: 7 }, [{ column: 'n', op: '=', value: 999 }]);
+      }
+      expect(row.n).toBe(seen);
+      seen++;
+    }
+    expect(seen).toBe(1000);
+    // The next iteration starts a new snapshot.
+    expect((await collect(engine, 't')).map((r) => r.n)).toEqual([...Array.from({ length: 500 }, (_, n) => n), -1, -2]);
+    await other.close();
+    await engine.close();
+  });
+
+  it('on a WAL file, close() during an iteration makes the next row reject with CLOSED', async () => {
+    const engine = await sqliteEngine.create({ path: path.join(tempDir(), 'close.db') });
+    await engine.ensureColumns('t', []);
+    await engine.insert('t', Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })));
+    const iterator = (engine.iterate as NonNullable<Engine['iterate']>)('t')[Symbol.asyncIterator]();
+    for (let i = 0; i < 10; i++) expect((await iterator.next()).done).toBe(false);
+    await engine.close();
+    await expect(iterator.next()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('a rollback-journal file is left in its mode by reading, and read in pages (rows deleted ahead are not yielded)', async () => {
+    const file = path.join(tempDir(), 'journal.db');
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE t (track_id TEXT, timestamp TEXT, n INTEGER, PRIMARY KEY (track_id, timestamp))');
+    const insert = raw.prepare('INSERT INTO t VALUES (?, ?, ?)');
+    raw.transaction(() => {
+      for (let n = 0; n < 300; n++) insert.run('x', String(n).padStart(4, '0'), n);
+    })();
+    raw.close();
+    const engine = await sqliteEngine.create({ path: file, iteratePageSize: 100 });
+    const rows = await collect(engine, 't');
+    expect(rows.map((r) => r.n)).toEqual(Array.from({ length: 300 }, (_, n) => n));
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
+    check.close();
+    let seen = 0;
+    for await (const row of (engine.iterate as NonNullable<Engine['iterate']>)('t')) {
+      if (seen === 0) expect(await engine.delete('t', [{ column: 'n', op: '>=', value: 150 }])).toBe(150);
+      expect(row.n).toBe(seen);
+      seen++;
+    }
+    expect(seen).toBe(150);
     await engine.close();
   });
 

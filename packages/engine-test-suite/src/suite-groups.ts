@@ -16,6 +16,9 @@ export interface SuiteGroup<Suite, Name extends string = string> {
   tests(suite: Suite): void;
 }
 
+/** Options for the tests that write many rows: a limit that only turns a hang into a failure, on a slow engine or a loaded machine. */
+export const HEAVY = { timeout: 120_000 };
+
 /** A group: `name`, `title` (and `unavailable`) first, then the function that registers its tests. */
 export function defineGroup<Suite, Name extends string>(
   about: Omit<SuiteGroup<Suite, Name>, 'tests'>,

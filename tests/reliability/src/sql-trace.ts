@@ -85,7 +85,8 @@ export function skeleton(sql: string): string {
 
 /** Statement shapes the SQLite engine runs whole, with nothing of the caller's in them. */
 const FIXED_SKELETONS: readonly RegExp[] = [
-  /^PRAGMA (busy_timeout = \d+|schema_version|journal_mode = WAL|synchronous = (NORMAL|FULL)|compile_options)$/,
+  // `journal_mode` alone reads the mode (iterate streams from a cursor of its own on a WAL file)
+  /^PRAGMA (busy_timeout = \d+|schema_version|journal_mode( = WAL)?|synchronous = (NORMAL|FULL)|compile_options)$/,
   /^(BEGIN IMMEDIATE|COMMIT|ROLLBACK)$/,
   /^SELECT name, type FROM pragma_table_info\(\?\)$/,
   /^SELECT m\.name FROM sqlite_master AS m WHERE m\.type = S AND EXISTS \(SELECT 1 FROM pragma_table_info\(m\.name\) AS p WHERE lower\(p\.name\) = S\) AND EXISTS \(SELECT 1 FROM pragma_table_info\(m\.name\) AS p WHERE lower\(p\.name\) = S\)$/,

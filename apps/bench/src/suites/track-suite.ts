@@ -14,7 +14,7 @@ export const trackSuite: Suite = pairSuite({
   title: 'await track(trivial sync fn), per call',
   baseline: 'await log() of the same row',
   unit: 'µs/call',
-  target: { of: 'ratio', op: '<=', value: 1.5 },
+  target: { of: 'ratio', op: '<=', value: 1.2 },
   size: { full: 20_000, quick: 200 }, // steady state: a few thousand calls are dominated by noise
   prepare(options, size) {
     const measure = (work: (path: string, count: number) => Promise<Timing>, label: string) => async () => {

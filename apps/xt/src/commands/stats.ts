@@ -1,6 +1,7 @@
 import type { ColumnSpec, Reader } from '@xetrack/core';
 import type { CliContext } from '../context.js';
-import { describeColumns, type ColumnValues } from '../format/stats.js';
+import { ColumnStats } from '../format/column-stats.js';
+import { describeSummaries } from '../format/stats.js';
 import { UsageError } from '../usage-error.js';
 import { resolveColumn, rowsWith } from './columns-of.js';
 import { printRows } from './print-rows.js';
@@ -25,11 +26,11 @@ export interface ExtremeArgs extends TableArgs {
 export async function describe(context: CliContext, args: DescribeArgs): Promise<void> {
   await withReader(context, args, false, async (reader) => {
     const specs = await selectedColumns(reader, args.columns);
-    const values: ColumnValues[] = specs.map((s) => ({ name: s.name, type: s.type, values: [] }));
+    const columns = specs.map((s) => new ColumnStats(s.name, s.type));
     for await (const row of rowsWith(reader, specs.map((s) => s.name), args.trackId)) {
-      for (const column of values) column.values.push(row[column.name]);
+      for (const column of columns) column.add(row[column.name]);
     }
-    const table = describeColumns(values);
+    const table = describeSummaries(columns.map((c) => c.result()));
     printRows(context, table.columns, table.rows, args.json);
   });
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
@@ -10,7 +9,8 @@ import path from 'node:path';
 
 /** `<prefix><pid>-<random>`: unique, and tells which process made it. */
 export function tempName(prefix: string): string {
-  return `${prefix}${process.pid}-${randomBytes(6).toString('hex')}`;
+  // node:crypto loaded at first use, not when a reader imports core
+  return `${prefix}${process.pid}-${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}`;
 }
 
 /** True when process `pid` still exists (it may belong to another user). */

@@ -1,4 +1,4 @@
-import { KEY_COLUMNS, type Measure, type Row, type Where } from '../engine/contract.js';
+import { KEY_COLUMNS, type ColumnSpec, type Measure, type Row, type Where } from '../engine/contract.js';
 import { compareCells } from '../engine/aggregate.js';
 import { XetrackError } from '../errors.js';
 import { decodeValue, type Value } from '../schema/values.js';
@@ -40,7 +40,8 @@ export interface RunSummary {
 /**
  * Every run's summary from one aggregate grouped by `track_id`, computed in the database: per
  * column its count, min and max (a column is a param of a run when its count is the run's row
- * count and its min equals its max), and per metric its `last` and its best. Oldest run first.
+ * count and its min equals its max), and per metric its `last` and its best. Columns that are a
+ * param of no run are left out of that aggregate first (see `possibleParams`). Oldest run first.
  */
 export async function runSummaries(store: TrackingTable, options: RunsOptions = {}): Promise<RunSummary[]> {
   const metrics = await Promise.all(
@@ -53,8 +54,8 @@ export async function runSummaries(store: TrackingTable, options: RunsOptions = 
   );
   const metricColumns = new Set(metrics.map((m) => m.spec.name));
   const keys = new Set<string>(KEY_COLUMNS);
-  const candidates =
-    options.params === false ? [] : (await store.columns()).filter((c) => !keys.has(c.name.toLowerCase()) && !metricColumns.has(c.name));
+  const columns = options.params === false ? [] : (await store.columns()).filter((c) => !keys.has(c.name.toLowerCase()) && !metricColumns.has(c.name));
+  const candidates = await possibleParams(store, columns, options.where);
   // result keys by position: column names can be anything, these cannot clash
   const measures: Measure[] = [
     { fn: 'count', as: 'rows' },
@@ -83,4 +84,43 @@ export async function runSummaries(store: TrackingTable, options: RunsOptions = 
     return { track_id: String(g.track_id), rows, first: String(g.first), last: String(g.last), params, metrics: summary };
   });
   return runs.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+}
+
+/** Runs whose first and last values decide which columns are worth checking on every run. */
+const PILOT_RUNS = 20;
+
+/**
+ * `columns` less those that are a param of no run. Checking a column on every row costs three
+ * aggregates per row; reading its first and last non-null value in each run (two reads per run
+ * through the (track_id, timestamp) key) is enough to rule it out where the two differ or the run
+ * has no value, and a column ruled out in every run is no run's param: the result stays exact.
+ * That check pays for columns that vary within runs, so it covers only those that vary in most of
+ * a few pilot runs: tables of one-row runs or of constant columns skip it.
+ */
+async function possibleParams(store: TrackingTable, columns: ColumnSpec[], where: Where[] = []): Promise<ColumnSpec[]> {
+  if (columns.length === 0) return columns;
+  const firstRows = await store.engine.select(store.name, { where, columns: ['track_id'], limit: PILOT_RUNS * 5 });
+  const pilotRuns = [...new Set(firstRows.map((r) => r.track_id ?? null))].slice(0, PILOT_RUNS);
+  if (pilotRuns.length === 0) return columns;
+  const pilot = await variesInEachRun(store, columns, [...where, { column: 'track_id', op: 'in', value: pilotRuns }]);
+  const varying = columns.filter((_, i) => pilot.filter((runVaries) => runVaries[i]).length * 2 > pilot.length);
+  if (varying.length === 0) return columns;
+  const everyRun = await variesInEachRun(store, varying, where);
+  const never = new Set(varying.filter((_, i) => everyRun.every((runVaries) => runVaries[i])).map((c) => c.name));
+  return columns.filter((c) => !never.has(c.name));
+}
+
+/** Per run, per column: true when the column's first and last non-null values differ or it has none. */
+async function variesInEachRun(store: TrackingTable, columns: ColumnSpec[], where: Where[]): Promise<boolean[][]> {
+  const measures = columns.flatMap((c, i): Measure[] => [
+    { fn: 'first', column: c.name, as: `f${i}` },
+    { fn: 'last', column: c.name, as: `l${i}` },
+  ]);
+  const groups = await store.engine.aggregate!(store.name, { where, groupBy: ['track_id'], measures });
+  return groups.map((g) =>
+    columns.map((_, i) => {
+      const first = g[`f${i}`] ?? null;
+      return first === null || compareCells(first, g[`l${i}`] ?? null) !== 0;
+    }),
+  );
 }

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 
 /** Word lists for readable run ids in Python xetrack's shape: `adjective-animal-0042`. */
 const ADJECTIVES = `able agile amber ancient apt arctic astute austere azure bold brave breezy bright brisk calm candid
@@ -25,6 +24,8 @@ zebra`.split(/\s+/);
 
 /** A new run id such as `brave-otter-0042` (the suffix is 0000..9999, as in Python xetrack). */
 export function generateTrackId(): string {
+  // node:crypto loaded at the first id, not at import: readers (xt head) never need one
+  const { randomInt } = process.getBuiltinModule('node:crypto');
   const adjective = ADJECTIVES[randomInt(ADJECTIVES.length)]!;
   const animal = ANIMALS[randomInt(ANIMALS.length)]!;
   return `${adjective}-${animal}-${String(randomInt(10_000)).padStart(4, '0')}`;

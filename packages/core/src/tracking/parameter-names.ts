@@ -33,23 +33,12 @@ function parameterList(source: string): string | undefined {
   if (arrow) return arrow[1];
   const open = text.indexOf('(');
   if (open < 0 || /\{\s*\[native code\]\s*\}\s*$/.test(text)) return undefined;
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return text.slice(open + 1, i);
-    }
-  }
-  return undefined;
+  let end: number | undefined;
+  walkOutsideStrings(text, open, (c, depth, i) => {
+    if (depth === 0 && (c === ')' || c === ']' || c === '}')) end = i;
+    return end !== undefined;
+  });
+  return end === undefined ? undefined : text.slice(open + 1, end);
 }
 
 function stripComments(source: string): string {
@@ -59,24 +48,39 @@ function stripComments(source: string): string {
 /** Splits on commas that are not inside brackets or strings (default values may contain them). */
 function splitTopLevel(list: string): string[] {
   const parts: string[] = [];
+  let start = 0;
+  walkOutsideStrings(list, 0, (c, depth, i) => {
+    if (c === ',' && depth === 0) {
+      parts.push(list.slice(start, i));
+      start = i + 1;
+    }
+    return false;
+  });
+  parts.push(list.slice(start));
+  return parts;
+}
+
+/**
+ * Calls `visit` with each character of `text` from `from` that is outside a string literal, and the
+ * bracket depth once it is counted (an opening bracket is inside, a closing one outside), until
+ * `visit` returns true.
+ */
+function walkOutsideStrings(text: string, from: number, visit: (c: string, depth: number, i: number) => boolean): void {
   let depth = 0;
   let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < list.length; i++) {
-    const c = list[i]!;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = undefined;
       continue;
     }
-    if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      parts.push(list.slice(start, i));
-      start = i + 1;
+    if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+      continue;
     }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    if (visit(c, depth, i)) return;
   }
-  parts.push(list.slice(start));
-  return parts;
 }

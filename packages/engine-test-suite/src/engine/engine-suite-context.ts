@@ -1,7 +1,7 @@
 import type { CellValue, ColumnSpec, Engine, EngineCapabilities, Row } from '@xetrack/core/engine';
 import type { SuiteGroup } from '../suite-groups.js';
 
-export { defineGroup } from '../suite-groups.js';
+export { defineGroup, HEAVY } from '../suite-groups.js';
 
 export { expectCode, rejection } from '../expect-code.js';
 export { HOSTILE_NAMES } from './hostile-names.js';
@@ -69,9 +69,6 @@ export function declares(flag: keyof EngineCapabilities): (suite: EngineSuite) =
 }
 
 export const KEYS = ['track_id', 'timestamp'];
-
-/** Test options for the groups that write many rows: a limit that only turns a hang into a failure. */
-export const HEAVY = { timeout: 120_000 };
 
 /** A microsecond timestamp that sorts like `i`. */
 export function ts(i: number): string {

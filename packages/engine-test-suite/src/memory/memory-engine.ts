@@ -90,9 +90,11 @@ export class MemoryEngine implements Engine {
     if (rows.length === 0) return 0;
     const t = tables.get(table);
     if (t === undefined) throw new XetrackError('UNKNOWN_TABLE', `memory: no table ${JSON.stringify(table)}. Call ensureColumns first.`);
+    const positions = new Map<string, number>(); // each key is looked up once per call
+    const position = (key: string) => positions.get(key) ?? positions.set(key, this.#column(t, key)).get(key)!;
     const added = rows.map((row) => {
       const values: CellValue[] = t.columns.map(() => null);
-      for (const [key, value] of Object.entries(row)) values[this.#column(t, key)] = storedValue(value);
+      for (const [key, value] of Object.entries(row)) values[position(key)] = storedValue(value);
       return values;
     });
     checkKeys([...t.rows, ...added]);
@@ -123,11 +125,8 @@ export class MemoryEngine implements Engine {
     });
     const start = options.offset ?? 0;
     const page = sorted.slice(start, options.limit === undefined ? undefined : start + options.limit);
-    return page.map((values) => {
-      const row: Row = {};
-      for (const [name, i] of picked) put(row, name, returnedValue(values[i]!));
-      return row;
-    });
+    // fromEntries makes every key an own property, `__proto__` included (an assignment would not)
+    return page.map((values) => Object.fromEntries(picked.map(([name, i]) => [name, returnedValue(values[i]!)])));
   }
 
   /** How many rows match `where` (all rows when empty); 0 when the table does not exist. */
@@ -199,11 +198,6 @@ export class MemoryEngine implements Engine {
 /** Column names match case-insensitively, ASCII letters only (as SQLite does). */
 function sameName(a: string, b: string): boolean {
   return asciiLower(a) === asciiLower(b);
-}
-
-/** Sets `row[key]` as an own property, also for keys like `__proto__` that plain assignment would not store. */
-function put(row: Row, key: string, value: CellValue): void {
-  Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** DUPLICATE_KEY unless every row's (track_id, timestamp) differs; track_id and timestamp are columns 0 and 1. */

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
-import { defineGroup, expectCode, type TrackerGroup } from './tracker-suite-context.js';
+import { defineGroup, expectCode, HEAVY, type TrackerGroup } from './tracker-suite-context.js';
 
 export const groupCommitGroup: TrackerGroup = defineGroup({ name: 'group-commit', title: 'group commit and batches' }, ({ tracker }) => {
-  it('commits un-awaited log() calls in call order, all of them', async () => {
+  it('commits un-awaited log() calls in call order, all of them', HEAVY, async () => {
     const t = await tracker();
     const pending = Array.from({ length: 1000 }, (_, i) => t.log({ i }));
     const rows = await Promise.all(pending);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { Reader } from '@xetrack/core';
-import { defineGroup, expectCode, type TrackerGroup } from './tracker-suite-context.js';
+import { defineGroup, expectCode, HEAVY, type TrackerGroup } from './tracker-suite-context.js';
 
 export const readerGroup: TrackerGroup = defineGroup({ name: 'reader', title: 'Reader' }, (suite) => {
   const { tracker, reader, factory } = suite;
@@ -73,7 +73,7 @@ export const readerGroup: TrackerGroup = defineGroup({ name: 'reader', title: 'R
     expect(await r.count()).toBe(2);
   });
 
-  it('iterate() streams the same rows as toRows() and allows writes between rows', async () => {
+  it('iterate() streams the same rows as toRows() and allows writes between rows', HEAVY, async () => {
     const t = await tracker({ trackId: 'it' });
     await t.logBatch(Array.from({ length: 12_000 }, (_, i) => ({ i, obj: { i } })));
     const other = await tracker({ trackId: 'other' });

@@ -2,7 +2,7 @@ import type { EngineChoice, Reader, Tracker } from '@xetrack/core';
 import type { SuiteGroup } from '../suite-groups.js';
 
 export { expectCode } from '../expect-code.js';
-export { defineGroup } from '../suite-groups.js';
+export { defineGroup, HEAVY } from '../suite-groups.js';
 
 /**
  * Where the Tracker/Reader suite runs: a fresh, empty location per test (a file path in a new temp
