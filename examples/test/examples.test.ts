@@ -74,15 +74,19 @@ const expectations: Record<string, (out: string, cwd: string, stderr: string) =>
     expect(out.match(/ 0\.(9|91|95|86|81) /g)?.length).toBeGreaterThanOrEqual(3);
   },
   'query.ts': (out) => {
-    expect(out).toContain("{ model: 'claude', temperature: 0, split: 'test', accuracy: 0.85 },\n  { model: 'gpt', temperature: 0.7, split: 'test', accuracy: 0.75 },\n  { model: 'gpt', temperature: 0, split: 'test', accuracy: 0.7 }\n]");
+    expect(out).toContain(
+      "{ model: 'claude', temperature: 0, split: 'test', accuracy: 0.85 },\n  { model: 'gpt', temperature: 0.7, split: 'test', accuracy: 0.75 },\n  { model: 'gpt', temperature: 0, split: 'test', accuracy: 0.7 }\n]",
+    );
     expect(out).toContain("'claude @ 0' => 0.85,\n  'claude @ 0.7' => 0.65,\n  'gpt @ 0' => 0.7,\n  'gpt @ 0.7' => 0.75");
   },
   'runs.ts': (out) => {
     expect(out).toContain("temperature: 'float'");
-    expect(out).toContain("{ temperature: 0, model: 'gpt' } { last: 0.7, best: 0.7 } 2\n{ temperature: 0.7, model: 'gpt' } { last: 0.74, best: 0.74 } 2\n{ temperature: 0, model: 'claude' } { last: 0.78, best: 0.8 } 2");
+    expect(out).toContain(
+      "{ temperature: 0, model: 'gpt' } { last: 0.7, best: 0.7 } 2\n{ temperature: 0.7, model: 'gpt' } { last: 0.74, best: 0.74 } 2\n{ temperature: 0, model: 'claude' } { last: 0.78, best: 0.8 } 2",
+    );
     expect(out).toContain("winner { temperature: 0, model: 'claude' }");
   },
-  'postgres.ts': (out) => expect(out).toContain("[ [ 1, 0.9, null ], [ 2, 0.4, null ], [ 3, 0.2, 0.01 ] ]"),
+  'postgres.ts': (out) => expect(out).toContain('[ [ 1, 0.9, null ], [ 2, 0.4, null ], [ 3, 0.2, 0.01 ] ]'),
   'duckdb-engine.ts': (out, cwd) => {
     expect(out).toContain("[ { model: 'cnn' } ]");
     expect(existsSync(path.join(cwd, 'runs.duckdb'))).toBe(true);
@@ -136,7 +140,10 @@ const expectations: Record<string, (out: string, cwd: string, stderr: string) =>
   'bench-gate.ts': (out, cwd) => {
     expect(out).toContain('sum loop, sum reduce written to bench.json');
     const results = JSON.parse(readFileSync(path.join(cwd, 'bench.json'), 'utf8')) as { name: string; result: { latency: { samples: number[] } } }[];
-    expect(results.map((r) => [r.name, r.result.latency.samples.length >= 30])).toEqual([['sum loop', true], ['sum reduce', true]]);
+    expect(results.map((r) => [r.name, r.result.latency.samples.length >= 30])).toEqual([
+      ['sum loop', true],
+      ['sum reduce', true],
+    ]);
   },
   'assets-keyv-sqlite.ts': (out, cwd) => {
     expect(out).toMatch(/^[0-9a-f]{16} Float32Array\(2\) \[ 0\.5, 0\.25 \]$/m);
@@ -158,7 +165,7 @@ const expectations: Record<string, (out: string, cwd: string, stderr: string) =>
   },
   'skill-cached-eval.ts': (out, cwd, stderr) => {
     expect(out).toContain('first computed computed computed\nrerun hit hit hit\n3 rerun rows hold results the first run computed\n');
-    expect(out).toContain("function_name: 'score',\n    args: '[\"mlp\",\"what is 2 + 2\"]',\n    correct: false,\n    function_time: 0\n");
+    expect(out).toContain('function_name: \'score\',\n    args: \'["mlp","what is 2 + 2"]\',\n    correct: false,\n    function_time: 0\n');
     expect(stderr).not.toContain('cache key'); // cacheKeyParams: false silences the warning about tracker params
     expect(existsSync(path.join(cwd, '.xetrack-cache'))).toBe(true);
   },
@@ -186,9 +193,7 @@ const expectations: Record<string, (out: string, cwd: string, stderr: string) =>
 };
 
 // `*.test.ts` examples are test files: vitest runs them itself.
-const exampleFiles = readdirSync(examplesDir).filter(
-  (f) => f.endsWith('.sh') || (f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts') && !f.startsWith('vitest.config.')),
-);
+const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.sh') || (f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts') && !f.startsWith('vitest.config.')));
 
 describe('examples', () => {
   it('every example file has an expectation here', () => {
@@ -232,17 +237,28 @@ function expectExampleFiles(doc: string, blocks: string[]): void {
 describe('README snippets', () => {
   const docs = path.join(repoRoot, 'docs');
   const readmes = [path.join(repoRoot, 'README.md')]
-    .concat(['packages', 'apps'].flatMap((group) => {
-      const dir = path.join(repoRoot, group);
-      return existsSync(dir) ? readdirSync(dir).map((p) => path.join(dir, p, 'README.md')) : [];
-    }))
-    .concat(existsSync(docs) ? readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => path.join(docs, f)) : [])
+    .concat(
+      ['packages', 'apps'].flatMap((group) => {
+        const dir = path.join(repoRoot, group);
+        return existsSync(dir) ? readdirSync(dir).map((p) => path.join(dir, p, 'README.md')) : [];
+      }),
+    )
+    .concat(
+      existsSync(docs)
+        ? readdirSync(docs)
+            .filter((f) => f.endsWith('.md'))
+            .map((f) => path.join(docs, f))
+        : [],
+    )
     .filter((f) => existsSync(f));
 
   for (const readme of readmes) {
     it(`${path.relative(repoRoot, readme)}: each ts snippet is an examples/ file`, () => {
       const blocks = codeBlocks(readFileSync(readme, 'utf8')).filter((b) => TS_LANGUAGES.includes(b.language));
-      expectExampleFiles(readme, blocks.map((b) => b.body));
+      expectExampleFiles(
+        readme,
+        blocks.map((b) => b.body),
+      );
     });
   }
 });
@@ -255,7 +271,10 @@ describe('SKILL.md snippets', () => {
   it('every ts and shell block is an examples/ file', () => {
     const code = blocks.filter((b) => TS_LANGUAGES.includes(b.language) || SHELL_LANGUAGES.includes(b.language));
     expect(code.length).toBeGreaterThanOrEqual(8);
-    expectExampleFiles('SKILL.md', code.map((b) => b.body));
+    expectExampleFiles(
+      'SKILL.md',
+      code.map((b) => b.body),
+    );
   });
 
   it('every other block is data or output (json, yaml, text), with its language named', () => {

@@ -14,7 +14,8 @@ const skill = readFileSync(path.join(repoRoot, 'SKILL.md'), 'utf8');
 const cli = path.join(repoRoot, 'apps', 'xt', 'dist', 'cli.js');
 
 /** The text SKILL.md shows as code: fenced blocks and inline `code` spans. A name counts as mentioned only there. */
-const codeText = [...skill.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
+const codeText = [...skill.matchAll(/^```[^\n]*\n([\s\S]*?)^```$/gm)]
+  .map((m) => m[1]!)
   .concat([...skill.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!))
   .join('\n');
 

@@ -42,7 +42,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs & { list: boo
   return {
     json: values.json ?? false,
     quick: values.quick ?? false,
-    only: (values.only ?? []).flatMap((o) => o.split(',')).map((o) => o.trim()).filter((o) => o.length > 0),
+    only: (values.only ?? [])
+      .flatMap((o) => o.split(','))
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
     rounds,
     list: values.list ?? false,
     help: values.help ?? false,

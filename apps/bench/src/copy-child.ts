@@ -96,7 +96,12 @@ async function raw(target: string, source: string, into: string, sample: () => v
       const types = ['text', 'text', ...COLUMNS.map(([, type]) => type)];
       const names = ['track_id', 'timestamp', ...COLUMNS.map(([name]) => name)].map((n) => `"${n}"`).join(', ');
       const table = `"${into}"."${TABLE}"`;
-      await client.query(`CREATE TABLE ${table} (${names.split(', ').map((n, j) => `${n} ${types[j]}`).join(', ')}, PRIMARY KEY (track_id, timestamp))`);
+      await client.query(
+        `CREATE TABLE ${table} (${names
+          .split(', ')
+          .map((n, j) => `${n} ${types[j]}`)
+          .join(', ')}, PRIMARY KEY (track_id, timestamp))`,
+      );
       const text = `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${types.map((t, j) => `$${j + 1}::${t}[]`).join(', ')})`;
       await client.query('BEGIN');
       let arrays: unknown[][] = types.map(() => []);

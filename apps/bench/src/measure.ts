@@ -63,16 +63,20 @@ export interface Samples {
  * is false, then `rounds` measured rounds, swapping which side goes first each round so neither always runs on a
  * warmer (or more fragmented) process.
  */
-export async function interleave(
-  rounds: number,
-  ours: Measurement,
-  raw: Measurement,
-  { warmup = true }: { warmup?: boolean } = {},
-): Promise<Samples> {
+export async function interleave(rounds: number, ours: Measurement, raw: Measurement, { warmup = true }: { warmup?: boolean } = {}): Promise<Samples> {
   const samples = { ours: [] as number[], raw: [] as number[] };
   const cpu = { ours: [] as number[], raw: [] as number[] };
   for (let round = warmup ? -1 : 0; round < rounds; round++) {
-    const order: ['ours' | 'raw', Measurement][] = round % 2 === 0 ? [['ours', ours], ['raw', raw]] : [['raw', raw], ['ours', ours]];
+    const order: ['ours' | 'raw', Measurement][] =
+      round % 2 === 0
+        ? [
+            ['ours', ours],
+            ['raw', raw],
+          ]
+        : [
+            ['raw', raw],
+            ['ours', ours],
+          ];
     for (const [side, measure] of order) {
       collectGarbage();
       const result = await measure();

@@ -36,7 +36,11 @@ export class RawSqlite {
     const columns = BENCH_COLUMNS.map(([name, type]) => `"${name}" ${type}`).join(', ');
     this.db.exec(`CREATE TABLE IF NOT EXISTS ${QUOTED} (track_id TEXT, timestamp TEXT, ${columns}, PRIMARY KEY (track_id, timestamp))`);
     const names = ['track_id', 'timestamp', ...BENCH_COLUMNS.map(([name]) => name)].map((n) => `"${n}"`).join(', ');
-    this.insert = this.db.prepare(`INSERT INTO ${QUOTED} (${names}) VALUES (${Array(BENCH_COLUMNS.length + 2).fill('?').join(', ')})`);
+    this.insert = this.db.prepare(
+      `INSERT INTO ${QUOTED} (${names}) VALUES (${Array(BENCH_COLUMNS.length + 2)
+        .fill('?')
+        .join(', ')})`,
+    );
     this.insertAll = this.db.transaction((rows: readonly BenchRow[], trackId: string, from: number) => {
       for (let k = 0; k < rows.length; k++) this.insertRow(rows[k]!, trackId, from + k);
     });
@@ -49,22 +53,7 @@ export class RawSqlite {
 
   /** One row, its own autocommit transaction. `i` numbers the row (its timestamp). */
   insertRow(r: BenchRow, trackId: string, i: number): void {
-    this.insert.run(
-      trackId,
-      rawTimestamp(i),
-      r.epoch,
-      r.step,
-      r.batch,
-      r.seed,
-      r.loss,
-      r.accuracy,
-      r.lr,
-      r.f1,
-      r.model,
-      r.split,
-      r.note,
-      r.ok ? 1 : 0,
-    );
+    this.insert.run(trackId, rawTimestamp(i), r.epoch, r.step, r.batch, r.seed, r.loss, r.accuracy, r.lr, r.f1, r.model, r.split, r.note, r.ok ? 1 : 0);
   }
 
   /** Many rows in one transaction; row k gets number `from + k`. */

@@ -15,7 +15,12 @@ export function formatTarget(target: Target, unit: Figure['unit']): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...r[c]!].length)));
-  return rows.map((r) => r.map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length)).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** The human-readable report: one line per figure, then what each baseline is. */

@@ -53,7 +53,11 @@ export function buildPrefilled(dir: string, rows: number): string {
     db.pragma('synchronous = NORMAL');
     const columns = Array.from({ length: FILLED_COLUMNS }, (_, j) => `"${columnName(j)}" ${declaredType(j)}`);
     db.exec(`CREATE TABLE ${QUOTED} (track_id TEXT, timestamp TEXT, ${columns.join(', ')}, PRIMARY KEY (track_id, timestamp))`);
-    const insert = db.prepare(`INSERT INTO ${QUOTED} VALUES (${Array(FILLED_COLUMNS + 2).fill('?').join(', ')})`);
+    const insert = db.prepare(
+      `INSERT INTO ${QUOTED} VALUES (${Array(FILLED_COLUMNS + 2)
+        .fill('?')
+        .join(', ')})`,
+    );
     const params: unknown[] = new Array(FILLED_COLUMNS + 2);
     db.transaction(() => {
       for (let i = 0; i < rows; i++) {
@@ -102,7 +106,9 @@ export async function rawWideWrite(path: string, kind: WideKind, width: number, 
     db.pragma('synchronous = NORMAL');
     const names = Array.from({ length: width }, (_, j) => columnName(j));
     const insert = db.prepare(
-      `INSERT INTO ${QUOTED} (track_id, timestamp, ${names.map((n) => `"${n}"`).join(', ')}) VALUES (${Array(width + 2).fill('?').join(', ')})`,
+      `INSERT INTO ${QUOTED} (track_id, timestamp, ${names.map((n) => `"${n}"`).join(', ')}) VALUES (${Array(width + 2)
+        .fill('?')
+        .join(', ')})`,
     );
     const params: unknown[] = new Array(width + 2);
     params[0] = 'raw-run';

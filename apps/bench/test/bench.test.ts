@@ -52,7 +52,11 @@ describe('pnpm bench --quick --json', () => {
   it('has every figure the issue asks for, and one from every registered suite', () => {
     const names = document.figures.map((f) => f.name);
     for (const name of EXPECTED) expect(names).toContain(name);
-    for (const suite of suites) expect(names.some((n) => n === suite.name || n.startsWith(`${suite.name}.`)), suite.name).toBe(true);
+    for (const suite of suites)
+      expect(
+        names.some((n) => n === suite.name || n.startsWith(`${suite.name}.`)),
+        suite.name,
+      ).toBe(true);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -67,10 +71,7 @@ describe('pnpm bench --quick --json', () => {
     expect(figure.ours, `${name}: ours is the median of its samples`).toBeCloseTo(middle(figure.samples.ours), 9);
     expect(figure.raw, `${name}: raw is the median of its samples`).toBeCloseTo(middle(figure.samples.raw), 9);
     expect(figure.ratio, `${name}: ratio is ours over raw, not raw over ours`).toBeCloseTo(middle(figure.samples.ours) / middle(figure.samples.raw), 9);
-    expect(figure.pairedRatio, `${name}: pairedRatio pairs round i of ours with round i of raw`).toBeCloseTo(
-      middle(figure.samples.ours.map((value, i) => value / figure.samples.raw[i]!)),
-      9,
-    );
+    expect(figure.pairedRatio, `${name}: pairedRatio pairs round i of ours with round i of raw`).toBeCloseTo(middle(figure.samples.ours.map((value, i) => value / figure.samples.raw[i]!)), 9);
     expect(figure.pass, `${name}: pass judges ${figure.target.of} ${figure.target.op} ${figure.target.value}`).toBe(
       judge(figure.target.of === 'ratio' ? figure.ratio : figure.ours, figure.target.op, figure.target.value),
     );

@@ -32,7 +32,9 @@ export class Dataset {
   }
 
   toJSON(): { name: string; size: number; points: string } {
-    const hash = createHash('sha256').update(new Uint8Array(this.#x.buffer, this.#x.byteOffset, this.#x.byteLength)).update(this.#y);
+    const hash = createHash('sha256')
+      .update(new Uint8Array(this.#x.buffer, this.#x.byteOffset, this.#x.byteLength))
+      .update(this.#y);
     return { name: this.name, size: this.size, points: hash.digest('hex') };
   }
 }

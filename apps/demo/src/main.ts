@@ -72,11 +72,24 @@ function topTable(json: string): string {
   };
   const table = [columns, ...rows.map((row) => columns.map((c) => cell(row, c)))];
   const widths = columns.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  return table.map((r) => r.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return table
+    .map((r) =>
+      r
+        .map((v, i) => v.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Indents a block of xt output under its command line. */
-const block = (command: string, output: string) => [`$ ${command}`, ...output.trimEnd().split('\n').map((line) => `  ${line}`)];
+const block = (command: string, output: string) => [
+  `$ ${command}`,
+  ...output
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${line}`),
+];
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -118,20 +131,41 @@ async function main(): Promise<void> {
       await xt(['assets', 'export', dbPath, hash, file]);
       const bytes = readFileSync(file);
       const check = xxh64Hex(bytes) === hash ? 'xxh64 matches' : `xxh64 ${xxh64Hex(bytes)} does NOT match`;
-      out.push(`best model: asset ${hash} (column best_model of ${best.track_id}); xt assets export ${path.basename(dbPath)} ${hash} ${path.basename(file)} → ${file} (${statSync(file).size} bytes, ${check})`);
+      out.push(
+        `best model: asset ${hash} (column best_model of ${best.track_id}); xt assets export ${path.basename(dbPath)} ${hash} ${path.basename(file)} → ${file} (${statSync(file).size} bytes, ${check})`,
+      );
     } else {
       out.push(`best model: not stored as an asset (assets: true keeps assets in the tracker's SQLite file; this database is ${engineName})`);
     }
     const top = ['stats', 'top', dbPath, 'val_accuracy', '--track-id', best.track_id, '--json', ...engineArgs];
-    const hist = ['plot', 'hist', dbPath, 'train_loss', '--track-id', best.track_id, '--bins', '6', '--width', '40', '--height', '6', '--title', `train_loss over ${grid.epochs} epochs of ${best.track_id}`, ...engineArgs];
+    const hist = [
+      'plot',
+      'hist',
+      dbPath,
+      'train_loss',
+      '--track-id',
+      best.track_id,
+      '--bins',
+      '6',
+      '--width',
+      '40',
+      '--height',
+      '6',
+      '--title',
+      `train_loss over ${grid.epochs} epochs of ${best.track_id}`,
+      ...engineArgs,
+    ];
     const shown = (args: string[]) => `xt ${args.map((a) => (a === dbPath ? path.basename(dbPath) : /\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
     out.push('', '── with xt ──', ...block(shown(top), topTable(await xt(top))), ...block(shown(hist), await xt(hist)));
     // the whole database as one HTML page, every run checked against the best one
     const reportFile = path.join(beside, 'demo-report.html');
     const report = ['report', dbPath, '-o', reportFile, '--baseline', best.track_id, '--check', 'val_accuracy:higher', '--check', 'val_loss:lower', ...engineArgs];
-    out.push('', ...block(shown(report).replace(reportFile, path.basename(reportFile)), await xt(report)),
+    out.push(
+      '',
+      ...block(shown(report).replace(reportFile, path.basename(reportFile)), await xt(report)),
       `open ${pathToFileURL(reportFile).href} (one file: no server, no network)`,
-      `live dashboard, updated as runs are logged: pnpm xt ui ${shownPath(dbPath)}${engine ? ` --engine ${engine}` : ''}, then open http://127.0.0.1:8787/`);
+      `live dashboard, updated as runs are logged: pnpm xt ui ${shownPath(dbPath)}${engine ? ` --engine ${engine}` : ''}, then open http://127.0.0.1:8787/`,
+    );
   }
   out.push('', `${summary.rows} rows logged and read back in ${((performance.now() - started) / 1000).toFixed(1)} s. Run again to append another sweep.`);
   process.stdout.write(`${out.join('\n')}\n`);

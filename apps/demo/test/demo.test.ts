@@ -72,22 +72,21 @@ describe('pnpm demo', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const evaluations = (sweep: string) =>
-    db.prepare(`SELECT track_id, sweep, lr, hidden, val_loss, val_accuracy FROM "default" WHERE sweep = ? AND function_name = 'evaluate'`).all(sweep) as EvalRow[];
+  const evaluations = (sweep: string) => db.prepare(`SELECT track_id, sweep, lr, hidden, val_loss, val_accuracy FROM "default" WHERE sweep = ? AND function_name = 'evaluate'`).all(sweep) as EvalRow[];
 
   it('logs 6 runs per sweep, one per grid point, and appends a new sweep on each run', () => {
     const sweeps = db.prepare(`SELECT sweep, count(DISTINCT track_id) AS runs FROM "default" GROUP BY sweep ORDER BY sweep`).all() as { sweep: string; runs: number }[];
     expect(sweeps.map((s) => s.sweep)).toEqual([sweepOf(first), sweepOf(second)]);
     expect(sweeps.map((s) => s.runs)).toEqual([6, 6]);
     const grid = db.prepare(`SELECT DISTINCT lr, hidden, model, seed FROM "default" WHERE sweep = ? ORDER BY lr, hidden`).all(sweepOf(first));
-    expect(grid).toEqual(
-      [0.05, 0.2, 0.8].flatMap((lr) => [4, 16].map((hidden) => ({ lr, hidden, model: 'mlp', seed: 7 }))),
-    );
+    expect(grid).toEqual([0.05, 0.2, 0.8].flatMap((lr) => [4, 16].map((hidden) => ({ lr, hidden, model: 'mlp', seed: 7 }))));
   });
 
   it('logs one row per epoch for every run', () => {
     const epochs = db
-      .prepare(`SELECT track_id, count(*) AS n, min(epoch) AS first, max(epoch) AS last, count(train_loss) AS losses, count(train_accuracy) AS accuracies FROM "default" WHERE sweep = ? AND epoch IS NOT NULL GROUP BY track_id`)
+      .prepare(
+        `SELECT track_id, count(*) AS n, min(epoch) AS first, max(epoch) AS last, count(train_loss) AS losses, count(train_accuracy) AS accuracies FROM "default" WHERE sweep = ? AND epoch IS NOT NULL GROUP BY track_id`,
+      )
       .all(sweepOf(first)) as { n: number; first: number; last: number; losses: number; accuracies: number }[];
     expect(epochs).toHaveLength(6);
     for (const run of epochs) expect(run).toMatchObject({ n: 30, first: 1, last: 30, losses: 30, accuracies: 30 });
@@ -152,7 +151,14 @@ describe('pnpm demo', () => {
 
   it('caches the evaluation: the second sweep hits, with the first sweep as lineage', () => {
     const rows = (sweep: string) =>
-      db.prepare(`SELECT track_id, lr, hidden, cache, function_time, val_accuracy FROM "default" WHERE sweep = ? AND function_name = 'evaluate' ORDER BY lr, hidden`).all(sweep) as { track_id: string; lr: number; hidden: number; cache: string; function_time: number; val_accuracy: number }[];
+      db.prepare(`SELECT track_id, lr, hidden, cache, function_time, val_accuracy FROM "default" WHERE sweep = ? AND function_name = 'evaluate' ORDER BY lr, hidden`).all(sweep) as {
+        track_id: string;
+        lr: number;
+        hidden: number;
+        cache: string;
+        function_time: number;
+        val_accuracy: number;
+      }[];
     const computed = rows(sweepOf(first));
     const hits = rows(sweepOf(second));
     expect(computed.map((r) => r.cache)).toEqual(Array(6).fill(''));

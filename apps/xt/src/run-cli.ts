@@ -94,9 +94,7 @@ function register(parser: Argv, spec: Spec, context: CliContext, exit: ExitHolde
     return parser.command(yargsCommand(spec), spec.description, (y) => spec.options(y), run);
   }
   return parser.command(spec.name, spec.description, (group) =>
-    spec.commands
-      .reduce((y, command) => register(y, command, context, exit), group)
-      .demandCommand(1, `Name a ${spec.name} command: ${listWords(spec.commands.map((c) => c.name))}.`),
+    spec.commands.reduce((y, command) => register(y, command, context, exit), group).demandCommand(1, `Name a ${spec.name} command: ${listWords(spec.commands.map((c) => c.name))}.`),
   );
 }
 

@@ -56,7 +56,7 @@ describe('xt cache', () => {
     expect(emptyJson.out.stdout).toBe('[]\n');
   });
 
-  it('delete removes a run\'s entries and reports the count; an unknown run or directory is an error', async () => {
+  it("delete removes a run's entries and reports the count; an unknown run or directory is an error", async () => {
     const { dir, trackId } = await filledCache();
     const { context, out } = memory();
     await cacheDelete(context, { dir, trackId });

@@ -84,7 +84,19 @@ interface CheckJson {
   counts: Record<string, number>;
   baseline: { runs: string[]; rows: number };
   candidate: { runs: string[] };
-  groups: { label: string; verdict: string; metrics: { metric: string; verdict: string; method: string; baseline: { n: number; value: number }; candidate: { n: number; value: number }; delta: { absolute: number; relative: number }; test?: { pValue: number; cliffsDelta: number } }[] }[];
+  groups: {
+    label: string;
+    verdict: string;
+    metrics: {
+      metric: string;
+      verdict: string;
+      method: string;
+      baseline: { n: number; value: number };
+      candidate: { n: number; value: number };
+      delta: { absolute: number; relative: number };
+      test?: { pValue: number; cliffsDelta: number };
+    }[];
+  }[];
 }
 
 describe.each(STORES)('xt diff and xt check on $name (the real binary)', (store) => {
@@ -104,7 +116,10 @@ describe.each(STORES)('xt diff and xt check on $name (the real binary)', (store)
     expect(lines.map((l) => l.split('|')[1]!.trim()).slice(2)).toEqual(['branch', 'git_commit_hash', 'lr', 'epoch', 'acc', 'latency_ms']);
     expect(md.stdout).toMatch(/\| acc +\| 0\.8 +\| 0\.79 +\| -0\.01 +\| -1\.3% +\|/);
 
-    const data = JSON.parse(xt('diff', store.db(), 'b-mlp', 'c-mlp', 'c-lr', '--json').stdout) as { runs: string[]; rows: { column: string; values: unknown[]; deltas: ({ absolute: number } | null)[] }[] };
+    const data = JSON.parse(xt('diff', store.db(), 'b-mlp', 'c-mlp', 'c-lr', '--json').stdout) as {
+      runs: string[];
+      rows: { column: string; values: unknown[]; deltas: ({ absolute: number } | null)[] }[];
+    };
     expect(data.runs).toEqual(['b-mlp', 'c-mlp', 'c-lr']);
     const latency = data.rows.find((r) => r.column === 'latency_ms')!;
     expect(latency.values).toEqual(['b-mlp', 'c-mlp', 'c-lr'].map((id) => last(run(id).latency)));
@@ -179,7 +194,15 @@ describe.each(STORES)('xt diff and xt check on $name (the real binary)', (store)
 
   it('a config file gives the same verdict; flags override it', () => {
     const file = path.join(dir, `check-${store.name}.json`);
-    writeFileSync(file, JSON.stringify({ baseline: 'branch=main', candidate: 'branch=feature', groupBy: ['model'], metrics: ['acc:higher:0.01', { name: 'latency_ms', direction: 'lower', tolerance: '5%', aggregate: 'samples' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        baseline: 'branch=main',
+        candidate: 'branch=feature',
+        groupBy: ['model'],
+        metrics: ['acc:higher:0.01', { name: 'latency_ms', direction: 'lower', tolerance: '5%', aggregate: 'samples' }],
+      }),
+    );
     const fromFile = check('--config', file, '--json');
     expect(fromFile.status).toBe(1);
     expect(verdicts(fromFile)).toEqual([
@@ -188,7 +211,10 @@ describe.each(STORES)('xt diff and xt check on $name (the real binary)', (store)
     ]);
     const overridden = check('--config', file, '--metric', 'acc:higher:0.01', '--json');
     expect(overridden.status).toBe(0);
-    expect(verdicts(overridden)).toEqual([['model=lr', 'improved'], ['model=mlp', 'unchanged']]);
+    expect(verdicts(overridden)).toEqual([
+      ['model=lr', 'improved'],
+      ['model=mlp', 'unchanged'],
+    ]);
   });
 
   it('--md writes a pull-request comment; the default is a table with a summary line', () => {

@@ -44,7 +44,7 @@ describe.each(STORES)('xt import on $name (the real binary)', (store) => {
   const xt = (...args: string[]) => runXt(args, { cwd: store.cwd });
   const rows = (where = '1 = 1') => JSON.parse(xt('sql', store.db, `SELECT * FROM "default" WHERE ${where} ORDER BY timestamp`, '--json').stdout || '[]') as Record<string, any>[];
 
-  it('imports each tool\'s file: a summary row per benchmark and a row per sample, in ms; twice is once', () => {
+  it("imports each tool's file: a summary row per benchmark and a row per sample, in ms; twice is once", () => {
     let total = 0;
     for (const [file, expected] of Object.entries(EXPECTED)) {
       const first = xt('import', store.db, fixture(file), '--param', 'branch=main', '--json');
@@ -80,7 +80,16 @@ describe.each(STORES)('xt import on $name (the real binary)', (store) => {
     const bad: [string, string, RegExp][] = [
       ['truncated.json', readFileSync(fixture('hyperfine.json'), 'utf8').slice(0, 200), /truncated\.json is not JSON/],
       ['other.json', '{"hello": "world"}', /is not a result file of vitest bench .*tinybench .*mitata .*hyperfine/],
-      ['bad-field.json', JSON.stringify({ results: [{ command: 'a', mean: 1, min: 1, max: 1, times: [1, 2] }, { command: 'b', mean: 'fast', min: 1, max: 1 }] }), /results\[1\]\.mean must be a number, not "fast"/],
+      [
+        'bad-field.json',
+        JSON.stringify({
+          results: [
+            { command: 'a', mean: 1, min: 1, max: 1, times: [1, 2] },
+            { command: 'b', mean: 'fast', min: 1, max: 1 },
+          ],
+        }),
+        /results\[1\]\.mean must be a number, not "fast"/,
+      ],
       ['bad-sample.json', JSON.stringify([{ name: 'x', result: { latency: { mean: 1, min: 1, max: 1, samples: [1, null] } } }]), /samples\[1\] must be a number/],
       ['empty.json', '{"results": []}', /holds no benchmark results/],
     ];
@@ -109,7 +118,19 @@ describe.each(STORES)('xt import on $name (the real binary)', (store) => {
     const candidate = path.join(dir, `candidate-${store.name}.json`);
     writeFileSync(candidate, JSON.stringify(tasks));
     expect(xt('import', store.db, candidate, '--param', 'branch=feature').status).toBe(0);
-    const check = xt('check', store.db, '--baseline', 'tool=tinybench,branch=main', '--candidate', 'tool=tinybench,branch=feature', '--group-by', 'bench', '--metric', 'time_ms:lower:10%:samples', '--json');
+    const check = xt(
+      'check',
+      store.db,
+      '--baseline',
+      'tool=tinybench,branch=main',
+      '--candidate',
+      'tool=tinybench,branch=feature',
+      '--group-by',
+      'bench',
+      '--metric',
+      'time_ms:lower:10%:samples',
+      '--json',
+    );
     expect(check.status, check.stderr).toBe(1);
     const result = JSON.parse(check.stdout) as { groups: { label: string; metrics: { verdict: string; baseline: { n: number }; test?: { hodgesLehmann: { relative: number } } }[] }[] };
     expect(result.groups.map((g) => [g.label, g.metrics[0]!.verdict])).toEqual([

@@ -54,7 +54,11 @@ describe('xt (the built binary) on a database written by the Tracker', () => {
     // decimal points line up, as tabulate prints them: the cells keep their padding on the right
     const rule = result.stdout.split('\n')[1]!;
     const start = rule.split('|').slice(0, 6).join('|').length + 1;
-    const cells = result.stdout.trimEnd().split('\n').slice(2).map((line) => line.slice(start, start + rule.split('|')[6]!.length));
+    const cells = result.stdout
+      .trimEnd()
+      .split('\n')
+      .slice(2)
+      .map((line) => line.slice(start, start + rule.split('|')[6]!.length));
     expect(cells).toEqual(['   2.5  ', '   1.75 ', '   1.25 ', '   1.5  ', '   0.5  ']);
   });
 
@@ -88,14 +92,20 @@ describe('xt (the built binary) on a database written by the Tracker', () => {
     const db = await database();
     const table = parseMarkdown(runXt(['runs', db]).stdout);
     expect(table.header).toEqual(['track_id', 'rows', 'first', 'last', 'model', 'acc']);
-    expect(table.rows.map((r) => r.slice(4))).toEqual([['lr', ''], ['mlp', '0.8']]);
-    expect(table.rows.map((r) => [r[0], r[1]])).toEqual([['run-a', '3'], ['run-b', '2']]);
+    expect(table.rows.map((r) => r.slice(4))).toEqual([
+      ['lr', ''],
+      ['mlp', '0.8'],
+    ]);
+    expect(table.rows.map((r) => [r[0], r[1]])).toEqual([
+      ['run-a', '3'],
+      ['run-b', '2'],
+    ]);
     const rows = JSON.parse(runXt(['head', db, '--n', '99', '--json']).stdout) as { track_id: string; timestamp: string }[];
     const runA = rows.filter((r) => r.track_id === 'run-a').map((r) => r.timestamp);
     expect(table.rows[0]!.slice(2, 4)).toEqual([runA[0], runA[runA.length - 1]]);
   });
 
-  it('runs --metric adds each metric\'s last and best value per run; a bad goal is a usage error', async () => {
+  it("runs --metric adds each metric's last and best value per run; a bad goal is a usage error", async () => {
     const db = await database();
     const table = parseMarkdown(runXt(['runs', db, '--metric', 'loss:min', '--metric', 'EPOCH']).stdout);
     expect(table.header).toEqual(['track_id', 'rows', 'first', 'last', 'model', 'acc', 'loss last', 'loss min', 'EPOCH last', 'EPOCH max']);
@@ -138,7 +148,10 @@ describe('xt (the built binary) on a database written by the Tracker', () => {
     const top = parseMarkdown(runXt(['stats', 'top', db, 'acc']).stdout);
     expect(columnOf(top, 'name')).toEqual(['n2', 'n0\\|pipe'.replace('\\|', '|')]);
     const bottom = JSON.parse(runXt(['stats', 'bottom', db, 'epoch', '--json']).stdout) as Record<string, unknown>[];
-    expect(bottom.map((r) => [r.track_id, r.epoch])).toEqual([['run-a', 0], ['run-b', 0]]);
+    expect(bottom.map((r) => [r.track_id, r.epoch])).toEqual([
+      ['run-a', 0],
+      ['run-b', 0],
+    ]);
     const runB = JSON.parse(runXt(['stats', 'top', db, 'loss', '--track-id', 'run-b', '--json']).stdout) as Record<string, unknown>[];
     expect(runB.map((r) => r.loss)).toEqual([1.5]);
   });
@@ -244,7 +257,14 @@ describe('xt on bad input: one line, exit 1, nothing created or changed', () => 
   it('a missing file stays missing, whatever the command', () => {
     const missing = path.join(tempDir(), 'nope.db');
     const inMissingDir = path.join(tempDir(), 'no-dir', 'nope.db');
-    for (const args of [['head', missing], ['set', missing, 'a', '1'], ['delete', missing, 'x'], ['sql', missing, 'SELECT 1'], ['runs', inMissingDir], ['stats', 'describe', missing]]) {
+    for (const args of [
+      ['head', missing],
+      ['set', missing, 'a', '1'],
+      ['delete', missing, 'x'],
+      ['sql', missing, 'SELECT 1'],
+      ['runs', inMissingDir],
+      ['stats', 'describe', missing],
+    ]) {
       expectOneLineError(runXt(args), 1, /No database at .*nope\.db: check the path/);
     }
     expect(existsSync(missing)).toBe(false);
@@ -256,7 +276,12 @@ describe('xt on bad input: one line, exit 1, nothing created or changed', () => 
     const file = path.join(tempDir(), 'notes.txt');
     writeFileSync(file, 'not a database\n'.repeat(20));
     const before = digest(file);
-    for (const args of [['head', file], ['set', file, 'a', '1'], ['sql', file, 'SELECT 1'], ['delete', file, 'x']]) {
+    for (const args of [
+      ['head', file],
+      ['set', file, 'a', '1'],
+      ['sql', file, 'SELECT 1'],
+      ['delete', file, 'x'],
+    ]) {
       expectOneLineError(runXt(args), 1, /not a SQLite database/);
     }
     expect(digest(file)).toBe(before);
@@ -273,7 +298,13 @@ describe('xt on bad input: one line, exit 1, nothing created or changed', () => 
   it('an unknown column is named with the columns there are, and no column is added', async () => {
     const db = await writeDatabase(sqliteEngine, tempDir());
     const before = runXt(['ls', db]).stdout;
-    for (const args of [['ls', db, 'nope'], ['stats', 'top', db, 'nope'], ['stats', 'describe', db, '--columns', 'acc,nope'], ['plot', 'hist', db, 'nope'], ['set', db, 'fresh', '1', '--where-key', 'nope', '--where-value', '1']]) {
+    for (const args of [
+      ['ls', db, 'nope'],
+      ['stats', 'top', db, 'nope'],
+      ['stats', 'describe', db, '--columns', 'acc,nope'],
+      ['plot', 'hist', db, 'nope'],
+      ['set', db, 'fresh', '1', '--where-key', 'nope', '--where-value', '1'],
+    ]) {
       expectOneLineError(runXt(args), 1, /No column "nope" in table "default"\. Columns: track_id, timestamp/);
     }
     expect(runXt(['ls', db]).stdout).toBe(before);
@@ -397,6 +428,10 @@ describe('xt --engine', () => {
     // checks the hint in an install without DuckDB.
     const dir = tempDir();
     const db = await writeDatabase(sqliteEngine, dir);
-    expectOneLineError(runXt(['head', db, '--engine', 'duckdb'], { cwd: dir }), 1, /needs @xetrack\/engine-duckdb, which is not installed: add it with `pnpm add @xetrack\/engine-duckdb`|is a SQLite database, not a DuckDB one/);
+    expectOneLineError(
+      runXt(['head', db, '--engine', 'duckdb'], { cwd: dir }),
+      1,
+      /needs @xetrack\/engine-duckdb, which is not installed: add it with `pnpm add @xetrack\/engine-duckdb`|is a SQLite database, not a DuckDB one/,
+    );
   });
 });

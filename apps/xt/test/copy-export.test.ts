@@ -60,7 +60,10 @@ describe('xt export (the built binary)', () => {
   it('writes CSV and JSONL of a table or one run', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'a.db');
-    await seed(db, 'one', [{ x: 1, s: 'a,b' }, { x: 2, s: 'c' }]);
+    await seed(db, 'one', [
+      { x: 1, s: 'a,b' },
+      { x: 2, s: 'c' },
+    ]);
     await seed(db, 'two', [{ x: 3 }]);
     const csv = runXt(['export', db, path.join(dir, 'out.csv')]);
     expect(csv.status, csv.stderr).toBe(0);
@@ -70,7 +73,10 @@ describe('xt export (the built binary)', () => {
     expect(lines.slice(1).map((l) => l.split(',').slice(2).join(','))).toEqual(['1,"a,b"', '2,c', '3,']);
     const jsonl = runXt(['export', db, path.join(dir, 'one.jsonl'), '--track-id', 'one']);
     expect(jsonl.status).toBe(0);
-    const rows = readFileSync(path.join(dir, 'one.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { x: number });
+    const rows = readFileSync(path.join(dir, 'one.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { x: number });
     expect(rows.map((r) => r.x)).toEqual([1, 2]);
   });
 
@@ -89,7 +95,10 @@ describe('xt across engines (SQLite and DuckDB files)', () => {
   it('copies sqlite → duckdb → sqlite with the same rows, idempotently', async () => {
     const dir = tempDir();
     const source = path.join(dir, 'a.db');
-    await seed(source, 'run-a', [{ x: 1, f: 0.5, s: 'one', ok: true }, { x: 2, obj: { k: [1, 2] } }]);
+    await seed(source, 'run-a', [
+      { x: 1, f: 0.5, s: 'one', ok: true },
+      { x: 2, obj: { k: [1, 2] } },
+    ]);
     const duck = path.join(dir, 'b.duckdb');
     const first = runXt(['copy', source, duck, '--json']);
     expect(first.status, first.stderr).toBe(0);
@@ -110,7 +119,10 @@ describe('xt across engines (SQLite and DuckDB files)', () => {
   it('exports Parquet that DuckDB reads back with the same rows and types', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'a.db');
-    await seed(db, 'run-a', [{ i: 1, f: 0.5, s: 'x', b: true }, { i: 2, f: -1.5, s: 'y', b: false }]);
+    await seed(db, 'run-a', [
+      { i: 1, f: 0.5, s: 'x', b: true },
+      { i: 2, f: -1.5, s: 'y', b: false },
+    ]);
     const out = path.join(dir, 'rows.parquet');
     const run = runXt(['export', db, out]);
     expect(run.status, run.stderr).toBe(0);

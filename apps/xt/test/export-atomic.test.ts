@@ -69,7 +69,10 @@ describe('exports are atomic: a killed re-export leaves the earlier file whole',
       const reader = await Reader.open(db);
       expect(await reader.exportTo(out)).toBe(5003);
       await reader.close();
-      expect(readdirSync(dir).filter((name) => name.startsWith(`.rows.${format}.xt-export-`)), 'swept').toEqual([]);
+      expect(
+        readdirSync(dir).filter((name) => name.startsWith(`.rows.${format}.xt-export-`)),
+        'swept',
+      ).toEqual([]);
       expect(readdirSync(tmp), 'no staging folder left, the killed one swept').toEqual([]);
       expect(sha256(out)).not.toBe(good);
     });
@@ -109,7 +112,11 @@ describe('exports are atomic: a killed re-export leaves the earlier file whole',
       await inner.close();
       expect(sha256(out), format).toBe(good);
     }
-    expect(readdirSync(dir).filter((name) => !name.startsWith('track.db')).sort()).toEqual(['rows.csv', 'rows.jsonl', 'rows.parquet', 'tmp']);
+    expect(
+      readdirSync(dir)
+        .filter((name) => !name.startsWith('track.db'))
+        .sort(),
+    ).toEqual(['rows.csv', 'rows.jsonl', 'rows.parquet', 'tmp']);
     expect(readdirSync(tmp)).toEqual([]);
   });
 });

@@ -43,12 +43,15 @@ describe('markdownTable', () => {
   });
 
   it('keeps cells on one line and pipes escaped; NULL is empty; other values readable', () => {
-    const text = markdownTable(['a', 'b'], [
-      { a: 'x|y\nz', b: null },
-      { a: true, b: 12345678901234567890n },
-      { a: new Uint8Array(3), b: 1 },
-      { a: { k: [1, 2] }, b: undefined },
-    ]);
+    const text = markdownTable(
+      ['a', 'b'],
+      [
+        { a: 'x|y\nz', b: null },
+        { a: true, b: 12345678901234567890n },
+        { a: new Uint8Array(3), b: 1 },
+        { a: { k: [1, 2] }, b: undefined },
+      ],
+    );
     const lines = text.split('\n');
     expect(lines).toHaveLength(6);
     expect(lines[2]).toBe('| x\\|y<br>z   |                      |');
@@ -60,7 +63,13 @@ describe('markdownTable', () => {
   });
 
   it('treats a column with any text as text (left-aligned), numbers-only as numbers', () => {
-    const lines = markdownTable(['mixed', 'num'], [{ mixed: 3, num: 1.5 }, { mixed: 'None', num: null }]).split('\n');
+    const lines = markdownTable(
+      ['mixed', 'num'],
+      [
+        { mixed: 3, num: 1.5 },
+        { mixed: 'None', num: null },
+      ],
+    ).split('\n');
     expect(lines[1]).toBe('|:--------|------:|');
     expect(lines[2]).toBe('| 3       |   1.5 |');
   });

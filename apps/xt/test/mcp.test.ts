@@ -77,7 +77,10 @@ beforeAll(async () => {
   // a table only the write tests change
   for (const id of ['s1', 's2']) {
     const tracker = await Tracker.open(source, { engine: sqliteEngine, table: 'scratch', trackId: id, warnings: false });
-    await tracker.logBatch([{ step: 0, note: 'kept' }, { step: 1, note: 'kept' }]);
+    await tracker.logBatch([
+      { step: 0, note: 'kept' },
+      { step: 1, note: 'kept' },
+    ]);
     await tracker.close();
   }
   for (const store of STORES.slice(1)) {
@@ -261,7 +264,10 @@ describe.each(STORES)('xt mcp on $name (a real MCP client, the built binary)', (
     const counted = await mcp.call('sql', { query: 'SELECT model, count(*) AS n FROM "default" GROUP BY model ORDER BY model' });
     expect(counted.isError).toBe(false);
     expect(counted.json.columns).toEqual(['model', 'n']);
-    expect(counted.json.rows).toEqual([{ model: 'lr', n: 8 }, { model: 'mlp', n: 16 }]);
+    expect(counted.json.rows).toEqual([
+      { model: 'lr', n: 8 },
+      { model: 'mlp', n: 16 },
+    ]);
     expect(counted.json.truncated).toBe(false);
 
     const param = store.name === 'postgres' ? '$1' : '?';
@@ -279,9 +285,7 @@ describe.each(STORES)('xt mcp on $name (a real MCP client, the built binary)', (
     const refused = await mcp.call('sql', update);
     expect(refused.isError).toBe(true);
     expect(refused.json.error.code).toBe('READ_ONLY');
-    expect(refused.json.error.message).toBe(
-      'The statement changes the database (or would), and this server is read-only: nothing changed. To allow it, start the server with `xt mcp <db> --write`.',
-    );
+    expect(refused.json.error.message).toBe('The statement changes the database (or would), and this server is read-only: nothing changed. To allow it, start the server with `xt mcp <db> --write`.');
     expect(await notes()).toEqual(before);
 
     const script = await writer.call('sql', { query: `UPDATE "scratch" SET note = 'script' WHERE track_id = 's1'; DELETE FROM "scratch"` });
@@ -314,7 +318,10 @@ describe.each(STORES)('xt mcp on $name (a real MCP client, the built binary)', (
     expect(set.json).toEqual({ table: 'scratch', key: 'reviewed', changed: 2 });
     const deleted = await writer.call('delete', { table: 'scratch', trackId: 's2' });
     expect(deleted.json).toEqual({ table: 'scratch', trackId: 's2', deleted: 2 });
-    expect(await scratch()).toEqual([['s1', 0, null], ['s1', 1, true]]);
+    expect(await scratch()).toEqual([
+      ['s1', 0, null],
+      ['s1', 1, true],
+    ]);
     const again = await writer.call('delete', { table: 'scratch', trackId: 's2' });
     expect(again.isError).toBe(true);
     expect(again.json.error.code).toBe('NOT_FOUND');
@@ -389,7 +396,7 @@ describe.each(STORES)('xt mcp on $name (a real MCP client, the built binary)', (
 });
 
 describe('xt mcp as the README registers it', () => {
-  it('the README\'s mcpServers snippet is examples/mcp-servers.json, and that command serves the database', async () => {
+  it("the README's mcpServers snippet is examples/mcp-servers.json, and that command serves the database", async () => {
     const example = readFileSync(path.join(ROOT_DIR, 'examples', 'mcp-servers.json'), 'utf8');
     const readme = readFileSync(path.join(APP_DIR, 'README.md'), 'utf8');
     expect(readme).toContain(`## For coding agents: xt mcp`);

@@ -151,7 +151,12 @@ describe('the packed CLI, installed as a user would', () => {
 
   it('scripts/pack.sh packs every published package and no private one', () => {
     const packages = workspacePackages();
-    expect(Object.keys(overrides).sort()).toEqual(packages.filter((p) => !p.private).map((p) => p.name).sort());
+    expect(Object.keys(overrides).sort()).toEqual(
+      packages
+        .filter((p) => !p.private)
+        .map((p) => p.name)
+        .sort(),
+    );
     expect(packages.filter((p) => p.private).map((p) => p.name)).toEqual(expect.arrayContaining(['@xetrack/bench', '@xetrack/demo']));
     const files = readdirSync(path.dirname(tarballs['@xetrack/core']!)).filter((f) => f.endsWith('.tgz'));
     expect(files).toHaveLength(Object.keys(overrides).length);
@@ -173,144 +178,170 @@ describe('the packed CLI, installed as a user would', () => {
     expect([...entries.keys()].filter((e) => /^package\/(src|test|bench)\//.test(e))).toEqual([]);
   });
 
-  it('installs from the tarballs into an empty project, and node_modules/.bin/xt reads a database', () => {
-    const project = path.join(work, 'project');
-    mkdirSync(project);
-    writeFileSync(
-      path.join(project, 'package.json'),
-      JSON.stringify({ name: 'xt-user', version: '1.0.0', private: true, dependencies: { '@xetrack/cli': `file:${tarballs['@xetrack/cli']}` } }, null, 2),
-    );
-    // The @xetrack packages are not published: overrides point their ranges at the tarballs.
-    writeFileSync(
-      path.join(project, 'pnpm-workspace.yaml'),
-      [
-        'overrides:',
-        `  "@xetrack/core": "file:${tarballs['@xetrack/core']}"`,
-        `  "@xetrack/engine-sqlite": "file:${tarballs['@xetrack/engine-sqlite']}"`,
-        'allowBuilds:',
-        '  better-sqlite3: true',
-        '',
-      ].join('\n'),
-    );
-    const started = Date.now();
-    expectOk(run('pnpm', ['install', '--prefer-offline'], project), 'pnpm install');
-    const installSeconds = (Date.now() - started) / 1000;
-    const installed = JSON.parse(readFileSync(path.join(project, 'node_modules/@xetrack/cli/package.json'), 'utf8')) as { version: string };
-    expect(installed.version).toBe(JSON.parse(readFileSync(path.join(APP_DIR, 'package.json'), 'utf8')).version);
-    expect(readdirSync(path.join(project, 'node_modules/.pnpm')).some((d) => d.startsWith('yargs'))).toBe(false);
-
-    const head = run(path.join(project, 'node_modules/.bin/xt'), ['head', db], project);
-    expectOk(head, 'xt head');
-    const table = parseMarkdown(head.stdout);
-    expect(table.header.slice(0, 2)).toEqual(['track_id', 'timestamp']);
-    expect(table.rows).toHaveLength(expectedRows);
-    // DuckDB is optional and not installed here: one line saying how to add it
-    const duckdb = run(path.join(project, 'node_modules/.bin/xt'), ['head', db, '--engine', 'duckdb'], project);
-    expect(duckdb.status).toBe(1);
-    expect(duckdb.stderr).toBe('xt: The duckdb engine needs @xetrack/engine-duckdb, which is not installed: add it with `pnpm add @xetrack/engine-duckdb` (or npm install @xetrack/engine-duckdb).\n');
-    process.stdout.write(`[packaging] pnpm install of the packed CLI took ${installSeconds.toFixed(1)} s\n`);
-  }, INSTALL_TIMEOUT);
-
-  it('installs and runs as the README says (pnpm add, pnpm xt, pnpm dlx), the packages served by a registry', async () => {
-    // pnpm dlx resolves the CLI's dependencies (@xetrack/core@^0.1.0 …) from a registry and takes
-    // no overrides, so unpublished tarballs alone cannot work. A registry on 127.0.0.1 serving just
-    // the @xetrack scope makes these the real commands; every other package comes from the usual one.
-    const install = /## Install\n\n```sh\n([\s\S]*?)```/.exec(readFileSync(path.join(APP_DIR, 'README.md'), 'utf8'))![1]!.trim().split('\n');
-    expect(install).toEqual([
-      'pnpm add -D --allow-build=better-sqlite3 @xetrack/cli',
-      'pnpm xt head track.db',
-      'pnpm dlx --allow-build=better-sqlite3 @xetrack/cli head track.db',
-    ]);
-    const registry = await startLocalRegistry(Object.values(tarballs));
-    try {
-      const project = path.join(work, 'readme-project');
+  it(
+    'installs from the tarballs into an empty project, and node_modules/.bin/xt reads a database',
+    () => {
+      const project = path.join(work, 'project');
       mkdirSync(project);
-      writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'readme-user', version: '1.0.0', private: true }));
-      writeFileSync(path.join(project, '.npmrc'), `@xetrack:registry=${registry.url}\n`);
-      copyFileSync(db, path.join(project, 'track.db'));
-      // a fresh metadata and dlx cache: pnpm caches dlx installs by package name, and every build is 0.1.0
-      const env = userEnv({ XDG_CACHE_HOME: path.join(work, 'cache') });
-      for (const line of install) {
-        const [command, ...args] = line.split(' ');
-        const started = Date.now();
-        const result = await runAsync(command!, args, project, env);
-        expect(result.status, `${line}\n${result.stdout}\n${result.stderr}`).toBe(0);
-        if (args[0] !== 'add') {
-          const table = result.stdout.slice(result.stdout.indexOf('| track_id'));
-          expect(parseMarkdown(table.slice(0, table.lastIndexOf('|') + 1)).rows, line).toHaveLength(expectedRows);
+      writeFileSync(
+        path.join(project, 'package.json'),
+        JSON.stringify({ name: 'xt-user', version: '1.0.0', private: true, dependencies: { '@xetrack/cli': `file:${tarballs['@xetrack/cli']}` } }, null, 2),
+      );
+      // The @xetrack packages are not published: overrides point their ranges at the tarballs.
+      writeFileSync(
+        path.join(project, 'pnpm-workspace.yaml'),
+        [
+          'overrides:',
+          `  "@xetrack/core": "file:${tarballs['@xetrack/core']}"`,
+          `  "@xetrack/engine-sqlite": "file:${tarballs['@xetrack/engine-sqlite']}"`,
+          'allowBuilds:',
+          '  better-sqlite3: true',
+          '',
+        ].join('\n'),
+      );
+      const started = Date.now();
+      expectOk(run('pnpm', ['install', '--prefer-offline'], project), 'pnpm install');
+      const installSeconds = (Date.now() - started) / 1000;
+      const installed = JSON.parse(readFileSync(path.join(project, 'node_modules/@xetrack/cli/package.json'), 'utf8')) as { version: string };
+      expect(installed.version).toBe(JSON.parse(readFileSync(path.join(APP_DIR, 'package.json'), 'utf8')).version);
+      expect(readdirSync(path.join(project, 'node_modules/.pnpm')).some((d) => d.startsWith('yargs'))).toBe(false);
+
+      const head = run(path.join(project, 'node_modules/.bin/xt'), ['head', db], project);
+      expectOk(head, 'xt head');
+      const table = parseMarkdown(head.stdout);
+      expect(table.header.slice(0, 2)).toEqual(['track_id', 'timestamp']);
+      expect(table.rows).toHaveLength(expectedRows);
+      // DuckDB is optional and not installed here: one line saying how to add it
+      const duckdb = run(path.join(project, 'node_modules/.bin/xt'), ['head', db, '--engine', 'duckdb'], project);
+      expect(duckdb.status).toBe(1);
+      expect(duckdb.stderr).toBe(
+        'xt: The duckdb engine needs @xetrack/engine-duckdb, which is not installed: add it with `pnpm add @xetrack/engine-duckdb` (or npm install @xetrack/engine-duckdb).\n',
+      );
+      process.stdout.write(`[packaging] pnpm install of the packed CLI took ${installSeconds.toFixed(1)} s\n`);
+    },
+    INSTALL_TIMEOUT,
+  );
+
+  it(
+    'installs and runs as the README says (pnpm add, pnpm xt, pnpm dlx), the packages served by a registry',
+    async () => {
+      // pnpm dlx resolves the CLI's dependencies (@xetrack/core@^0.1.0 …) from a registry and takes
+      // no overrides, so unpublished tarballs alone cannot work. A registry on 127.0.0.1 serving just
+      // the @xetrack scope makes these the real commands; every other package comes from the usual one.
+      const install = /## Install\n\n```sh\n([\s\S]*?)```/
+        .exec(readFileSync(path.join(APP_DIR, 'README.md'), 'utf8'))![1]!
+        .trim()
+        .split('\n');
+      expect(install).toEqual(['pnpm add -D --allow-build=better-sqlite3 @xetrack/cli', 'pnpm xt head track.db', 'pnpm dlx --allow-build=better-sqlite3 @xetrack/cli head track.db']);
+      const registry = await startLocalRegistry(Object.values(tarballs));
+      try {
+        const project = path.join(work, 'readme-project');
+        mkdirSync(project);
+        writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'readme-user', version: '1.0.0', private: true }));
+        writeFileSync(path.join(project, '.npmrc'), `@xetrack:registry=${registry.url}\n`);
+        copyFileSync(db, path.join(project, 'track.db'));
+        // a fresh metadata and dlx cache: pnpm caches dlx installs by package name, and every build is 0.1.0
+        const env = userEnv({ XDG_CACHE_HOME: path.join(work, 'cache') });
+        for (const line of install) {
+          const [command, ...args] = line.split(' ');
+          const started = Date.now();
+          const result = await runAsync(command!, args, project, env);
+          expect(result.status, `${line}\n${result.stdout}\n${result.stderr}`).toBe(0);
+          if (args[0] !== 'add') {
+            const table = result.stdout.slice(result.stdout.indexOf('| track_id'));
+            expect(parseMarkdown(table.slice(0, table.lastIndexOf('|') + 1)).rows, line).toHaveLength(expectedRows);
+          }
+          process.stdout.write(`[packaging] ${line}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         }
-        process.stdout.write(`[packaging] ${line}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+        // the root README's line for a library user, as written (pnpm 10+ needs --allow-build for the addon)
+        const line = /`(pnpm add --allow-build=better-sqlite3 @xetrack\/core @xetrack\/engine-sqlite)`/.exec(readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8'))![1]!;
+        const library = path.join(work, 'readme-library');
+        mkdirSync(library);
+        writeFileSync(path.join(library, 'package.json'), JSON.stringify({ name: 'readme-library', version: '1.0.0', private: true, type: 'module' }));
+        writeFileSync(path.join(library, '.npmrc'), `@xetrack:registry=${registry.url}\n`);
+        const [command, ...args] = line.split(' ');
+        const added = await runAsync(command!, args, library, env);
+        expect(added.status, `${line}\n${added.stdout}\n${added.stderr}`).toBe(0);
+        writeFileSync(path.join(library, 'open.mjs'), OPEN_AND_LOG);
+        const opened = await runAsync(process.execPath, ['open.mjs'], library, env);
+        expect(opened.status, opened.stderr).toBe(0);
+        expect(opened.stdout).toBe('1.5\n');
+      } finally {
+        await registry.close();
       }
+    },
+    INSTALL_TIMEOUT,
+  );
 
-      // the root README's line for a library user, as written (pnpm 10+ needs --allow-build for the addon)
-      const line = /`(pnpm add --allow-build=better-sqlite3 @xetrack\/core @xetrack\/engine-sqlite)`/.exec(readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8'))![1]!;
-      const library = path.join(work, 'readme-library');
-      mkdirSync(library);
-      writeFileSync(path.join(library, 'package.json'), JSON.stringify({ name: 'readme-library', version: '1.0.0', private: true, type: 'module' }));
-      writeFileSync(path.join(library, '.npmrc'), `@xetrack:registry=${registry.url}\n`);
-      const [command, ...args] = line.split(' ');
-      const added = await runAsync(command!, args, library, env);
-      expect(added.status, `${line}\n${added.stdout}\n${added.stderr}`).toBe(0);
-      writeFileSync(path.join(library, 'open.mjs'), OPEN_AND_LOG);
-      const opened = await runAsync(process.execPath, ['open.mjs'], library, env);
-      expect(opened.status, opened.stderr).toBe(0);
-      expect(opened.stdout).toBe('1.5\n');
-    } finally {
-      await registry.close();
-    }
-  }, INSTALL_TIMEOUT);
+  it(
+    'a library user installs the tarballs with pnpm (README in docs/install.md): nothing @xetrack from a registry; examples compile, a program runs',
+    () => {
+      const project = path.join(work, 'pnpm-library');
+      mkdirSync(project);
+      writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'pnpm-user', version: '1.0.0', private: true, type: 'module' }));
+      writeFileSync(path.join(project, '.npmrc'), NO_XETRACK_REGISTRY);
+      // the overrides pack.sh wrote, in pnpm-workspace.yaml: the packages' own @xetrack ranges resolve to the tarballs
+      writeFileSync(
+        path.join(project, 'pnpm-workspace.yaml'),
+        `overrides:\n${Object.entries(overrides)
+          .map(([name, spec]) => `  "${name}": "${spec}"`)
+          .join('\n')}\n`,
+      );
+      const add = run('pnpm', ['add', '--allow-build=better-sqlite3', ...LIBRARY.map((name) => tarballs[name]!), ...TOOLS], project);
+      expectOk(add, 'pnpm add --allow-build=better-sqlite3 <tarballs>');
+      const xetrack = readdirSync(path.join(project, 'node_modules/.pnpm')).filter((d) => d.startsWith('@xetrack+'));
+      expect(xetrack.length).toBeGreaterThanOrEqual(LIBRARY.length);
+      for (const dir of xetrack) expect(dir, 'every @xetrack package comes from a tarball').toContain('@file+');
+      expect(readFileSync(path.join(project, 'pnpm-workspace.yaml'), 'utf8')).toMatch(/allowBuilds:\n\s+better-sqlite3: true/);
+      checkLibraryProject(project);
+    },
+    INSTALL_TIMEOUT,
+  );
 
-  it('a library user installs the tarballs with pnpm (README in docs/install.md): nothing @xetrack from a registry; examples compile, a program runs', () => {
-    const project = path.join(work, 'pnpm-library');
-    mkdirSync(project);
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'pnpm-user', version: '1.0.0', private: true, type: 'module' }));
-    writeFileSync(path.join(project, '.npmrc'), NO_XETRACK_REGISTRY);
-    // the overrides pack.sh wrote, in pnpm-workspace.yaml: the packages' own @xetrack ranges resolve to the tarballs
-    writeFileSync(path.join(project, 'pnpm-workspace.yaml'), `overrides:\n${Object.entries(overrides).map(([name, spec]) => `  "${name}": "${spec}"`).join('\n')}\n`);
-    const add = run('pnpm', ['add', '--allow-build=better-sqlite3', ...LIBRARY.map((name) => tarballs[name]!), ...TOOLS], project);
-    expectOk(add, 'pnpm add --allow-build=better-sqlite3 <tarballs>');
-    const xetrack = readdirSync(path.join(project, 'node_modules/.pnpm')).filter((d) => d.startsWith('@xetrack+'));
-    expect(xetrack.length).toBeGreaterThanOrEqual(LIBRARY.length);
-    for (const dir of xetrack) expect(dir, 'every @xetrack package comes from a tarball').toContain('@file+');
-    expect(readFileSync(path.join(project, 'pnpm-workspace.yaml'), 'utf8')).toMatch(/allowBuilds:\n\s+better-sqlite3: true/);
-    checkLibraryProject(project);
-  }, INSTALL_TIMEOUT);
+  it(
+    'a library user installs the tarballs with npm (overrides in package.json): nothing @xetrack from a registry; examples compile, a program runs',
+    () => {
+      const project = path.join(work, 'npm-library');
+      mkdirSync(project);
+      // docs/install.md: the tarballs as dependencies, overrides.json as written under "overrides"
+      const dependencies = Object.fromEntries(LIBRARY.map((name) => [name, overrides[name]!]));
+      const devDependencies = Object.fromEntries(TOOLS.map((tool) => [tool.slice(0, tool.lastIndexOf('@')), tool.slice(tool.lastIndexOf('@') + 1)]));
+      writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'npm-user', version: '1.0.0', private: true, type: 'module', dependencies, devDependencies, overrides }, null, 2));
+      writeFileSync(path.join(project, '.npmrc'), NO_XETRACK_REGISTRY);
+      expectOk(run('npm', ['install', '--no-audit', '--no-fund'], project), 'npm install');
+      const lock = JSON.parse(readFileSync(path.join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+      const xetrack = Object.entries(lock.packages).filter(([where]) => where.includes('node_modules/@xetrack/'));
+      expect(xetrack.map(([where]) => where).sort()).toEqual(LIBRARY.map((name) => `node_modules/${name}`).sort()); // one copy each
+      for (const [where, entry] of xetrack) expect(entry.resolved, where).toMatch(/^file:/);
+      checkLibraryProject(project);
+    },
+    INSTALL_TIMEOUT,
+  );
 
-  it('a library user installs the tarballs with npm (overrides in package.json): nothing @xetrack from a registry; examples compile, a program runs', () => {
-    const project = path.join(work, 'npm-library');
-    mkdirSync(project);
-    // docs/install.md: the tarballs as dependencies, overrides.json as written under "overrides"
-    const dependencies = Object.fromEntries(LIBRARY.map((name) => [name, overrides[name]!]));
-    const devDependencies = Object.fromEntries(TOOLS.map((tool) => [tool.slice(0, tool.lastIndexOf('@')), tool.slice(tool.lastIndexOf('@') + 1)]));
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'npm-user', version: '1.0.0', private: true, type: 'module', dependencies, devDependencies, overrides }, null, 2));
-    writeFileSync(path.join(project, '.npmrc'), NO_XETRACK_REGISTRY);
-    expectOk(run('npm', ['install', '--no-audit', '--no-fund'], project), 'npm install');
-    const lock = JSON.parse(readFileSync(path.join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
-    const xetrack = Object.entries(lock.packages).filter(([where]) => where.includes('node_modules/@xetrack/'));
-    expect(xetrack.map(([where]) => where).sort()).toEqual(LIBRARY.map((name) => `node_modules/${name}`).sort()); // one copy each
-    for (const [where, entry] of xetrack) expect(entry.resolved, where).toMatch(/^file:/);
-    checkLibraryProject(project);
-  }, INSTALL_TIMEOUT);
-
-  it("installed without allowing better-sqlite3's build, the first open is one error saying how to build it; doing so works", () => {
-    const project = path.join(work, 'pnpm-unbuilt');
-    mkdirSync(project);
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'unbuilt-user', version: '1.0.0', private: true, type: 'module' }));
-    writeFileSync(path.join(project, '.npmrc'), NO_XETRACK_REGISTRY);
-    writeFileSync(path.join(project, 'pnpm-workspace.yaml'), `overrides:\n  "@xetrack/core": "${overrides['@xetrack/core']}"\n`);
-    const add = run('pnpm', ['add', tarballs['@xetrack/core']!, tarballs['@xetrack/engine-sqlite']!], project);
-    expect(add.status, add.stdout + add.stderr).not.toBe(0); // pnpm 10+: ERR_PNPM_IGNORED_BUILDS, the packages linked all the same
-    expect(add.stdout + add.stderr).toContain('better-sqlite3');
-    writeFileSync(path.join(project, 'open.mjs'), OPEN_AND_LOG);
-    const unbuilt = run(process.execPath, ['open.mjs'], project);
-    expect(unbuilt.status).toBe(1);
-    expect(unbuilt.stderr).toContain("XetrackError: sqlite: better-sqlite3's native addon is not built");
-    expect(unbuilt.stderr).toContain('pnpm approve-builds better-sqlite3');
-    expect(unbuilt.stderr).not.toContain('ENGINE_FAILURE');
-    // the advice, followed
-    expectOk(run('pnpm', ['approve-builds', 'better-sqlite3'], project), 'pnpm approve-builds better-sqlite3');
-    const built = run(process.execPath, ['open.mjs'], project);
-    expectOk(built, 'node open.mjs after approve-builds');
-    expect(built.stdout).toBe('1.5\n');
-  }, INSTALL_TIMEOUT);
+  it(
+    "installed without allowing better-sqlite3's build, the first open is one error saying how to build it; doing so works",
+    () => {
+      const project = path.join(work, 'pnpm-unbuilt');
+      mkdirSync(project);
+      writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'unbuilt-user', version: '1.0.0', private: true, type: 'module' }));
+      writeFileSync(path.join(project, '.npmrc'), NO_XETRACK_REGISTRY);
+      writeFileSync(path.join(project, 'pnpm-workspace.yaml'), `overrides:\n  "@xetrack/core": "${overrides['@xetrack/core']}"\n`);
+      const add = run('pnpm', ['add', tarballs['@xetrack/core']!, tarballs['@xetrack/engine-sqlite']!], project);
+      expect(add.status, add.stdout + add.stderr).not.toBe(0); // pnpm 10+: ERR_PNPM_IGNORED_BUILDS, the packages linked all the same
+      expect(add.stdout + add.stderr).toContain('better-sqlite3');
+      writeFileSync(path.join(project, 'open.mjs'), OPEN_AND_LOG);
+      const unbuilt = run(process.execPath, ['open.mjs'], project);
+      expect(unbuilt.status).toBe(1);
+      expect(unbuilt.stderr).toContain("XetrackError: sqlite: better-sqlite3's native addon is not built");
+      expect(unbuilt.stderr).toContain('pnpm approve-builds better-sqlite3');
+      expect(unbuilt.stderr).not.toContain('ENGINE_FAILURE');
+      // the advice, followed
+      expectOk(run('pnpm', ['approve-builds', 'better-sqlite3'], project), 'pnpm approve-builds better-sqlite3');
+      const built = run(process.execPath, ['open.mjs'], project);
+      expectOk(built, 'node open.mjs after approve-builds');
+      expect(built.stdout).toBe('1.5\n');
+    },
+    INSTALL_TIMEOUT,
+  );
 });

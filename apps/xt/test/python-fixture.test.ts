@@ -36,7 +36,18 @@ describe('xt on the database Python xetrack 0.7.0 wrote', () => {
   it('reads without changing a byte of the file', () => {
     const db = copyFixture(tempDir());
     const before = digest(db);
-    for (const args of [['head', db], ['tail', db, '--table', 'predictions'], ['columns', db], ['ls', db, '7'], ['runs', db], ['stats', 'describe', db], ['stats', 'top', db, 'accuracy'], ['plot', 'hist', db, 'epoch'], ['plot', 'scatter', db, 'epoch', 'accuracy'], ['sql', db, 'SELECT count(*) FROM "default"']]) {
+    for (const args of [
+      ['head', db],
+      ['tail', db, '--table', 'predictions'],
+      ['columns', db],
+      ['ls', db, '7'],
+      ['runs', db],
+      ['stats', 'describe', db],
+      ['stats', 'top', db, 'accuracy'],
+      ['plot', 'hist', db, 'epoch'],
+      ['plot', 'scatter', db, 'epoch', 'accuracy'],
+      ['sql', db, 'SELECT count(*) FROM "default"'],
+    ]) {
       expect(runXt(args).status, args.join(' ')).toBe(0);
     }
     expect(digest(db)).toBe(before);
@@ -88,7 +99,10 @@ describe('xt on the database Python xetrack 0.7.0 wrote', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('SELECT * FROM "default"');
     const good = runXt(['sql', db, 'SELECT track_id, count(*) AS n FROM "default" GROUP BY track_id', '--json']);
-    expect(JSON.parse(good.stdout)).toEqual([{ track_id: 'run-alpha', n: 9 }, { track_id: 'run-beta', n: 4 }]);
+    expect(JSON.parse(good.stdout)).toEqual([
+      { track_id: 'run-alpha', n: 9 },
+      { track_id: 'run-beta', n: 4 },
+    ]);
   });
 
   it('edits it: set and delete', () => {

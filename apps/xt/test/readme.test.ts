@@ -11,8 +11,23 @@ const readme = readFileSync(path.join(APP_DIR, 'README.md'), 'utf8');
 
 /** The rows the README's examples show. */
 const README_RUNS = [
-  { trackId: 'calm-heron-4821', params: { model: 'cnn' }, rows: [[1, 0.71, 0.92], [2, 0.83, 0.55], [3, 0.88, 0.41]] },
-  { trackId: 'brisk-otter-1067', params: { model: 'mlp' }, rows: [[1, 0.64, 1.08], [2, 0.75, 0.79]] },
+  {
+    trackId: 'calm-heron-4821',
+    params: { model: 'cnn' },
+    rows: [
+      [1, 0.71, 0.92],
+      [2, 0.83, 0.55],
+      [3, 0.88, 0.41],
+    ],
+  },
+  {
+    trackId: 'brisk-otter-1067',
+    params: { model: 'mlp' },
+    rows: [
+      [1, 0.64, 1.08],
+      [2, 0.75, 0.79],
+    ],
+  },
 ].map((run) => ({ ...run, rows: run.rows.map(([epoch, accuracy, loss]) => ({ epoch, accuracy, loss })) }));
 
 /** Words of a shell line: spaces split, single quotes group. */

@@ -47,7 +47,7 @@ describe('xt sql without --write', () => {
       expect(deleted.status, deleted.stderr).toBe(0);
       expect(count(db)).toBe(3);
       expect(runXt(['sql', db, 'DROP TABLE "default"', '--write']).status).toBe(0);
-      expect(runXt(['sql', db, "SELECT 1 AS one"]).stdout).toContain('one');
+      expect(runXt(['sql', db, 'SELECT 1 AS one']).stdout).toContain('one');
     });
   }
 

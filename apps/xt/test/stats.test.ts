@@ -50,7 +50,7 @@ describe('quantile', () => {
 describe('ColumnStats (streamed)', () => {
   it('quartiles by selection equal those of the sorted values, for many random columns (duplicates, runs, sorted input)', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let run = 0; run < 400; run++) {
       const n = 1 + Math.floor(random() * 300);
       const kind = run % 4;
@@ -59,14 +59,7 @@ describe('ColumnStats (streamed)', () => {
       for (const v of values) stats.add(v);
       const { stats: got } = stats.result();
       const sorted = [...values].sort((a, b) => a - b);
-      expect([got.count, got.min, got['25%'], got['50%'], got['75%'], got.max]).toEqual([
-        n,
-        sorted[0],
-        quantile(sorted, 0.25),
-        quantile(sorted, 0.5),
-        quantile(sorted, 0.75),
-        sorted[n - 1],
-      ]);
+      expect([got.count, got.min, got['25%'], got['50%'], got['75%'], got.max]).toEqual([n, sorted[0], quantile(sorted, 0.25), quantile(sorted, 0.5), quantile(sorted, 0.75), sorted[n - 1]]);
     }
   });
 

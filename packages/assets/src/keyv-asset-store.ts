@@ -173,7 +173,11 @@ export class KeyvAssetStore implements AssetStore {
     keyv.on('error', () => undefined);
     const parse = keyv.deserialize;
     // a stored text that does not parse is damage to report (naming the asset), not a SyntaxError
-    if (parse) keyv.deserialize = ((text: string) => Promise.resolve().then(() => parse(text)).catch(() => ({ value: GARBLED }))) as typeof parse;
+    if (parse)
+      keyv.deserialize = ((text: string) =>
+        Promise.resolve()
+          .then(() => parse(text))
+          .catch(() => ({ value: GARBLED }))) as typeof parse;
     return keyv;
   }
 
@@ -193,7 +197,11 @@ export class KeyvAssetStore implements AssetStore {
     try {
       data = await serializer.serialize(value);
     } catch (error) {
-      throw new XetrackError('INVALID_VALUE', `Column "${column}": the value cannot be stored as an asset with the ${serializer.name} serializer (${(error as Error).message}). Register a serializer for its type.`, { cause: error });
+      throw new XetrackError(
+        'INVALID_VALUE',
+        `Column "${column}": the value cannot be stored as an asset with the ${serializer.name} serializer (${(error as Error).message}). Register a serializer for its type.`,
+        { cause: error },
+      );
     }
     if (!(data instanceof Uint8Array)) throw new XetrackError('INVALID_VALUE', `Serializer "${serializer.name}" returned ${typeof data}, not a Uint8Array.`);
     const hash = xxh64Hex(data);
@@ -315,9 +323,7 @@ export class KeyvAssetStore implements AssetStore {
       list.push(key.slice('column:'.length));
       byHash.set(hash, list);
     }
-    return (await this.recordEntries())
-      .map(([hash, record]) => ({ hash, ...record, columns: (byHash.get(hash) ?? []).sort() }))
-      .sort((a, b) => a.created - b.created || a.hash.localeCompare(b.hash));
+    return (await this.recordEntries()).map(([hash, record]) => ({ hash, ...record, columns: (byHash.get(hash) ?? []).sort() })).sort((a, b) => a.created - b.created || a.hash.localeCompare(b.hash));
   }
 
   /** Column name → hash of the last asset logged under it (Python's `keys` table). */
@@ -516,7 +522,10 @@ async function forEachReference(engine: Engine, candidates: Map<string, unknown>
     }
   };
   for (const table of await engine.tables()) {
-    const columns = (await engine.describe(table)).filter((c) => c.type === 'text' || c.type === 'json').map((c) => c.name).filter((c) => c !== 'track_id' && c !== 'timestamp');
+    const columns = (await engine.describe(table))
+      .filter((c) => c.type === 'text' || c.type === 'json')
+      .map((c) => c.name)
+      .filter((c) => c !== 'track_id' && c !== 'timestamp');
     if (columns.length === 0) continue;
     if (engine.iterate) {
       for await (const row of engine.iterate(table, { columns })) {
@@ -541,15 +550,7 @@ function isPlainObject(value: object): boolean {
 /** An instance of a user class (not a built-in that v8 serialization keeps). */
 function isClassInstance(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  return !(
-    value instanceof Map ||
-    value instanceof Set ||
-    value instanceof RegExp ||
-    value instanceof Error ||
-    value instanceof ArrayBuffer ||
-    ArrayBuffer.isView(value) ||
-    isPlainObject(value)
-  );
+  return !(value instanceof Map || value instanceof Set || value instanceof RegExp || value instanceof Error || value instanceof ArrayBuffer || ArrayBuffer.isView(value) || isPlainObject(value));
 }
 
 /** Stands where a stored text did not parse (garbled outside xetrack): reported as damage naming the asset. */
@@ -558,7 +559,10 @@ const GARBLED: unique symbol = Symbol('garbled');
 function isAssetRecord(value: unknown): value is AssetRecord {
   const r = value as Partial<Record<keyof AssetRecord, unknown>> | null;
   return (
-    typeof r === 'object' && r !== null && typeof r.serializer === 'string' && typeof r.compressed === 'boolean' &&
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.serializer === 'string' &&
+    typeof r.compressed === 'boolean' &&
     [r.size, r.storedBytes, r.count, r.created, r.touched].every((n) => typeof n === 'number' && Number.isFinite(n))
   );
 }
@@ -581,7 +585,7 @@ function secondSqliteBuild(file: string): XetrackError {
   return new XetrackError(
     'INVALID_ARGUMENT',
     `${file} is open in this process through the SQLite engine (better-sqlite3), and this Keyv store would open it through another SQLite library: ` +
-      'two SQLite builds in one process do not see each other\'s locks and can damage the file. Use assetStore({ path }) for the tracker\'s own file, or give the Keyv store another file.',
+      "two SQLite builds in one process do not see each other's locks and can damage the file. Use assetStore({ path }) for the tracker's own file, or give the Keyv store another file.",
   );
 }
 

@@ -279,7 +279,7 @@ describe('assets in a tracker (assets: true)', () => {
     await tracker.close();
   });
 
-  it("a Python xetrack file: its assets, keys and counts tables (pickles) stay exactly as they were", async () => {
+  it('a Python xetrack file: its assets, keys and counts tables (pickles) stay exactly as they were', async () => {
     const fixture = fileURLToPath(new URL('../../../fixtures/python-xetrack-0.7.0/xetrack_fixture.db', import.meta.url));
     const db = tempDb();
     copyFileSync(fixture, db);

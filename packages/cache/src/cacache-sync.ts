@@ -38,9 +38,7 @@ export function readIndexEntry(cache: string, key: string): cacache.CacheObject 
       continue;
     }
     if (!entry || entry.key !== key) continue;
-    latest = entry.integrity
-      ? { key, integrity: entry.integrity, path: contentPath(cache, entry.integrity), size: entry.size as number, time: entry.time, metadata: entry.metadata }
-      : null;
+    latest = entry.integrity ? { key, integrity: entry.integrity, path: contentPath(cache, entry.integrity), size: entry.size as number, time: entry.time, metadata: entry.metadata } : null;
   }
   return latest;
 }

@@ -42,7 +42,10 @@ export function cacheKey(call: CallIdentity): { key: string } | { uncacheable: U
 }
 
 class UncacheableValue extends Error {
-  constructor(readonly type: string, readonly path: string) {
+  constructor(
+    readonly type: string,
+    readonly path: string,
+  ) {
     super(`${type} at ${path}`);
   }
 }
@@ -126,11 +129,27 @@ class Encoder {
       this.text(`A${v.byteLength}:`);
       return this.bytes(v);
     }
-    if (v instanceof Map) return this.within(v, () => this.sorted('M', v.size, [...v].map(([k, val], i) => this.encodeAlone((e) => {
-      e.value(k, `${path}.<key ${i}>`);
-      e.value(val, `${path}.get(${keyLabel(k)})`);
-    }))));
-    if (v instanceof Set) return this.within(v, () => this.sorted('S', v.size, [...v].map((member, i) => this.encodeAlone((e) => e.value(member, `${path}.<member ${i}>`)))));
+    if (v instanceof Map)
+      return this.within(v, () =>
+        this.sorted(
+          'M',
+          v.size,
+          [...v].map(([k, val], i) =>
+            this.encodeAlone((e) => {
+              e.value(k, `${path}.<key ${i}>`);
+              e.value(val, `${path}.get(${keyLabel(k)})`);
+            }),
+          ),
+        ),
+      );
+    if (v instanceof Set)
+      return this.within(v, () =>
+        this.sorted(
+          'S',
+          v.size,
+          [...v].map((member, i) => this.encodeAlone((e) => e.value(member, `${path}.<member ${i}>`))),
+        ),
+      );
     const proto = Object.getPrototypeOf(v) as object | null;
     if (proto === Object.prototype || proto === null) return this.within(v, () => this.record(v as Record<string, unknown>, path));
     const className = (proto as { constructor?: { name?: string } }).constructor?.name || 'anonymous';

@@ -22,7 +22,6 @@ const MAX_MEMO_ENTRY = 1 << 20;
 /** Index entries remembered per store (the newest lookups). */
 const MAX_MEMO_KEYS = 10_000;
 
-
 /**
  * A function-result cache in a directory, on cacache: results are stored content-addressed
  * (identical results once), the index maps each call key to its result and the run that computed
@@ -141,7 +140,11 @@ export class CacheStore extends LineageCache {
   async deleteByTrackId(trackId: string): Promise<number> {
     const index = await this.index();
     const doomed = Object.values(index).filter((e) => (e.metadata as Partial<EntryMetadata> | undefined)?.trackId === trackId);
-    const kept = new Set(Object.values(index).filter((e) => !doomed.includes(e)).map((e) => e.integrity));
+    const kept = new Set(
+      Object.values(index)
+        .filter((e) => !doomed.includes(e))
+        .map((e) => e.integrity),
+    );
     for (const entry of doomed) {
       await removeEntry(this.directory, entry.key);
       if (!kept.has(entry.integrity)) {

@@ -147,7 +147,9 @@ export class KeyvCacheStore extends LineageCache {
   private async *stored(): AsyncGenerator<[string, unknown]> {
     const iterate = this.keyv.iterator;
     if (!iterate) {
-      throw new TypeError(`The Keyv store ${this.location} cannot list its keys (its adapter has no iterator): scanCache and deleteCacheByTrackId need one that can, e.g. @keyv/redis, @keyv/postgres or @keyv/sqlite.`);
+      throw new TypeError(
+        `The Keyv store ${this.location} cannot list its keys (its adapter has no iterator): scanCache and deleteCacheByTrackId need one that can, e.g. @keyv/redis, @keyv/postgres or @keyv/sqlite.`,
+      );
     }
     for await (const [key, stored] of iterate(undefined) as AsyncGenerator<[unknown, unknown]>) {
       if (typeof key === 'string' && KEY_PATTERN.test(key)) yield [key, stored];

@@ -22,7 +22,21 @@ describe('cacheKey', () => {
 
   it('sorts object keys, Map entries and Set members', () => {
     expect(key([{ a: 1, b: { c: 2, d: 3 } }])).toBe(key([{ b: { d: 3, c: 2 }, a: 1 }]));
-    expect(key([new Map<unknown, unknown>([['x', 1], [2, 'y']])])).toBe(key([new Map<unknown, unknown>([[2, 'y'], ['x', 1]])]));
+    expect(
+      key([
+        new Map<unknown, unknown>([
+          ['x', 1],
+          [2, 'y'],
+        ]),
+      ]),
+    ).toBe(
+      key([
+        new Map<unknown, unknown>([
+          [2, 'y'],
+          ['x', 1],
+        ]),
+      ]),
+    );
     expect(key([new Set([3, 1, 2])])).toBe(key([new Set([2, 3, 1])]));
     expect(key([], { b: 1, a: 2 })).toBe(key([], { a: 2, b: 1 }));
   });

@@ -32,7 +32,10 @@ describe('cacheStore', () => {
     const store = cacheStore(tempDir());
     const value = {
       list: [1, 'two', null, { deep: [true] }],
-      map: new Map<unknown, unknown>([['a', 1], [2, new Set(['x'])]]),
+      map: new Map<unknown, unknown>([
+        ['a', 1],
+        [2, new Set(['x'])],
+      ]),
       date: new Date('2024-05-06T07:08:09.123Z'),
       big: 2n ** 70n,
       tensor: new Float32Array([0.5, -1.25]),

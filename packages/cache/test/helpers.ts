@@ -28,7 +28,11 @@ export function indexFiles(cacheDir: string): string[] {
 
 /** Every index bucket file (`index-v5/xx/yy/rest`): one line per write of a key, until compacted. */
 export function indexLines(cacheDir: string): string[] {
-  return indexFiles(cacheDir).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== ''));
+  return indexFiles(cacheDir).flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== ''),
+  );
 }
 
 function filesUnder(root: string): string[] {

@@ -44,7 +44,10 @@ describe('keyvCacheStore on Redis', () => {
     const namespace = uniqueNamespace();
     const value = {
       list: [1, 'two', null, { deep: [true] }],
-      map: new Map<unknown, unknown>([['a', 1], [2, new Set(['x'])]]),
+      map: new Map<unknown, unknown>([
+        ['a', 1],
+        [2, new Set(['x'])],
+      ]),
       date: new Date('2024-05-06T07:08:09.123Z'),
       big: 2n ** 70n,
       tensor: new Float32Array([0.5, -1.25]),
@@ -136,12 +139,16 @@ describe('damaged entries in Redis', () => {
     ['altered result bytes', edit((e) => (e.data = Buffer.from(Buffer.from(e.data as string, 'base64').map((b, i) => (i === 20 ? b ^ 1 : b))).toString('base64'))), /does not match its checksum/],
     ['a truncated result', edit((e) => (e.data = (e.data as string).slice(0, 24))), /wrong size/],
     ['a missing track_id', edit((e) => delete e.trackId), /lineage .* is missing/],
-    ['bytes v8 cannot decode (checksum and size made to match)', edit((e) => {
-      const bad = Buffer.from([0xff, 0x0f, 0x99, 0x99, 0x99]);
-      e.data = bad.toString('base64');
-      e.size = bad.length;
-      e.sha256 = createHash('sha256').update(bad).digest('base64');
-    }), /cannot be decoded/],
+    [
+      'bytes v8 cannot decode (checksum and size made to match)',
+      edit((e) => {
+        const bad = Buffer.from([0xff, 0x0f, 0x99, 0x99, 0x99]);
+        e.data = bad.toString('base64');
+        e.size = bad.length;
+        e.sha256 = createHash('sha256').update(bad).digest('base64');
+      }),
+      /cannot be decoded/,
+    ],
     ['a value another program put there', () => JSON.stringify({ value: 'hello' }), /not an entry of @xetrack\/cache/],
   ];
 
@@ -181,10 +188,13 @@ describe('keyvCacheStore on a Keyv you pass, or a factory', () => {
     expect(() => keyvCacheStore(keyv, { namespace: 'x' })).toThrow(/keeps its own namespace/);
 
     let made = 0;
-    const viaFactory = keyvCacheStore(() => {
-      made += 1;
-      return redisAdapter();
-    }, { namespace });
+    const viaFactory = keyvCacheStore(
+      () => {
+        made += 1;
+        return redisAdapter();
+      },
+      { namespace },
+    );
     expect(await viaFactory.get(key)).toEqual({ value: 'v', trackId: 't' });
     expect(made).toBe(1);
   });

@@ -56,9 +56,7 @@ describe('keyvCacheStore on any Keyv store', () => {
     const warnings: string[] = [];
     const cache = keyvCacheStore(failing, { onWarning: (m) => warnings.push(m) });
     const key = cache.keyOf(call([1]))!;
-    await expect(cache.get(key)).rejects.toThrow(
-      'The cache in redis://user:***@cache.internal:6379 (namespace xetrack-cache) could not be read (connect ECONNREFUSED)',
-    );
+    await expect(cache.get(key)).rejects.toThrow('The cache in redis://user:***@cache.internal:6379 (namespace xetrack-cache) could not be read (connect ECONNREFUSED)');
     expect(warnings).toEqual([]);
     await expect(cache.set(key, { value: 1, trackId: 't', functionName: 'f' })).rejects.toThrow(/ECONNREFUSED/);
   });

@@ -39,9 +39,7 @@ describe('a Redis cache whose connection drops', () => {
       }
     });
     const warnings = stderr.split('\n').filter((line) => line.startsWith('xetrack warning:'));
-    expect(warnings).toEqual([
-      `xetrack warning: The cache in ${proxy.url} (namespace ${namespace}) could not be read (Socket closed unexpectedly): double was computed, not taken from the cache.`,
-    ]);
+    expect(warnings).toEqual([`xetrack warning: The cache in ${proxy.url} (namespace ${namespace}) could not be read (Socket closed unexpectedly): double was computed, not taken from the cache.`]);
     expect(cacheWarnings).toEqual([]);
   });
 });

@@ -89,7 +89,10 @@ export async function merge(target: string | Engine, sources: (string | Engine)[
     }
     const missing = (options.tables ?? []).filter((t) => !opened.some((o) => o.tables.includes(t)));
     if (missing.length > 0) {
-      throw new XetrackError('UNKNOWN_TABLE', `No source has the table ${missing.map((t) => JSON.stringify(t)).join(', ')}. Tables there: ${[...new Set(opened.flatMap((o) => o.tables))].join(', ') || 'none'}.`);
+      throw new XetrackError(
+        'UNKNOWN_TABLE',
+        `No source has the table ${missing.map((t) => JSON.stringify(t)).join(', ')}. Tables there: ${[...new Set(opened.flatMap((o) => o.tables))].join(', ') || 'none'}.`,
+      );
     }
     const to = await openSide(target, options.targetEngine, false);
     try {

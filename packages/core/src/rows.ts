@@ -81,7 +81,9 @@ export type LoggedValue<T> = T extends Date
       : T extends ArrayBufferView | ArrayBuffer
         ? T | string
         : T extends object
-          ? HasMethod<T> extends true ? T | string : T
+          ? HasMethod<T> extends true
+            ? T | string
+            : T
           : T;
 
 /**
@@ -89,5 +91,6 @@ export type LoggedValue<T> = T extends Date
  * `track_id`/`timestamp`, and every other column of a read row (the tracker's params, ...).
  * A key that is not a column name as given (`'my key'` becomes `my_key`) is stored under its column name.
  */
-export type LoggedRow<R, D> = { [K in keyof D as K extends keyof KeyFields ? never : K]: LoggedValue<D[K]> } &
-  (string extends keyof R ? UntypedRow & KeyFields & Omit<CallFields, keyof D> : Omit<DeclaredRow<R>, keyof D>);
+export type LoggedRow<R, D> = { [K in keyof D as K extends keyof KeyFields ? never : K]: LoggedValue<D[K]> } & (string extends keyof R
+  ? UntypedRow & KeyFields & Omit<CallFields, keyof D>
+  : Omit<DeclaredRow<R>, keyof D>);

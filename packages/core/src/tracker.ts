@@ -142,7 +142,10 @@ export class Tracker<R = Record<string, unknown>> {
     checkTableName(options.table ?? 'default'); // before anything is created
     const spool = typeof options.spool === 'string' ? { dir: options.spool } : options.spool;
     if (spool && options.assets === true) {
-      throw new XetrackError('INVALID_ARGUMENT', '`assets: true` keeps assets in the tracker\'s SQLite file, which a spool-mode tracker does not open: pass an asset store (assetStore({ path })) instead.');
+      throw new XetrackError(
+        'INVALID_ARGUMENT',
+        "`assets: true` keeps assets in the tracker's SQLite file, which a spool-mode tracker does not open: pass an asset store (assetStore({ path })) instead.",
+      );
     }
     const { engine, owned } = options.skipInsert
       ? { engine: logOnlyEngine(path), owned: true }
@@ -171,8 +174,7 @@ export class Tracker<R = Record<string, unknown>> {
     if (hash) {
       this.currentParams.git_commit_hash = hash;
       this.paramCells = undefined;
-    }
-    else this.warn(`gitRoot ${JSON.stringify(root)} is not inside a git repository with a commit: rows get no git_commit_hash.`);
+    } else this.warn(`gitRoot ${JSON.stringify(root)} is not inside a git repository with a commit: rows get no git_commit_hash.`);
   }
 
   /** The asset store, when the tracker was opened with `assets`. */
@@ -232,8 +234,7 @@ export class Tracker<R = Record<string, unknown>> {
     return this.paramCells;
   }
 
-  private readonly onKeyColumn = (key: string): void =>
-    this.warn(`The key "${key}" is set by the tracker and was ignored in logged data.`);
+  private readonly onKeyColumn = (key: string): void => this.warn(`The key "${key}" is set by the tracker and was ignored in logged data.`);
 
   /** A committed row as the caller gets it back: JSON columns hold the values given, not their text. */
   private stored(row: Row): TrackedRow<R> {
@@ -292,19 +293,13 @@ export class Tracker<R = Record<string, unknown>> {
    * With a cache, a call whose key is cached is not run: its row has `function_time` 0 and `cache` =
    * the track_id that computed it (lineage); a computed row has `cache` = ''. Errors are never cached.
    */
-  async track<F extends (...args: any[]) => unknown>(
-    fn: F,
-    options: TrackOptions<Parameters<F>> = {},
-  ): Promise<Awaited<ReturnType<F>>> {
+  async track<F extends (...args: any[]) => unknown>(fn: F, options: TrackOptions<Parameters<F>> = {}): Promise<Awaited<ReturnType<F>>> {
     this.check();
     return this.calls.track(fn, options);
   }
 
   /** `fn` as a tracked function: same parameters, returns a Promise of the result. */
-  wrap<F extends (...args: any[]) => unknown>(
-    fn: F,
-    options: Omit<TrackOptions<Parameters<F>>, 'args'> = {},
-  ): (...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
+  wrap<F extends (...args: any[]) => unknown>(fn: F, options: Omit<TrackOptions<Parameters<F>>, 'args'> = {}): (...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
     return (...args) => this.track(fn, { ...options, args });
   }
 

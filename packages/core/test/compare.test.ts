@@ -69,7 +69,7 @@ describe('compare() on SQLite, in the database and by scanning', () => {
     }
   });
 
-  it('per group, latest and previous pick each group\'s own runs; both paths agree', async () => {
+  it("per group, latest and previous pick each group's own runs; both paths agree", async () => {
     const results = [];
     for (const { reader, source } of await sources()) {
       results.push(await compare(source, { baseline: 'previous', candidate: 'latest', groupBy: ['model'], metrics: ['acc:higher:0.01', 'latency_ms:lower:10%'] }));
@@ -101,7 +101,11 @@ describe('compare() on SQLite, in the database and by scanning', () => {
     expect(byCommit.candidate.runs).toEqual(['r3', 'r4']);
     // two runs a side: the medians of the runs' last values, compared by threshold
     expect(byCommit.groups[0]!.metrics[0]).toMatchObject({ method: 'threshold', baseline: { n: 2, value: med([0.8, 0.65]) }, candidate: { n: 2, value: med([0.7, 0.7]) } });
-    const byParam = await compare(reader, { baseline: { params: { branch: 'main' }, where: [{ column: 'model', op: '=', value: 'mlp' }] }, candidate: 'branch=feature,model~ml%', metrics: ['acc:higher'] });
+    const byParam = await compare(reader, {
+      baseline: { params: { branch: 'main' }, where: [{ column: 'model', op: '=', value: 'mlp' }] },
+      candidate: 'branch=feature,model~ml%',
+      metrics: ['acc:higher'],
+    });
     expect([byParam.baseline.runs, byParam.candidate.runs]).toEqual([['r1'], ['r3']]);
     expect(byParam.baseline.rows).toBe(3);
     const numeric = await compare(reader, { baseline: 'epoch<1', candidate: 'epoch>=2', metrics: ['acc:higher::samples'] });
@@ -123,7 +127,10 @@ describe('compare() on SQLite, in the database and by scanning', () => {
   it('clear errors: unknown metric or column, text metric, empty side, no previous run', async () => {
     const reader = await Reader.open(db, { engine: sqliteEngine });
     const expectError = async (promise: Promise<unknown>, code: string, message: RegExp) => {
-      const error = await promise.then(() => undefined, (e: unknown) => e);
+      const error = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isXetrackError(error), String(error)).toBe(true);
       expect(error).toMatchObject({ code });
       expect((error as Error).message).toMatch(message);
@@ -139,7 +146,12 @@ describe('compare() on SQLite, in the database and by scanning', () => {
   });
 
   it('a config file holds the same options', () => {
-    const config = parseCompareConfig({ baseline: 'branch=main', candidate: { pick: 'latest' }, groupBy: 'model', metrics: ['acc:higher:0.01', { name: 'latency_ms', direction: 'lower', tolerance: '5%', aggregate: 'mean' }] });
+    const config = parseCompareConfig({
+      baseline: 'branch=main',
+      candidate: { pick: 'latest' },
+      groupBy: 'model',
+      metrics: ['acc:higher:0.01', { name: 'latency_ms', direction: 'lower', tolerance: '5%', aggregate: 'mean' }],
+    });
     expect(config).toEqual({
       baseline: 'branch=main',
       candidate: { pick: 'latest' },

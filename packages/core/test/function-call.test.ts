@@ -12,13 +12,21 @@ describe('parameterNames', () => {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     expect(parameterNames(async (cfg: unknown) => cfg)).toEqual(['cfg']);
     expect(parameterNames(new Function('single', 'return single') as never)).toEqual(['single']);
-    const obj = { method(p: number, q = { a: [1, 2], b: '(,)' }) { return [p, q]; } };
+    const obj = {
+      method(p: number, q = { a: [1, 2], b: '(,)' }) {
+        return [p, q];
+      },
+    };
     expect(parameterNames(obj.method)).toEqual(['p', 'q']);
     expect(parameterNames(({ a }: { a: number }, [b]: number[]) => a + (b ?? 0))).toEqual([undefined, undefined]);
     expect(parameterNames(Math.max)).toEqual([]);
     expect(parameterNames(plain.bind(null))).toEqual([]);
     // default values may hold commas, brackets and quotes: only top-level commas split
-    expect(parameterNames(function f(a: number, d = ')', e = [1, 2], p = { q: '(,)' }, r = 'a,b') { return [a, d, e, p, r]; })).toEqual(['a', 'd', 'e', 'p', 'r']);
+    expect(
+      parameterNames(function f(a: number, d = ')', e = [1, 2], p = { q: '(,)' }, r = 'a,b') {
+        return [a, d, e, p, r];
+      }),
+    ).toEqual(['a', 'd', 'e', 'p', 'r']);
   });
 
   it('reads a bare arrow parameter', () => {
@@ -45,11 +53,23 @@ describe('unpackArguments', () => {
     const warnings: string[] = [];
     const cyc: Record<string, unknown> = { v: 1 };
     cyc.self = cyc;
-    expect(unpackArguments(() => 0, [cyc], ['n'], (m) => warnings.push(m))).toEqual({ n_v: 1 });
+    expect(
+      unpackArguments(
+        () => 0,
+        [cyc],
+        ['n'],
+        (m) => warnings.push(m),
+      ),
+    ).toEqual({ n_v: 1 });
     expect(warnings[0]).toMatch(/Circular/);
     let deep: Record<string, unknown> = { v: 'bottom' };
     for (let i = 0; i < 12; i++) deep = { v: i, d: deep };
-    const out = unpackArguments(() => 0, [deep], ['x'], (m) => warnings.push(m));
+    const out = unpackArguments(
+      () => 0,
+      [deep],
+      ['x'],
+      (m) => warnings.push(m),
+    );
     expect(Object.keys(out)).toHaveLength(10);
     expect(warnings.some((w) => w.includes('depth'))).toBe(true);
   });

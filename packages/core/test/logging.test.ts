@@ -140,7 +140,9 @@ describe("a tracker's own log sinks", () => {
 
     expect(readdirSync(dir)).toEqual([`${DAY}.log`]);
     const lines = readFileSync(path.join(dir, `${DAY}.log`), 'utf8').split('\n');
-    expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} \| TRACKING \| [\w.]+:\w+:\d+!📁!\{"track_id":"[a-z]+-[a-z]+-\d{4}","timestamp":"[^"]+","model":"cnn","epoch":1,"acc":0\.5\}$/);
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} \| TRACKING \| [\w.]+:\w+:\d+!📁!\{"track_id":"[a-z]+-[a-z]+-\d{4}","timestamp":"[^"]+","model":"cnn","epoch":1,"acc":0\.5\}$/,
+    );
     expect(lines[2]).toMatch(/ \| EXPERIMENT \| .*!📁!\{$/); // indented JSON over the next lines
     expect(lines).toContain('  "name": "sweep",');
     expect(lines.filter((l) => l.includes(' | MONITOR  | '))).toHaveLength(2);
@@ -236,7 +238,8 @@ describe('logs keep every value', () => {
   });
 
   it("reads Python's big integers exactly; safe integers, floats and digits in strings stay as they are", () => {
-    const text = '2024-01-02 10:00:00.000 | TRACKING | xetrack.logging:log:177!📁!{"id":12345678901234567890,"neg":-9007199254740993,"max":9007199254740991,"f":1.2345678901234567,"e":1e+300,"s":"12345678901234567890","list":[18446744073709551615]}';
+    const text =
+      '2024-01-02 10:00:00.000 | TRACKING | xetrack.logging:log:177!📁!{"id":12345678901234567890,"neg":-9007199254740993,"max":9007199254740991,"f":1.2345678901234567,"e":1e+300,"s":"12345678901234567890","list":[18446744073709551615]}';
     expect(parseLogText(text)).toEqual([
       { level: 'TRACKING', id: 12345678901234567890n, neg: -9007199254740993n, max: 9007199254740991, f: 1.2345678901234567, e: 1e300, s: '12345678901234567890', list: [18446744073709551615n] },
     ]);

@@ -5,7 +5,9 @@ describe('importOptional', () => {
   it('a missing add-on is PACKAGE_NOT_FOUND with the command that installs it', async () => {
     const error = await importOptional('@xetrack/no-such-addon', 'The widget option').catch((e: unknown) => e);
     expect(isXetrackError(error, 'PACKAGE_NOT_FOUND'), String(error)).toBe(true);
-    expect((error as Error).message).toBe('The widget option needs @xetrack/no-such-addon, which is not installed: add it with `pnpm add @xetrack/no-such-addon` (or npm install @xetrack/no-such-addon).');
+    expect((error as Error).message).toBe(
+      'The widget option needs @xetrack/no-such-addon, which is not installed: add it with `pnpm add @xetrack/no-such-addon` (or npm install @xetrack/no-such-addon).',
+    );
   });
 
   it('an engine passes its own code', async () => {

@@ -12,7 +12,23 @@ describe('composeWhere', () => {
     expect(composeWhere([], leaf)).toBe('');
     expect(composeWhere([{ column: 'a', op: '=', value: 1 }], leaf)).toBe('a = 1');
     expect(
-      composeWhere([{ column: 'a', op: '>', value: 1 }, { or: [{ column: 'b', op: 'is null' }, { and: [{ column: 'c', op: 'like', value: 'x%' }, { column: 'd', op: '<', value: 2 }] }] }], leaf),
+      composeWhere(
+        [
+          { column: 'a', op: '>', value: 1 },
+          {
+            or: [
+              { column: 'b', op: 'is null' },
+              {
+                and: [
+                  { column: 'c', op: 'like', value: 'x%' },
+                  { column: 'd', op: '<', value: 2 },
+                ],
+              },
+            ],
+          },
+        ],
+        leaf,
+      ),
     ).toBe('(a > 1 AND (b is null OR (c like "x%" AND d < 2)))');
   });
 
@@ -27,7 +43,13 @@ describe('composeWhere', () => {
 
   it('referencedColumns lists every column options name, nested ones included', () => {
     expect(
-      referencedColumns({ where: [{ or: [{ column: 'a', op: '=', value: 1 }, { and: [{ column: 'b', op: 'is null' }] }] }], columns: ['c'], orderBy: [{ column: 'd' }], groupBy: ['e'], measures: [{ fn: 'max', column: 'f', as: 'm' }] }),
+      referencedColumns({
+        where: [{ or: [{ column: 'a', op: '=', value: 1 }, { and: [{ column: 'b', op: 'is null' }] }] }],
+        columns: ['c'],
+        orderBy: [{ column: 'd' }],
+        groupBy: ['e'],
+        measures: [{ fn: 'max', column: 'f', as: 'm' }],
+      }),
     ).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
   });
 });
@@ -46,7 +68,10 @@ describe('the engine guard checks arguments once, before the engine', () => {
     return { calls, guarded: guardEngine(engine) };
   };
   const invalid = async (promise: Promise<unknown>) => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isXetrackError(error, 'INVALID_ARGUMENT'), String(error)).toBe(true);
     return (error as Error).message;
   };

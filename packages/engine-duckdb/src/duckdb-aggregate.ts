@@ -15,10 +15,7 @@ export interface AggregateContext {
  */
 export function aggregateSql(table: string, options: AggregateOptions, context: AggregateContext): string {
   const groups = (options.groupBy ?? []).map((name) => context.column(name));
-  const select = [
-    ...groups.map((g, i) => `${g} AS ${context.quote(options.groupBy![i]!)}`),
-    ...options.measures.map((m) => `${measureSql(m, context)} AS ${context.quote(m.as)}`),
-  ];
+  const select = [...groups.map((g, i) => `${g} AS ${context.quote(options.groupBy![i]!)}`), ...options.measures.map((m) => `${measureSql(m, context)} AS ${context.quote(m.as)}`)];
   let sql = `SELECT ${select.join(', ')} FROM ${context.quote(table)}${context.where}`;
   if (groups.length > 0) sql += ` GROUP BY ${groups.join(', ')} ORDER BY ${groups.map((g) => `${g} ASC NULLS FIRST`).join(', ')}`;
   return sql;

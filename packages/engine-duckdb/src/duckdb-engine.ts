@@ -310,9 +310,11 @@ export class DuckdbEngine implements Engine {
   /** Runs `task` after every call made before it, and maps what it throws. */
   #exclusive<T>(action: string, task: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.#closing) return Promise.reject(this.#closedError());
-    const run = this.#tail.then(() => task(this.#connection)).catch((error: unknown) => {
-      throw toXetrackError(error, { location: this.location, action });
-    });
+    const run = this.#tail
+      .then(() => task(this.#connection))
+      .catch((error: unknown) => {
+        throw toXetrackError(error, { location: this.location, action });
+      });
     this.#tail = run.catch(() => undefined);
     return run;
   }

@@ -28,10 +28,7 @@ export async function retryOnConflict<T>(task: () => Promise<T>, onConflict: () 
 
 /** A failure a stale cached schema explains: a column it does not know, a table gone, a column whose type changed. */
 export function explainedByStaleSchema(error: unknown): boolean {
-  return (
-    isXetrackError(error, 'UNKNOWN_COLUMN') ||
-    (error instanceof Error && /Table with name .* does not exist|Referenced column .* not found|explicit cast is required/i.test(error.message))
-  );
+  return isXetrackError(error, 'UNKNOWN_COLUMN') || (error instanceof Error && /Table with name .* does not exist|Referenced column .* not found|explicit cast is required/i.test(error.message));
 }
 
 interface Rule {
@@ -65,8 +62,7 @@ const RULES: Rule[] = [
     code: 'LOCKED',
     test: /different configuration than existing connections/i,
     advice: (_native, { location }) =>
-      `This process already has ${location} open with other options (read-write vs read-only, or another \`threads\`). ` +
-      'Reuse that engine, or open this one with the same options.',
+      `This process already has ${location} open with other options (read-write vs read-only, or another \`threads\`). ` + 'Reuse that engine, or open this one with the same options.',
   },
   {
     code: 'LOCKED',
@@ -135,6 +131,6 @@ export function toXetrackError(error: unknown, context: EngineErrorContext): Xet
   const firstLine = (native.split('\n')[0] ?? native).replace(/[.!\s]+$/, '');
   const rule = RULES.find((r) => r.test.test(native));
   const code: XetrackErrorCode = rule?.code ?? 'ENGINE_FAILURE';
-  const advice = rule ? rule.advice(native, context) : 'Check the statement and the database file; the cause holds DuckDB\'s own error.';
+  const advice = rule ? rule.advice(native, context) : "Check the statement and the database file; the cause holds DuckDB's own error.";
   return new XetrackError(code, `DuckDB could not ${context.action} (${context.location}): ${firstLine}. ${advice}`, { cause: error });
 }

@@ -115,7 +115,10 @@ function notADatabase(location: string, header: Buffer): XetrackError {
         'or from DuckDB with ATTACH ... (TYPE sqlite) where the sqlite extension can be installed.',
     );
   }
-  const kind = header.subarray(0, 4).toString('latin1') === 'PAR1' ? 'a Parquet file' : `not a DuckDB database file (${DATA_FILE_KINDS[path.extname(location).toLowerCase()] ?? 'its first bytes are not a DuckDB header'})`;
+  const kind =
+    header.subarray(0, 4).toString('latin1') === 'PAR1'
+      ? 'a Parquet file'
+      : `not a DuckDB database file (${DATA_FILE_KINDS[path.extname(location).toLowerCase()] ?? 'its first bytes are not a DuckDB header'})`;
   return new XetrackError(
     'NOT_A_DATABASE',
     `${location} is ${kind}; it was left untouched. A tracker or reader needs a DuckDB database (.duckdb): give another path. ` +

@@ -10,6 +10,5 @@ export const duckdbEngine: EnginePlugin<DuckdbEngineOptions> = Object.freeze({
   apiVersion: ENGINE_API_VERSION,
   name: 'duckdb',
   create: (options: DuckdbEngineOptions) => DuckdbEngine.open(options),
-  fromLocation: (location: string, intent?: LocationIntent): DuckdbEngineOptions =>
-    intent?.mustExist ? { path: location, fileMustExist: true } : { path: location },
+  fromLocation: (location: string, intent?: LocationIntent): DuckdbEngineOptions => (intent?.mustExist ? { path: location, fileMustExist: true } : { path: location }),
 });

@@ -94,10 +94,7 @@ export function checkSpecs(columns: ColumnSpec[]): ColumnSpec[] {
 export function checkTracking(schema: TableSchema, location: string): void {
   for (const key of KEYS) {
     if (!schema.byFolded.has(key)) {
-      throw new XetrackError(
-        'SCHEMA_MISMATCH',
-        `Table ${quoteIdentifier(schema.name)} in ${location} has no ${key} column, so it is not a tracking table: choose another table name.`,
-      );
+      throw new XetrackError('SCHEMA_MISMATCH', `Table ${quoteIdentifier(schema.name)} in ${location} has no ${key} column, so it is not a tracking table: choose another table name.`);
     }
   }
 }
@@ -111,7 +108,10 @@ export function findColumn(schema: TableSchema, name: string): Column | undefine
 export function unknownColumn(schema: TableSchema, name: string): XetrackError {
   const known = schema.columns.map((c) => c.name);
   const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, ...` : known.join(', ');
-  return new XetrackError('UNKNOWN_COLUMN', `Table ${quoteIdentifier(schema.name)} has no column ${quoteIdentifier(name)} (it has: ${listed}): check the name, or add the column with ensureColumns().`);
+  return new XetrackError(
+    'UNKNOWN_COLUMN',
+    `Table ${quoteIdentifier(schema.name)} has no column ${quoteIdentifier(name)} (it has: ${listed}): check the name, or add the column with ensureColumns().`,
+  );
 }
 
 /** The column `name` names, or UNKNOWN_COLUMN. */

@@ -1,10 +1,4 @@
-import {
-  DuckDBTypeId,
-  DuckDBVariantValue,
-  JsonDuckDBValueConverter,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { DuckDBTypeId, DuckDBVariantValue, JsonDuckDBValueConverter, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { CellValue, ColumnType } from '@xetrack/core/engine';
 
 /** The DuckDB type each logical column type is declared as. */
@@ -29,9 +23,26 @@ export type ColumnKind = ColumnType | 'variant' | 'other';
 export const TYPE_COMMENT_PREFIX = 'xetrack:';
 
 const INTEGER_TYPES = new Set([
-  'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
-  'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT',
-  'INT1', 'INT2', 'INT4', 'INT8', 'INT', 'LONG', 'SHORT', 'SIGNED', 'INT128', 'UINT128',
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'HUGEINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+  'UHUGEINT',
+  'INT1',
+  'INT2',
+  'INT4',
+  'INT8',
+  'INT',
+  'LONG',
+  'SHORT',
+  'SIGNED',
+  'INT128',
+  'UINT128',
 ]);
 const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL', 'FLOAT4', 'FLOAT8']);
 

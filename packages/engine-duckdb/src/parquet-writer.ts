@@ -49,7 +49,8 @@ export async function writeParquet(file: string, columns: ColumnSpec[], rows: As
     throw new XetrackError('INVALID_ARGUMENT', 'Two columns of the export have the same name (ignoring case): a Parquet file written by DuckDB cannot hold both.');
   }
   const kinds: ColumnType[] = columns.map((c) => {
-    if (!Object.hasOwn(DUCKDB_TYPES, c.type)) throw new XetrackError('INVALID_ARGUMENT', `Column ${JSON.stringify(c.name)} has type ${JSON.stringify(c.type)}: use one of ${Object.keys(DUCKDB_TYPES).join(', ')}.`);
+    if (!Object.hasOwn(DUCKDB_TYPES, c.type))
+      throw new XetrackError('INVALID_ARGUMENT', `Column ${JSON.stringify(c.name)} has type ${JSON.stringify(c.type)}: use one of ${Object.keys(DUCKDB_TYPES).join(', ')}.`);
     return c.type;
   });
   sweepStale(tmpdir(), STAGING_PREFIX);

@@ -50,7 +50,10 @@ describe('files', () => {
   it('creates the parent directories of a new file, and keeps the data across a reopen', async () => {
     const file = path.join(tempDir(), 'deep', 'er', 'track.duckdb');
     const engine = await duckdbEngine.create({ path: file });
-    await engine.ensureColumns('t', [{ name: 'v', type: 'float' }, { name: 'x', type: 'blob' }]);
+    await engine.ensureColumns('t', [
+      { name: 'v', type: 'float' },
+      { name: 'x', type: 'blob' },
+    ]);
     await engine.insert('t', [keyRow(1, { v: 0.5, x: new Uint8Array([1, 2]) }), keyRow(2, { v: 2n ** 62n })]);
     await engine.insert('t', [keyRow(3, { v: 'mixed' })]);
     await engine.close();
@@ -89,7 +92,7 @@ describe('files', () => {
     await rejectsWith(reader.ensureColumns('t', [{ name: 'w', type: 'text' }]), 'READ_ONLY');
     await rejectsWith(reader.update('t', { v: 3 }, []), 'READ_ONLY');
     await rejectsWith(reader.delete('t', []), 'READ_ONLY');
-    await rejectsWith(reader.sql!('INSERT INTO t VALUES (\'x\', \'y\', 1)'), 'READ_ONLY');
+    await rejectsWith(reader.sql!("INSERT INTO t VALUES ('x', 'y', 1)"), 'READ_ONLY');
     expect(await reader.sql!('SELECT count(*) AS n FROM t')).toEqual([{ n: 1 }]);
     expect(await reader.count('t')).toBe(1);
   });
@@ -137,11 +140,20 @@ describe('files', () => {
     expect(await a.insert('t', [keyRow(6, { w: 'single' })])).toBe(1);
     expect(await a.insert('t', [keyRow(7, { v: 'seven', w: 'small' }), keyRow(8, { v: 8 })])).toBe(2);
     await b.ensureColumns('t', [{ name: 'z', type: 'integer' }]);
-    expect(await a.insert('t', Array.from({ length: 20 }, (_, i) => keyRow(100 + i, { z: i, v: 'many' })))).toBe(20);
+    expect(
+      await a.insert(
+        't',
+        Array.from({ length: 20 }, (_, i) => keyRow(100 + i, { z: i, v: 'many' })),
+      ),
+    ).toBe(20);
     await a.delete('t', [{ column: 'timestamp', op: '>', value: keyRow(5).timestamp! }]);
     expect(await a.count('t', [{ column: 'v', op: '=', value: 1 }])).toBe(1);
     expect(await a.count('t', [{ column: 'w', op: '=', value: 'x' }])).toBe(1);
-    expect((await a.select('t', { orderBy: [{ column: 'timestamp' }] })).map((r) => [r.v, r.w])).toEqual([[1, null], ['two', null], [3, 'x']]);
+    expect((await a.select('t', { orderBy: [{ column: 'timestamp' }] })).map((r) => [r.v, r.w])).toEqual([
+      [1, null],
+      ['two', null],
+      [3, 'x'],
+    ]);
     expect(await a.insert('t', [keyRow(4, { v: 4, w: 'y' }), keyRow(5, { v: 'five' })])).toBe(2);
     await b.sql!('DROP TABLE t');
     expect(await a.select('t')).toEqual([]);

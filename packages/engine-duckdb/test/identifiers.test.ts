@@ -27,9 +27,7 @@ describe('hostile identifiers', () => {
       expect(await engine.count(table, [{ column: table, op: '=', value: table }])).toBe(1);
       expect(await engine.update(table, { [table]: 'y' }, [{ column: table, op: 'in', value: ['x', table] }])).toBe(2);
       expect(await engine.delete(table, [{ column: table, op: '=', value: 'y' }])).toBe(2);
-      expect((await engine.select(table, { columns: [table], orderBy: [{ column: table, desc: true }] })).map((r) => r[table])).toEqual([
-        `${table}'); DROP TABLE sentinel; --`,
-      ]);
+      expect((await engine.select(table, { columns: [table], orderBy: [{ column: table, desc: true }] })).map((r) => r[table])).toEqual([`${table}'); DROP TABLE sentinel; --`]);
     }
     const after = await catalog(engine);
     expect(after).toEqual(['main.sentinel', ...HOSTILE.map((t) => `main.${t}`)].sort());
@@ -60,7 +58,10 @@ describe('hostile identifiers', () => {
     const engine = track((await duckdbEngine.create({ path: ':memory:' })) as DuckdbEngine);
     await engine.ensureColumns('t', [{ name: 's', type: 'text' }]);
     const values = ["'); DROP TABLE t; --", '$1', '?', '\\x00', 'NULL'];
-    await engine.insert('t', values.map((s, i) => keyRow(i, { s })));
+    await engine.insert(
+      't',
+      values.map((s, i) => keyRow(i, { s })),
+    );
     expect((await engine.select('t', { orderBy: [{ column: 'timestamp' }] })).map((r) => r.s)).toEqual(values);
     expect(await engine.count('t', [{ column: 's', op: '=', value: '?' }])).toBe(1);
   });

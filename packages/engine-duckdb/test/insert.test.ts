@@ -14,7 +14,10 @@ describe('insert through the appender', () => {
   it('keeps nothing of a batch larger than the appender flushes on its own when its last row is a duplicate', { timeout: 600_000 }, async () => {
     // DuckDB's appender flushes by itself every ~200k rows; the transaction around it must still undo all.
     const engine = await open();
-    await engine.ensureColumns('t', [{ name: 'n', type: 'integer' }, { name: 's', type: 'text' }]);
+    await engine.ensureColumns('t', [
+      { name: 'n', type: 'integer' },
+      { name: 's', type: 'text' },
+    ]);
     await engine.insert('t', [keyRow(0, { n: 0 })]);
     const rows: Row[] = Array.from({ length: 250_000 }, (_, i) => ({ track_id: 'big', timestamp: String(i), n: i, s: `r${i}` }));
     rows.push(keyRow(0, { n: -1 }));
@@ -27,7 +30,10 @@ describe('insert through the appender', () => {
   });
 
   // Up to 16 rows go in one multi-row INSERT, more through the appender: both paths, same results.
-  for (const [route, pad] of [['multi-row INSERT', 0], ['appender', 40]] as const) {
+  for (const [route, pad] of [
+    ['multi-row INSERT', 0],
+    ['appender', 40],
+  ] as const) {
     /** `rows` followed by `pad` more rows of their own run, which never collide. */
     const padded = (rows: Row[]): Row[] => [...rows, ...Array.from({ length: pad }, (_, i) => keyRow(i, {}, 'padding'))];
 
@@ -45,7 +51,10 @@ describe('insert through the appender', () => {
 
       it('a bad value or an unknown key anywhere in the batch keeps nothing of it', async () => {
         const engine = await open();
-        await engine.ensureColumns('t', [{ name: 'n', type: 'integer' }, { name: 'j', type: 'json' }]);
+        await engine.ensureColumns('t', [
+          { name: 'n', type: 'integer' },
+          { name: 'j', type: 'json' },
+        ]);
         await rejectsWith(engine.insert('t', padded([keyRow(1, { n: 1 }), keyRow(2, { n: 2n ** 64n }), keyRow(3, { n: 3 })])), 'INVALID_VALUE');
         await rejectsWith(engine.insert('t', padded([keyRow(1, { n: 1 }), keyRow(2, { j: '{oops' })])), 'INVALID_VALUE');
         await rejectsWith(engine.insert('t', padded([keyRow(1, { n: 1 }), keyRow(2, { nope: 1 })])), 'UNKNOWN_COLUMN');
@@ -54,7 +63,10 @@ describe('insert through the appender', () => {
 
       it('takes keys in any case and in any order, and explicit undefined as missing', async () => {
         const engine = await open();
-        await engine.ensureColumns('t', [{ name: 'Alpha', type: 'integer' }, { name: 'beta', type: 'text' }]);
+        await engine.ensureColumns('t', [
+          { name: 'Alpha', type: 'integer' },
+          { name: 'beta', type: 'text' },
+        ]);
         const rows: Row[] = [
           { BETA: 'b1', ALPHA: 1, TIMESTAMP: 't1', Track_Id: 'r' },
           { track_id: 'r', timestamp: 't2', beta: undefined as never, Alpha: 2 },

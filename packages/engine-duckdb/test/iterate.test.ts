@@ -8,8 +8,14 @@ const { tempDir, track } = useTempDirs();
 
 async function filled(count: number): Promise<DuckdbEngine> {
   const engine = track((await duckdbEngine.create({ path: path.join(tempDir(), 'it.duckdb') })) as DuckdbEngine);
-  await engine.ensureColumns('t', [{ name: 'n', type: 'integer' }, { name: 's', type: 'text' }]);
-  await engine.insert('t', Array.from({ length: count }, (_, n) => keyRow(n, { n, s: `s${n}` })));
+  await engine.ensureColumns('t', [
+    { name: 'n', type: 'integer' },
+    { name: 's', type: 'text' },
+  ]);
+  await engine.insert(
+    't',
+    Array.from({ length: count }, (_, n) => keyRow(n, { n, s: `s${n}` })),
+  );
   return engine;
 }
 

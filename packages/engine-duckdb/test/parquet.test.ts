@@ -60,7 +60,11 @@ describe('writeParquet', () => {
     expect(await writeParquet(file, columns, stream(rows))).toBe(3);
     const back = await readBack(file);
     expect(back.types).toMatchObject({ n: 'DOUBLE', m: 'VARCHAR' });
-    expect(back.rows.map((r) => [r.n, r.m])).toEqual([[1, '1'], [2.5, 'two'], [3, '3']]);
+    expect(back.rows.map((r) => [r.n, r.m])).toEqual([
+      [1, '1'],
+      [2.5, 'two'],
+      [3, '3'],
+    ]);
   });
 
   it('streams many rows through batches, and writes an empty file for no rows', { timeout: 300_000 }, async () => {

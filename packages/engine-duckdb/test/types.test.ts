@@ -72,7 +72,10 @@ describe('type mapping', () => {
     const engine = await open();
     await engine.ensureColumns('t', [{ name: 'j', type: 'json' }]);
     const docs = ['{ "a" : 1 }', '[1,  2]', '"s"'];
-    await engine.insert('t', docs.slice(0, 2).map((j, i) => keyRow(i, { j })));
+    await engine.insert(
+      't',
+      docs.slice(0, 2).map((j, i) => keyRow(i, { j })),
+    );
     await engine.insert('t', [keyRow(2, { j: docs[2]! })]);
     expect((await engine.select('t', { orderBy: [{ column: 'timestamp' }] })).map((r) => r.j)).toEqual(docs);
   });
@@ -149,14 +152,27 @@ describe('a later value of another type', () => {
   it('widens several columns for one batch, each as it would be row by row (DOUBLE first, then VARIANT remembering float)', async () => {
     for (const pad of [0, 40]) {
       const engine = await open();
-      await engine.ensureColumns('t', [{ name: 'a', type: 'integer' }, { name: 'b', type: 'boolean' }, { name: 'c', type: 'text' }]);
+      await engine.ensureColumns('t', [
+        { name: 'a', type: 'integer' },
+        { name: 'b', type: 'boolean' },
+        { name: 'c', type: 'text' },
+      ]);
       const rows: Row[] = [keyRow(1, { a: 1, b: true, c: 'x' }), keyRow(2, { a: 2.5, b: 'no', c: 3 }), keyRow(3, { a: 'three', b: false })];
       rows.push(...Array.from({ length: pad }, (_, i) => keyRow(i, { a: i }, 'padding')));
       expect(await engine.insert('t', rows)).toBe(3 + pad);
       const stored = await engine.select('t', { where: [{ column: 'track_id', op: '=', value: 'run' }], orderBy: [{ column: 'timestamp' }] });
-      expect(stored.map((r) => [r.a, r.b, r.c])).toEqual([[1, true, 'x'], [2.5, 'no', '3'], ['three', false, null]]);
+      expect(stored.map((r) => [r.a, r.b, r.c])).toEqual([
+        [1, true, 'x'],
+        [2.5, 'no', '3'],
+        ['three', false, null],
+      ]);
       expect(await duckdbTypes(engine, 't')).toMatchObject({ a: 'VARIANT', b: 'VARIANT', c: 'VARCHAR' });
-      expect(await engine.describe('t')).toEqual(expect.arrayContaining([{ name: 'a', type: 'float' }, { name: 'b', type: 'boolean' }]));
+      expect(await engine.describe('t')).toEqual(
+        expect.arrayContaining([
+          { name: 'a', type: 'float' },
+          { name: 'b', type: 'boolean' },
+        ]),
+      );
       await engine.close();
     }
   });
@@ -167,8 +183,7 @@ describe('a later value of another type', () => {
     await engine.insert('t', [keyRow(1, { v: 'a' }), keyRow(2, { v: new Uint8Array([1]) })]);
     await engine.insert('t', [keyRow(3, { v: 5 }), keyRow(4, { v: null })]);
     expect(await duckdbTypes(engine, 't')).toMatchObject({ v: 'VARIANT' });
-    const ids = async (where: Parameters<DuckdbEngine['select']>[1]) =>
-      (await engine.select('t', { ...where, orderBy: [{ column: 'timestamp' }] })).map((r: Row) => String(r.timestamp).slice(-1));
+    const ids = async (where: Parameters<DuckdbEngine['select']>[1]) => (await engine.select('t', { ...where, orderBy: [{ column: 'timestamp' }] })).map((r: Row) => String(r.timestamp).slice(-1));
     expect(await ids({ where: [{ column: 'v', op: '=', value: 'a' }] })).toEqual(['1']);
     expect(await ids({ where: [{ column: 'v', op: '>', value: 4 }] })).toEqual(['3']);
     expect(await ids({ where: [{ column: 'v', op: 'in', value: ['a', 5] }] })).toEqual(['1', '3']);

@@ -10,11 +10,7 @@ async function loadDriver(): Promise<PostgresDriver> {
     if (typeof Pool !== 'function') throw new Error('the pg module exports no Pool');
     return { Pool };
   } catch (error) {
-    throw new XetrackError(
-      'ENGINE_NOT_FOUND',
-      'postgres: the pg package could not be loaded. Install it next to @xetrack/engine-postgres (`pnpm add pg`).',
-      { cause: error },
-    );
+    throw new XetrackError('ENGINE_NOT_FOUND', 'postgres: the pg package could not be loaded. Install it next to @xetrack/engine-postgres (`pnpm add pg`).', { cause: error });
   }
 }
 

@@ -23,16 +23,7 @@ import { resolveOptions, type PostgresEngineOptions, type ResolvedPostgresOption
 import { checkOut, type PostgresField, type PostgresPool, type PostgresPoolClient, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
 import { findColumn, readSchema, specsOf, type Column, type TableSchema } from './postgres-schema.js';
 import { keysetComparison, orderClause, Params, sortKeys, whereClause, type SortKey } from './postgres-sql.js';
-import {
-  arrayElement,
-  declaredType,
-  decodeVariant,
-  encode,
-  READ_TYPES,
-  sqlParameter,
-  type ColumnKind,
-  type Widening,
-} from './postgres-types.js';
+import { arrayElement, declaredType, decodeVariant, encode, READ_TYPES, sqlParameter, type ColumnKind, type Widening } from './postgres-types.js';
 
 /** Rows per page of `iterate()`: large enough to amortize the query, small enough to stay flat in memory. */
 const PAGE_SIZE = 5000;
@@ -64,7 +55,7 @@ function isStaleSchema(error: unknown): boolean {
  * values as plain parameters (`VALUES ($1, ...)`: no array literal to build or for the server to unnest).
  */
 type InsertPlan =
-  | { readonly columns: readonly Column[]; /** Each chunk: one array literal per column. */ readonly chunks: readonly string[][] }
+  | { readonly columns: readonly Column[] /** Each chunk: one array literal per column. */; readonly chunks: readonly string[][] }
   | { readonly columns: readonly Column[]; readonly values: readonly (string | null)[] };
 
 /** Columns that must be widened before the rows fit, by physical name. */
@@ -171,12 +162,7 @@ export class PostgresEngine implements Engine {
 
   async #prepareSchema(): Promise<void> {
     const { schema, mustExist } = this.options;
-    const exists = await this.#query(
-      { text: 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)', values: [schema], rowMode: 'array' },
-      'connect',
-      false,
-      true,
-    );
+    const exists = await this.#query({ text: 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)', values: [schema], rowMode: 'array' }, 'connect', false, true);
     if ((exists.rows[0] as [boolean])[0]) return;
     if (mustExist) {
       throw new XetrackError(
@@ -539,11 +525,7 @@ export class PostgresEngine implements Engine {
    * writer of the table behind it. Attempts repeat, with a pause, for `lockTimeoutMs` in all;
    * then LOCKED.
    */
-  async #underTableLock(
-    table: string,
-    action: string,
-    work: (client: PostgresPoolClient, current: TableSchema | undefined) => Promise<boolean>,
-  ): Promise<void> {
+  async #underTableLock(table: string, action: string, work: (client: PostgresPoolClient, current: TableSchema | undefined) => Promise<boolean>): Promise<void> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       const left = this.options.lockTimeoutMs - (Date.now() - started);
@@ -569,11 +551,7 @@ export class PostgresEngine implements Engine {
     }
   }
 
-  async #underTableLockOnce(
-    table: string,
-    lockTimeoutMs: number,
-    work: (client: PostgresPoolClient, current: TableSchema | undefined) => Promise<boolean>,
-  ): Promise<void> {
+  async #underTableLockOnce(table: string, lockTimeoutMs: number, work: (client: PostgresPoolClient, current: TableSchema | undefined) => Promise<boolean>): Promise<void> {
     const client = await checkOut(this.#handle());
     let broken: unknown;
     try {
@@ -807,17 +785,17 @@ export class PostgresEngine implements Engine {
         if (!discard) await client.query({ text: "SELECT set_config('search_path', $1, false)", values: [previous] });
       }
       if (discard) {
-        throw new XetrackError(
-          'INVALID_ARGUMENT',
-          `postgres: sql() on ${this.location} left a transaction open, so it was rolled back. Run whole statements; the engine manages transactions.`,
-        );
+        throw new XetrackError('INVALID_ARGUMENT', `postgres: sql() on ${this.location} left a transaction open, so it was rolled back. Run whole statements; the engine manages transactions.`);
       }
       if (result.command !== 'SELECT') {
         this.#schemas.clear();
         this.#inserts.clear();
       }
       if (result.fields.length === 0) return [];
-      const builder = new RowBuilder(result.fields.map((f) => f.name), []);
+      const builder = new RowBuilder(
+        result.fields.map((f) => f.name),
+        [],
+      );
       return (result.rows as unknown[][]).map((values) => builder.row(values));
     } catch (error) {
       if (!discard && isConnectionError(error)) discard = true;

@@ -100,7 +100,11 @@ export function parseUrl(url: string): ParsedUrl {
   try {
     parsed = new URL(url);
   } catch (error) {
-    throw new XetrackError('INVALID_ARGUMENT', `postgres: the URL cannot be parsed (${(error as Error).message}). Use postgres://user:password@host:5432/database, with special characters in the password percent-encoded.`, { cause: error });
+    throw new XetrackError(
+      'INVALID_ARGUMENT',
+      `postgres: the URL cannot be parsed (${(error as Error).message}). Use postgres://user:password@host:5432/database, with special characters in the password percent-encoded.`,
+      { cause: error },
+    );
   }
   const schema = parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');
@@ -183,8 +187,8 @@ export function resolveOptions(options: PostgresEngineOptions | undefined): { re
     const host = text(settings.host) ?? 'localhost';
     const port = text(settings.port) ?? '5432';
     server = `${host}:${port}`;
-    database = text(settings.database) ?? 'the pool\'s database';
-    user = text(settings.user) ?? 'the pool\'s user';
+    database = text(settings.database) ?? "the pool's database";
+    user = text(settings.user) ?? "the pool's user";
     location = `postgres://${text(settings.user) ? `${encodeURIComponent(user)}@` : ''}${server}/${text(settings.database) ? encodeURIComponent(database) : ''}${schema === 'public' ? '' : `?schema=${encodeURIComponent(schema)}`}`;
   } else {
     const p = parsed as ParsedUrl;

@@ -108,10 +108,7 @@ const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
 
 function invalidValue(value: unknown, column: string, why: string): XetrackError {
-  return new XetrackError(
-    'INVALID_VALUE',
-    `postgres: cannot store ${describeValue(value)} in column ${JSON.stringify(column)}: ${why}`,
-  );
+  return new XetrackError('INVALID_VALUE', `postgres: cannot store ${describeValue(value)} in column ${JSON.stringify(column)}: ${why}`);
 }
 
 function describeValue(value: unknown): string {

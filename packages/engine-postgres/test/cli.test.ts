@@ -29,7 +29,10 @@ describe('xt on a PostgreSQL store', () => {
   beforeAll(async () => {
     expect(existsSync(CLI), `${CLI} is missing: build the workspace first (pnpm build)`).toBe(true);
     const a = await Tracker.open(url, { engine: postgresEngine, trackId: 'run-a', params: { model: 'mlp' } });
-    await a.logBatch([{ epoch: 1, acc: 0.5 }, { epoch: 2, acc: 0.75, cfg: { lr: 0.1 } }]);
+    await a.logBatch([
+      { epoch: 1, acc: 0.5 },
+      { epoch: 2, acc: 0.75, cfg: { lr: 0.1 } },
+    ]);
     await a.close();
     const b = await Tracker.open(url, { engine: postgresEngine, trackId: 'run-b' });
     await b.log({ epoch: 1, acc: 0.9 });
@@ -125,28 +128,28 @@ describe('xt on a PostgreSQL store', () => {
     expect(stderr).toContain('cannot reach the PostgreSQL server at 127.0.0.1:1');
   });
 
-  it(
-    'xt copy track.db postgres://... pushes a run, and a second copy copies 0 rows',
-    async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'xt-pg-cli-copy-'));
-      const target = urlFor(uniqueSchema('clicopy'));
-      try {
-        const file = path.join(dir, 'track.db');
-        const local = await Tracker.open(file, { engine: sqliteEngine, trackId: 'laptop-run' });
-        await local.logBatch([{ epoch: 1, acc: 0.6 }, { epoch: 2, acc: 0.7 }]);
-        await local.close();
-        const first = xt('copy', file, target, '--json');
-        expect(first.status, first.stderr).toBe(0);
-        expect(JSON.parse(first.stdout)).toMatchObject({ copied: 2, skipped: 0 });
-        const second = xt('copy', file, target, '--json');
-        expect(second.status, second.stderr).toBe(0);
-        expect(JSON.parse(second.stdout)).toMatchObject({ copied: 0, skipped: 2 });
-        const head = xt('head', target, '--json');
-        expect((JSON.parse(head.stdout) as { acc: number }[]).map((r) => r.acc)).toEqual([0.6, 0.7]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-        await dropSchema(new URL(target).searchParams.get('schema') as string);
-      }
-    },
-  );
+  it('xt copy track.db postgres://... pushes a run, and a second copy copies 0 rows', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'xt-pg-cli-copy-'));
+    const target = urlFor(uniqueSchema('clicopy'));
+    try {
+      const file = path.join(dir, 'track.db');
+      const local = await Tracker.open(file, { engine: sqliteEngine, trackId: 'laptop-run' });
+      await local.logBatch([
+        { epoch: 1, acc: 0.6 },
+        { epoch: 2, acc: 0.7 },
+      ]);
+      await local.close();
+      const first = xt('copy', file, target, '--json');
+      expect(first.status, first.stderr).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({ copied: 2, skipped: 0 });
+      const second = xt('copy', file, target, '--json');
+      expect(second.status, second.stderr).toBe(0);
+      expect(JSON.parse(second.stdout)).toMatchObject({ copied: 0, skipped: 2 });
+      const head = xt('head', target, '--json');
+      expect((JSON.parse(head.stdout) as { acc: number }[]).map((r) => r.acc)).toEqual([0.6, 0.7]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await dropSchema(new URL(target).searchParams.get('schema') as string);
+    }
+  });
 });

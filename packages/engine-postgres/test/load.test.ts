@@ -30,9 +30,7 @@ async function load(mode: 'awaited' | 'burst', schemas: string[]): Promise<Recor
   schemas.push(schema);
   const url = urlFor(schema);
   const workers = Array.from({ length: PROCESSES }, (_, w) => ({ trackId: `worker-${w}`, column: `only_worker_${w}` }));
-  const reports = await Promise.all(
-    workers.map((w) => runNode<WriterReport>(WRITER, [url, w.trackId, w.column, String(ROWS_EACH), ...(mode === 'burst' ? ['burst'] : [])])),
-  );
+  const reports = await Promise.all(workers.map((w) => runNode<WriterReport>(WRITER, [url, w.trackId, w.column, String(ROWS_EACH), ...(mode === 'burst' ? ['burst'] : [])])));
 
   expect(reports.map((r) => r.firstError ?? null)).toEqual(workers.map(() => null));
   expect(reports.map((r) => r.errors)).toEqual(workers.map(() => 0));

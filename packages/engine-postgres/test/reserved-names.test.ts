@@ -34,10 +34,10 @@ describe('keys named like PostgreSQL system columns', () => {
     expect(await tracker.values('step')).toEqual([1, 2, 3]);
     await tracker.close();
 
-    const physical = await admin<{ column_name: string }>(
-      'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
-      [schema, 'default'],
-    );
+    const physical = await admin<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [
+      schema,
+      'default',
+    ]);
     for (const name of SYSTEM_COLUMNS) expect(physical.map((c) => c.column_name)).toContainEqual(expect.stringMatching(new RegExp(`^${name}~[0-9a-f]{16}$`)));
 
     // copied to SQLite, they are plain columns of that name again

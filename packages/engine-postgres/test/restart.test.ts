@@ -66,10 +66,7 @@ describe('a server restart in the middle of a run', () => {
       (error: unknown) => error,
     );
     await until(async () => {
-      const waiting = await admin<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-        [`INSERT INTO "${schema}"%`],
-      );
+      const waiting = await admin<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, [`INSERT INTO "${schema}"%`]);
       return waiting[0]?.n === 1;
     });
 

@@ -22,7 +22,7 @@ describe('assets shared through @keyv/postgres by two processes', () => {
   const url = urlFor(schema);
   afterAll(() => dropSchema(schema));
 
-  it('the second process finds the first one\'s asset by its hash: stored once, read back by both', async () => {
+  it("the second process finds the first one's asset by its hash: stored once, read back by both", async () => {
     expect(existsSync(DIST), `${DIST} is missing: build the package first (pnpm build)`).toBe(true);
     const first = await runNode<WriterReport>(WRITER, [url, BASE_URL, schema, 'machine-a', '1,2,3', '4,5']);
     const second = await runNode<WriterReport>(WRITER, [url, BASE_URL, schema, 'machine-b', '1,2,3', '7']);

@@ -49,7 +49,7 @@ describe('a function-result cache on Redis shared by two processes logging to Po
     await dropSchema(schema);
   });
 
-  it('the second process answers from the first one\'s results, and its rows name the run that computed them', async () => {
+  it("the second process answers from the first one's results, and its rows name the run that computed them", async () => {
     expect(existsSync(DIST), `${DIST} is missing: build the package first (pnpm build)`).toBe(true);
     await redisAnswers();
     redisUp = true;

@@ -177,7 +177,10 @@ describe('the PostgreSQL layout', () => {
   it('widens a float column holding every kind of double without changing one', async () => {
     const values = [0.1 + 0.2, 5e-324, 1e300, -1e21, Infinity, -Infinity, 2 ** 53, null];
     await engine.ensureColumns('t', [{ name: 'v', type: 'float' }]);
-    await engine.insert('t', values.map((v, i) => keyRow(i, { v })));
+    await engine.insert(
+      't',
+      values.map((v, i) => keyRow(i, { v })),
+    );
     await engine.insert('t', [keyRow(100, { v: 'now text' })]);
     expect((await serverColumns(schema, 't')).v?.[0]).toBe('jsonb');
     expect((await engine.select('t', { orderBy: [{ column: 'timestamp' }] })).map((r) => r.v)).toEqual([...values, 'now text']);
@@ -201,9 +204,11 @@ describe('the PostgreSQL layout', () => {
       { name: 'n', type: 'integer' },
       { name: 's', type: 'text' },
     ]);
-    await engine.insert('t', [0, 1, 2, 3].map((n) => keyRow(n, { n, s: `s${n}` })));
-    const count = (column: string, op: '=' | '!=' | '<' | '>', value: unknown) =>
-      engine.count('t', [{ column, op, value: value as string }]);
+    await engine.insert(
+      't',
+      [0, 1, 2, 3].map((n) => keyRow(n, { n, s: `s${n}` })),
+    );
+    const count = (column: string, op: '=' | '!=' | '<' | '>', value: unknown) => engine.count('t', [{ column, op, value: value as string }]);
     expect(await count('n', '<', 1.5)).toBe(2);
     expect(await count('n', '=', 1.0)).toBe(1);
     expect(await count('n', '=', 'abc')).toBe(0);
@@ -293,9 +298,7 @@ describe('the PostgreSQL layout', () => {
   });
 
   it('reads a table made by hand with other types as text and numbers', async () => {
-    await admin(
-      `CREATE TABLE "${schema}"."hand" (track_id varchar(20), "timestamp" text, n int4, d numeric, big numeric, w timestamp, u uuid, PRIMARY KEY (track_id, "timestamp"))`,
-    );
+    await admin(`CREATE TABLE "${schema}"."hand" (track_id varchar(20), "timestamp" text, n int4, d numeric, big numeric, w timestamp, u uuid, PRIMARY KEY (track_id, "timestamp"))`);
     await admin(`INSERT INTO "${schema}"."hand" VALUES ('r', 't1', 5, 1.25, 123456789012345678901, '2024-01-02 03:04:05', '00000000-0000-0000-0000-000000000001')`);
     expect(await engine.tables()).toEqual(['hand']);
     expect(await engine.describe('hand')).toEqual([
@@ -307,9 +310,7 @@ describe('the PostgreSQL layout', () => {
       { name: 'w', type: 'text' },
       { name: 'u', type: 'text' },
     ]);
-    expect(await engine.select('hand')).toEqual([
-      { track_id: 'r', timestamp: 't1', n: 5, d: 1.25, big: 123456789012345678901n, w: '2024-01-02 03:04:05', u: '00000000-0000-0000-0000-000000000001' },
-    ]);
+    expect(await engine.select('hand')).toEqual([{ track_id: 'r', timestamp: 't1', n: 5, d: 1.25, big: 123456789012345678901n, w: '2024-01-02 03:04:05', u: '00000000-0000-0000-0000-000000000001' }]);
     await engine.insert('hand', [{ track_id: 'r', timestamp: 't2', w: '2025-01-01 00:00:00', u: '00000000-0000-0000-0000-000000000002' }]);
     expect(await engine.count('hand', [{ column: 'w', op: '>', value: '2024-06-01' }])).toBe(1);
   });

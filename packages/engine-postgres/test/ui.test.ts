@@ -24,9 +24,15 @@ describe('xt report and xt ui on a PostgreSQL store', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'xt-pg-ui-'));
-    for (const [id, lr] of [['run-a', 0.1], ['run-b', 0.01]] as const) {
+    for (const [id, lr] of [
+      ['run-a', 0.1],
+      ['run-b', 0.01],
+    ] as const) {
       const tracker = await Tracker.open(url, { engine: postgresEngine, trackId: id, params: { model: 'mlp', lr } });
-      await tracker.logBatch([{ epoch: 1, loss: lr * 5 }, { epoch: 2, loss: lr * 2 }]);
+      await tracker.logBatch([
+        { epoch: 1, loss: lr * 5 },
+        { epoch: 2, loss: lr * 2 },
+      ]);
       await tracker.close();
     }
   });
@@ -41,7 +47,10 @@ describe('xt report and xt ui on a PostgreSQL store', () => {
     expect(result.status, result.stderr).toBe(0);
     const data = JSON.parse(/<script id="xt-data" type="application\/json">(.*?)<\/script>/s.exec(readFileSync(file, 'utf8'))![1]!);
     expect(data.meta.engine).toBe('postgres');
-    expect(data.tables.default.runs.map((r: { track_id: string; params: { lr: number } }) => [r.track_id, r.params.lr])).toEqual([['run-a', 0.1], ['run-b', 0.01]]);
+    expect(data.tables.default.runs.map((r: { track_id: string; params: { lr: number } }) => [r.track_id, r.params.lr])).toEqual([
+      ['run-a', 0.1],
+      ['run-b', 0.01],
+    ]);
     expect(data.tables.default.comparison.lines.find((l: { name: string }) => l.name === 'loss').verdict).toEqual([null, 'improved']);
   });
 

@@ -57,7 +57,7 @@ describe('values', () => {
     expect(variantText(Number.NaN, 'c')).toBeNull();
   });
 
-  it('reads integers exactly, bytea in both output formats, and JSON without PostgreSQL\'s spaces', () => {
+  it("reads integers exactly, bytea in both output formats, and JSON without PostgreSQL's spaces", () => {
     expect(parseInteger('9007199254740991')).toBe(9007199254740991);
     expect(parseInteger('-9223372036854775808')).toBe(-(2n ** 63n));
     expect(Array.from(parseBytea('\\x00ff10'))).toEqual([0, 255, 16]);

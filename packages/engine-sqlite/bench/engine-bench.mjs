@@ -17,14 +17,30 @@ const N = 100_000;
 const SINGLE = 20_000;
 
 const COLUMNS = [
-  ['i1', 'integer', 'INTEGER'], ['i2', 'integer', 'INTEGER'], ['i3', 'integer', 'INTEGER'],
-  ['f1', 'float', 'REAL'], ['f2', 'float', 'REAL'], ['f3', 'float', 'REAL'],
-  ['s1', 'text', 'TEXT'], ['s2', 'text', 'TEXT'], ['b1', 'boolean', 'BOOLEAN'], ['j1', 'json', 'JSON'],
+  ['i1', 'integer', 'INTEGER'],
+  ['i2', 'integer', 'INTEGER'],
+  ['i3', 'integer', 'INTEGER'],
+  ['f1', 'float', 'REAL'],
+  ['f2', 'float', 'REAL'],
+  ['f3', 'float', 'REAL'],
+  ['s1', 'text', 'TEXT'],
+  ['s2', 'text', 'TEXT'],
+  ['b1', 'boolean', 'BOOLEAN'],
+  ['j1', 'json', 'JSON'],
 ];
 const makeRow = (i) => ({
-  track_id: `run-${i % 7}`, timestamp: `2024-01-01 00:00:00.${String(i).padStart(9, '0')}`,
-  i1: i, i2: i * 3, i3: -i, f1: i / 7, f2: Math.sqrt(i), f3: 0.5,
-  s1: `model-${i % 13}`, s2: `some text value ${i}`, b1: i % 2 === 0, j1: `{"k":${i}}`,
+  track_id: `run-${i % 7}`,
+  timestamp: `2024-01-01 00:00:00.${String(i).padStart(9, '0')}`,
+  i1: i,
+  i2: i * 3,
+  i3: -i,
+  f1: i / 7,
+  f2: Math.sqrt(i),
+  f3: 0.5,
+  s1: `model-${i % 13}`,
+  s2: `some text value ${i}`,
+  b1: i % 2 === 0,
+  j1: `{"k":${i}}`,
 });
 // Raw gets its values pre-arranged, booleans already 1/0: the most favourable case for raw.
 const toArray = (r) => [r.track_id, r.timestamp, r.i1, r.i2, r.i3, r.f1, r.f2, r.f3, r.s1, r.s2, r.b1 ? 1 : 0, r.j1];
@@ -43,7 +59,10 @@ function rawDb(file) {
 }
 async function engineOn(file) {
   const engine = await sqliteEngine.create({ path: file });
-  await engine.ensureColumns('t', COLUMNS.map(([name, type]) => ({ name, type })));
+  await engine.ensureColumns(
+    't',
+    COLUMNS.map(([name, type]) => ({ name, type })),
+  );
   return engine;
 }
 const rate = (count, t0) => count / ((performance.now() - t0) / 1000);
@@ -95,9 +114,11 @@ for (let round = 0; round < ROUNDS; round++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x) => Math.round(x).toLocaleString('en-US').padStart(9);
 console.log(`${ROUNDS} rounds, medians (rows/s)        raw       ours   ours/raw`);
-for (const [k, label] of [['single', `single-row insert (${SINGLE} rows)`], ['batch', 'batch insert (100,000 rows)'], ['select', 'select (100,000 x 12)']]) {
+for (const [k, label] of [
+  ['single', `single-row insert (${SINGLE} rows)`],
+  ['batch', 'batch insert (100,000 rows)'],
+  ['select', 'select (100,000 x 12)'],
+]) {
   const rs = results[k];
-  console.log(
-    `${label.padEnd(32)}${fmt(median(rs.map((x) => x.raw)))}  ${fmt(median(rs.map((x) => x.ours)))}   ${median(rs.map((x) => x.ours / x.raw)).toFixed(2)}`,
-  );
+  console.log(`${label.padEnd(32)}${fmt(median(rs.map((x) => x.raw)))}  ${fmt(median(rs.map((x) => x.ours)))}   ${median(rs.map((x) => x.ours / x.raw)).toFixed(2)}`);
 }

@@ -147,8 +147,7 @@ export class SqliteEngine implements Engine {
     const db = this.#handle();
     // settled: the column exists, and is not an integer one asked to be float (that widens it)
     const settled = (schema: TableSchema | undefined) =>
-      schema !== undefined &&
-      columns.every((c) => schema.folded.has(fold(c.name)) && (c.type !== 'float' || schema.columns.find((k) => fold(k.name) === fold(c.name))?.type !== 'integer'));
+      schema !== undefined && columns.every((c) => schema.folded.has(fold(c.name)) && (c.type !== 'float' || schema.columns.find((k) => fold(k.name) === fold(c.name))?.type !== 'integer'));
     if (settled(this.#schemas.get(table))) return;
     const quotedTable = quoteIdentifier(table);
     const wanted = new Map<string, string>();
@@ -167,10 +166,7 @@ export class SqliteEngine implements Engine {
         const current = this.#schema(db, table, true);
         if (current === undefined) {
           if (fold(table).startsWith('sqlite_')) {
-            throw new XetrackError(
-              'INVALID_IDENTIFIER',
-              `sqlite: cannot create table ${JSON.stringify(table)}: names starting with "sqlite_" are reserved by SQLite. Use another table name.`,
-            );
+            throw new XetrackError('INVALID_IDENTIFIER', `sqlite: cannot create table ${JSON.stringify(table)}: names starting with "sqlite_" are reserved by SQLite. Use another table name.`);
           }
           wanted.delete('track_id');
           wanted.delete('timestamp');
@@ -179,9 +175,7 @@ export class SqliteEngine implements Engine {
           db.exec(`CREATE TABLE ${quotedTable} (${definitions.join(', ')})`);
         } else {
           this.#checkTrackingTable(current, quotedTable);
-          const toReal = new Set(
-            columns.filter((c) => c.type === 'float' && current.columns.some((k) => fold(k.name) === fold(c.name) && k.type === 'integer')).map((c) => fold(c.name)),
-          );
+          const toReal = new Set(columns.filter((c) => c.type === 'float' && current.columns.some((k) => fold(k.name) === fold(c.name) && k.type === 'integer')).map((c) => fold(c.name)));
           if (toReal.size > 0) rebuildAsReal(db, table, toReal);
           const missing = [...wanted].filter(([key]) => !current.folded.has(key));
           this.#checkColumnLimit(db, table, current.columns.length, missing.length);
@@ -334,7 +328,11 @@ export class SqliteEngine implements Engine {
     const statement = db.prepare(keys.length === 0 ? `INSERT INTO ${target} DEFAULT VALUES` : `INSERT INTO ${target} (${list}) VALUES (${'?, '.repeat(keys.length - 1)}?)`);
     const schema = this.#schema(db, table, false);
     const types = new Map(schema?.columns.map((c) => [fold(c.name), c.type]) ?? []);
-    return new PreparedInsert(keys, statement, keys.map((key) => types.get(fold(key))));
+    return new PreparedInsert(
+      keys,
+      statement,
+      keys.map((key) => types.get(fold(key))),
+    );
   }
 
   /**
@@ -531,10 +529,7 @@ export class SqliteEngine implements Engine {
       if (!statement.readonly) this.#schemas.clear();
       if (db.inTransaction) {
         this.#rollbackQuietly(db);
-        throw new XetrackError(
-          'INVALID_ARGUMENT',
-          `sqlite: sql() on ${this.location} left a transaction open, so it was rolled back. Run whole statements; the engine manages transactions.`,
-        );
+        throw new XetrackError('INVALID_ARGUMENT', `sqlite: sql() on ${this.location} left a transaction open, so it was rolled back. Run whole statements; the engine manages transactions.`);
       }
       return rows;
     } catch (error) {
@@ -733,9 +728,7 @@ function selectSql(table: string, schema: TableSchema, options: SelectOptions): 
   const rowid = rowidAlias(schema);
   const order = orderTerms(options.orderBy);
   if (rowid !== undefined) order.push(rowid);
-  const sql =
-    `SELECT ${selectList(options.columns)} FROM ${quoteIdentifier(table)}${where.sql}` +
-    `${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}${limitClause(options)}`;
+  const sql = `SELECT ${selectList(options.columns)} FROM ${quoteIdentifier(table)}${where.sql}` + `${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}${limitClause(options)}`;
   return { sql, params: [...where.params, ...limitParams(options)] };
 }
 

@@ -32,18 +32,14 @@ function codeOf(error: unknown): XetrackErrorCode {
 
 /** What happened and what to do, for each code a native error can map to. */
 const ADVICE: Readonly<Partial<Record<XetrackErrorCode, string>>> = Object.freeze({
-  DUPLICATE_KEY:
-    'a row with the same (track_id, timestamp) already exists; nothing of this call was kept. Use a later timestamp or another track_id.',
+  DUPLICATE_KEY: 'a row with the same (track_id, timestamp) already exists; nothing of this call was kept. Use a later timestamp or another track_id.',
   LOCKED: 'the database stayed locked by another connection for the whole busy timeout. Retry, or raise busyTimeoutMs.',
-  READ_ONLY:
-    'the database is read-only (opened with readonly: true, or the file or its directory is not writable); nothing was written. Open it writable, or write to another file.',
+  READ_ONLY: 'the database is read-only (opened with readonly: true, or the file or its directory is not writable); nothing was written. Open it writable, or write to another file.',
   STORAGE_FULL: 'the disk or the database is full. Free some space and retry.',
-  NOT_A_DATABASE:
-    'the file is not a SQLite database (or is encrypted); it was left untouched. Point to a SQLite file, or to a new path to create one.',
+  NOT_A_DATABASE: 'the file is not a SQLite database (or is encrypted); it was left untouched. Point to a SQLite file, or to a new path to create one.',
   UNKNOWN_TABLE: 'the table does not exist. Check its name (Reader.tables() lists the tables).',
   UNKNOWN_COLUMN: 'the table has no such column. Check the name (Reader.columns() and xt columns list them).',
-  INVALID_VALUE:
-    'a value cannot be stored. Pass a string, number, bigint within 64 bits, boolean, Uint8Array or null.',
+  INVALID_VALUE: 'a value cannot be stored. Pass a string, number, bigint within 64 bits, boolean, Uint8Array or null.',
   CLOSED: 'the connection is closed. Open a new engine.',
   ENGINE_FAILURE: 'SQLite reported an error. Check the statement and the file.',
 });

@@ -76,9 +76,7 @@ export class PreparedInsert {
 function compileBinder(keys: readonly string[], exactIntegers: readonly boolean[]): Binder {
   const lines = keys.map((key, i) => {
     const load = `const v${i} = row[${JSON.stringify(key)}];`;
-    return exactIntegers[i]
-      ? `${load} p[${i}] = bindValue(v${i});`
-      : `${load} p[${i}] = typeof v${i} === "number" ? (v${i} === v${i} ? v${i} : null) : bindValue(v${i});`;
+    return exactIntegers[i] ? `${load} p[${i}] = bindValue(v${i});` : `${load} p[${i}] = typeof v${i} === "number" ? (v${i} === v${i} ? v${i} : null) : bindValue(v${i});`;
   });
   return compiledFunction<Binder>(`return function bind(row, p) {\n${lines.join('\n')}\n};`, { bindValue });
 }

@@ -30,10 +30,14 @@ export class SqliteKeyValueTable implements KeyValueTable {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return this.#read(`read ${key} from`, () => {
-      const value = this.#host.prepare(`SELECT value FROM ${this.#table} WHERE key = ?`).raw(false).safeIntegers(false).pluck(true).get(key);
-      return value === undefined || value === null ? undefined : text(value);
-    }, undefined);
+    return this.#read(
+      `read ${key} from`,
+      () => {
+        const value = this.#host.prepare(`SELECT value FROM ${this.#table} WHERE key = ?`).raw(false).safeIntegers(false).pluck(true).get(key);
+        return value === undefined || value === null ? undefined : text(value);
+      },
+      undefined,
+    );
   }
 
   async set(key: string, value: string): Promise<void> {
@@ -50,10 +54,19 @@ export class SqliteKeyValueTable implements KeyValueTable {
     // Keys in byte order put every key with the prefix in one run, which the primary key index finds.
     let after: string | undefined;
     for (;;) {
-      const page = this.#read(`list`, () => {
-        const sql = `SELECT key, value FROM ${this.#table} WHERE key ${after === undefined ? '>=' : '>'} ? ORDER BY key LIMIT ${PAGE}`;
-        return this.#host.prepare(sql).pluck(false).safeIntegers(false).raw(true).all(after ?? prefix) as [unknown, unknown][];
-      }, [] as [unknown, unknown][]);
+      const page = this.#read(
+        `list`,
+        () => {
+          const sql = `SELECT key, value FROM ${this.#table} WHERE key ${after === undefined ? '>=' : '>'} ? ORDER BY key LIMIT ${PAGE}`;
+          return this.#host
+            .prepare(sql)
+            .pluck(false)
+            .safeIntegers(false)
+            .raw(true)
+            .all(after ?? prefix) as [unknown, unknown][];
+        },
+        [] as [unknown, unknown][],
+      );
       for (const [key, value] of page) {
         const k = text(key);
         if (!k.startsWith(prefix)) return;

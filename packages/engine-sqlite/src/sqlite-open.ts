@@ -56,11 +56,7 @@ function defaultAddon(): string | null {
 function isAddonLoadFailure(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const text = typeof message === 'string' ? message : '';
-  return (
-    text.includes('Could not locate the bindings file') ||
-    code === 'ERR_DLOPEN_FAILED' ||
-    (code === 'MODULE_NOT_FOUND' && /\.node\b/.test(text))
-  );
+  return text.includes('Could not locate the bindings file') || code === 'ERR_DLOPEN_FAILED' || (code === 'MODULE_NOT_FOUND' && /\.node\b/.test(text));
 }
 
 /** The one error for an addon that is not built or cannot load, saying how to build it. */
@@ -103,10 +99,7 @@ export function openDatabase(options: ResolvedSqliteOptions): OpenedDatabase {
     if (!memory) {
       if (options.readonly || options.fileMustExist) {
         if (!existsSync(location)) {
-          throw new XetrackError(
-            'NOT_FOUND',
-            `sqlite: ${location} does not exist (opened with ${options.readonly ? 'readonly' : 'fileMustExist'}, so it is not created). Check the path.`,
-          );
+          throw new XetrackError('NOT_FOUND', `sqlite: ${location} does not exist (opened with ${options.readonly ? 'readonly' : 'fileMustExist'}, so it is not created). Check the path.`);
         }
       } else {
         mkdirSync(dirname(location), { recursive: true });
@@ -171,7 +164,9 @@ function openFailure(error: unknown, location: string): XetrackError {
   if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN') return toXetrackError(error, { location, action: 'open' });
   const native = error instanceof Error ? error.message : String(error);
   if (statSync(location, { throwIfNoEntry: false })?.isDirectory()) {
-    return new XetrackError('NOT_A_DATABASE', `sqlite: ${location} is a directory, not a database file. Give the path of a file (inside it, e.g. ${location}/track.db). (SQLite: ${native})`, { cause: error });
+    return new XetrackError('NOT_A_DATABASE', `sqlite: ${location} is a directory, not a database file. Give the path of a file (inside it, e.g. ${location}/track.db). (SQLite: ${native})`, {
+      cause: error,
+    });
   }
   if (!writable(dirname(location))) {
     const what = existsSync(location)

@@ -30,8 +30,7 @@ export class RowDecoder {
   constructor(columns: readonly SqliteColumnInfo[]) {
     this.#names = columns.map((c) => c.name);
     this.#special = this.#names.includes('__proto__');
-    const indexes = (keep: (c: SqliteColumnInfo) => boolean) =>
-      columns.flatMap((c, i) => (keep(c) ? [i] : []));
+    const indexes = (keep: (c: SqliteColumnInfo) => boolean) => columns.flatMap((c, i) => (keep(c) ? [i] : []));
     this.#checked = indexes((c) => mayHoldInteger(c.type));
     this.#booleans = indexes((c) => c.type !== null && columnTypeOf(c.type) === 'boolean');
     this.#jsons = indexes((c) => c.type !== null && columnTypeOf(c.type) === 'json');

@@ -13,10 +13,7 @@ const DECLARED: Readonly<Record<ColumnType, string>> = Object.freeze({
 export function declaredType(type: ColumnType): string {
   const declared = DECLARED[type];
   if (declared === undefined) {
-    throw new XetrackError(
-      'INVALID_ARGUMENT',
-      `sqlite: unknown column type ${JSON.stringify(type)}. Use one of ${Object.keys(DECLARED).join(', ')}.`,
-    );
+    throw new XetrackError('INVALID_ARGUMENT', `sqlite: unknown column type ${JSON.stringify(type)}. Use one of ${Object.keys(DECLARED).join(', ')}.`);
   }
   return declared;
 }

@@ -26,7 +26,10 @@ export function rebuildAsReal(db: SqliteDatabase, table: string, widen: Readonly
   const changing = info.filter((c) => widen.has(fold(c.name)) && /INT/i.test(c.type));
   if (changing.length === 0) return false;
   const indexes = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").pluck(true).all(table) as string[];
-  const keys = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => quoteIdentifier(c.name));
+  const keys = info
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => quoteIdentifier(c.name));
   const definitions = info.map((c) => {
     const type = changing.includes(c) ? 'REAL' : c.type;
     return `${quoteIdentifier(c.name)}${type ? ` ${type}` : ''}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${c.dflt_value}` : ''}`;

@@ -69,7 +69,12 @@ describe('several processes writing one file', () => {
     expect([...columns].sort()).toEqual([...expected].sort());
     expect(new Set(columns).size).toBe(columns.length);
     // Every row carries its round's values.
-    const rows = await engine.select('runs', { where: [{ column: 'track_id', op: '=', value: 'writer-3' }, { column: 'shared_7', op: '=', value: 7 }] });
+    const rows = await engine.select('runs', {
+      where: [
+        { column: 'track_id', op: '=', value: 'writer-3' },
+        { column: 'shared_7', op: '=', value: 7 },
+      ],
+    });
     expect(rows).toHaveLength(12);
     for (const row of rows) expect(row).toMatchObject({ half_7_1: 'w3', own_3_7: expect.any(Number) as number });
     await engine.close();
@@ -82,7 +87,10 @@ describe('widening an integer column while another process writes', () => {
     const dir = tempDir();
     const file = path.join(dir, 'widen.db');
     const engine = await sqliteEngine.create({ path: file });
-    await engine.ensureColumns('t', [{ name: 'n', type: 'integer' }, { name: 'who', type: 'text' }]);
+    await engine.ensureColumns('t', [
+      { name: 'n', type: 'integer' },
+      { name: 'who', type: 'text' },
+    ]);
     await engine.insert('t', [{ track_id: 'parent', timestamp: 'p-0000', n: 1, who: 'parent' }]);
     // the child knows the column as INTEGER (it has inserted into it) before the parent widens it
     const script = `

@@ -51,7 +51,10 @@ describe('copy between SQLite files', () => {
   it('copies every table, adds columns, and copies nothing the second time', async () => {
     const source = path.join(dir, 'a.db');
     const target = path.join(dir, 'b.db');
-    await seed(source, 'run-a', [{ x: 1, s: 'one' }, { x: 2, obj: { k: [1] } }]);
+    await seed(source, 'run-a', [
+      { x: 1, s: 'one' },
+      { x: 2, obj: { k: [1] } },
+    ]);
     await seed(source, 'run-a', [{ p: 0.5 }], 'predictions');
     await seed(target, 'run-b', [{ y: true }]);
 
@@ -75,7 +78,11 @@ describe('copy between SQLite files', () => {
   it('copies only the named tables and reports progress', async () => {
     const source = path.join(dir, 'a.db');
     const target = path.join(dir, 'b.db');
-    await seed(source, 'r', Array.from({ length: 25 }, (_, i) => ({ i })));
+    await seed(
+      source,
+      'r',
+      Array.from({ length: 25 }, (_, i) => ({ i })),
+    );
     await seed(source, 'r', [{ other: 1 }], 'other');
     const seen: number[] = [];
     const result = await copy(source, target, { tables: ['default'], batchSize: 10, onProgress: (p) => seen.push(p.done) });
@@ -132,7 +139,10 @@ describe('export', () => {
     const reader = await Reader.open(file, { engine: sqliteEngine });
     const out = path.join(dir, 'rows.jsonl');
     expect(await reader.toJsonl(out, { trackId: 'one' })).toBe(3);
-    const back = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const back = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(back.map((r) => [r.i, r.f, r.s, r.b, r.j])).toEqual([
       [1, 0.5, 'plain', true, { a: [1, 2] }],
       [2, -1.25, 'comma, "quote"\nnewline', false, 'str'],
@@ -140,7 +150,12 @@ describe('export', () => {
     ]);
     expect(back[2]!.big).toBe(String(2n ** 60n));
     expect(await reader.exportTo(path.join(dir, 'tail.jsonl'), { tail: 2 })).toBe(2);
-    expect(readFileSync(path.join(dir, 'tail.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { i: number }).i)).toEqual([3, 99]);
+    expect(
+      readFileSync(path.join(dir, 'tail.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { i: number }).i),
+    ).toEqual([3, 99]);
     await reader.close();
   });
 

@@ -73,7 +73,12 @@ describe('errors from a real database', () => {
   it('DUPLICATE_KEY keeps the native error and says which row', async () => {
     const { engine, file } = await open();
     await engine.insert('t', [{ track_id: 'x', timestamp: '1' }]);
-    const error = await failure(engine.insert('t', [{ track_id: 'y', timestamp: '1' }, { track_id: 'x', timestamp: '1' }]));
+    const error = await failure(
+      engine.insert('t', [
+        { track_id: 'y', timestamp: '1' },
+        { track_id: 'x', timestamp: '1' },
+      ]),
+    );
     expect(error.code).toBe('DUPLICATE_KEY');
     expect((error.cause as { code: string }).code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
     expect(error.message).toContain(file);
@@ -99,7 +104,11 @@ describe('errors from a real database', () => {
     holder.prepare("INSERT INTO t (track_id, timestamp, a) VALUES ('h', '1', 1)").run();
     for (const write of [
       () => engine.insert('t', [{ track_id: 'x', timestamp: '1', a: 1 }]),
-      () => engine.insert('t', [{ track_id: 'x', timestamp: '2' }, { track_id: 'x', timestamp: '3' }]),
+      () =>
+        engine.insert('t', [
+          { track_id: 'x', timestamp: '2' },
+          { track_id: 'x', timestamp: '3' },
+        ]),
       () => engine.ensureColumns('t', [{ name: 'b', type: 'text' }]),
       () => engine.update('t', { a: 5 }, []),
       () => engine.delete('t', []),
@@ -156,13 +165,26 @@ describe('no transaction outlives a call', () => {
     expect(writable(file)).toBe(true);
     await engine.ensureColumns('t', [{ name: 'a', type: 'integer' }]);
     expect(writable(file)).toBe(true);
-    await engine.insert('t', [{ track_id: 'x', timestamp: '1' }, { track_id: 'x', timestamp: '2' }]);
+    await engine.insert('t', [
+      { track_id: 'x', timestamp: '1' },
+      { track_id: 'x', timestamp: '2' },
+    ]);
     expect(writable(file)).toBe(true);
-    await engine.insert('t', [{ track_id: 'y', timestamp: '1' }, { track_id: 'x', timestamp: '1' }]).catch(() => undefined);
+    await engine
+      .insert('t', [
+        { track_id: 'y', timestamp: '1' },
+        { track_id: 'x', timestamp: '1' },
+      ])
+      .catch(() => undefined);
     expect(writable(file)).toBe(true);
     await engine.ensureColumns('t', [{ name: 'bad\0', type: 'text' }]).catch(() => undefined);
     expect(writable(file)).toBe(true);
-    await engine.insert('t', [{ track_id: 'z', timestamp: '1' }, { track_id: 'z', timestamp: '2', missing: 1 }]).catch(() => undefined);
+    await engine
+      .insert('t', [
+        { track_id: 'z', timestamp: '1' },
+        { track_id: 'z', timestamp: '2', missing: 1 },
+      ])
+      .catch(() => undefined);
     expect(writable(file)).toBe(true);
     expect(await engine.count('t')).toBe(2);
     await engine.close();
@@ -172,7 +194,10 @@ describe('no transaction outlives a call', () => {
     const file = path.join(tempDir(), 'track.db');
     const engine = await sqliteEngine.create({ path: file });
     await engine.ensureColumns('t', [{ name: 'a', type: 'integer' }]);
-    await engine.insert('t', Array.from({ length: 12_000 }, (_, a) => ({ track_id: 'x', timestamp: String(a).padStart(6, '0'), a })));
+    await engine.insert(
+      't',
+      Array.from({ length: 12_000 }, (_, a) => ({ track_id: 'x', timestamp: String(a).padStart(6, '0'), a })),
+    );
     let n = 0;
     for await (const row of (engine.iterate as NonNullable<Engine['iterate']>)('t')) {
       if (n % 2500 === 0) {

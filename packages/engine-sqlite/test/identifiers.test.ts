@@ -51,21 +51,21 @@ describe('hostile identifiers, checked against sqlite_master', () => {
     await engine.ensureColumns('sentinel', []);
     const before = await schema(engine);
     const columns = [...HOSTILE_NAMES, ...rowidNames.slice(0, 3)];
-    await engine.ensureColumns('t', columns.map((name) => ({ name, type: 'text' as const })));
+    await engine.ensureColumns(
+      't',
+      columns.map((name) => ({ name, type: 'text' as const })),
+    );
     const after = await schema(engine);
-    expect(after.filter((s) => !before.includes(s)).map((s) => (JSON.parse(s) as { name: string }).name).sort()).toEqual(
-      ['sqlite_autoindex_t_1', 't'].sort(),
-    );
+    expect(
+      after
+        .filter((s) => !before.includes(s))
+        .map((s) => (JSON.parse(s) as { name: string }).name)
+        .sort(),
+    ).toEqual(['sqlite_autoindex_t_1', 't'].sort());
     const info = await (engine.sql as NonNullable<Engine['sql']>)('SELECT name, type FROM pragma_table_info(?)', ['t']);
-    expect(info).toEqual([
-      { name: 'track_id', type: 'TEXT' },
-      { name: 'timestamp', type: 'TEXT' },
-      ...columns.map((name) => ({ name, type: 'TEXT' })),
-    ]);
+    expect(info).toEqual([{ name: 'track_id', type: 'TEXT' }, { name: 'timestamp', type: 'TEXT' }, ...columns.map((name) => ({ name, type: 'TEXT' }))]);
     // With rowid, _rowid_ and oid all shadowed, select and iterate fall back to plain ordering and paging.
-    const rows: Row[] = Array.from({ length: 7 }, (_, i) =>
-      Object.fromEntries([['track_id', 'r'], ['timestamp', String(i)], ...columns.map((c) => [c, `${c}=${i}`])]),
-    );
+    const rows: Row[] = Array.from({ length: 7 }, (_, i) => Object.fromEntries([['track_id', 'r'], ['timestamp', String(i)], ...columns.map((c) => [c, `${c}=${i}`])]));
     expect(await engine.insert('t', rows)).toBe(7);
     expect(await engine.select('t', { orderBy: [{ column: 'timestamp' }] })).toEqual(rows);
     const seen: Row[] = [];
@@ -138,7 +138,11 @@ describe('hostile identifiers, checked against sqlite_master', () => {
         const columns = (await engine.describe(table)).map((c) => c.name);
         expect(columns).toEqual(keyColumn ? ['track_id', 'timestamp'] : ['track_id', 'timestamp', column]);
         if (!keyColumn) {
-          const row: Row = Object.fromEntries([['track_id', 'id'], ['timestamp', 'ts'], [column, value]]);
+          const row: Row = Object.fromEntries([
+            ['track_id', 'id'],
+            ['timestamp', 'ts'],
+            [column, value],
+          ]);
           expect(await engine.insert(table, [row])).toBe(1);
           const back = await engine.select(table, { where: [{ column, op: '=', value }], columns: [column] });
           expect(back.map((r) => Object.entries(r))).toEqual([[[column, value]]]);

@@ -28,7 +28,10 @@ function declared(file: string, column: string): string {
 
 describe('insert binds each row by its own keys', () => {
   it('rows whose keys come in different orders, alternating, land in the right columns', async () => {
-    const { engine } = await engineWith([{ name: 'a', type: 'integer' }, { name: 'b', type: 'text' }]);
+    const { engine } = await engineWith([
+      { name: 'a', type: 'integer' },
+      { name: 'b', type: 'text' },
+    ]);
     const rows = Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? row(i, { a: i, b: `b${i}` }) : row(i, { b: `b${i}`, a: i })));
     await engine.insert('t', rows.slice(0, 3));
     for (const one of rows.slice(3)) await engine.insert('t', [one]);
@@ -38,21 +41,36 @@ describe('insert binds each row by its own keys', () => {
   });
 
   it('a row with fewer keys than the previous one leaves the others NULL', async () => {
-    const { engine } = await engineWith([{ name: 'a', type: 'integer' }, { name: 'b', type: 'integer' }]);
+    const { engine } = await engineWith([
+      { name: 'a', type: 'integer' },
+      { name: 'b', type: 'integer' },
+    ]);
     await engine.insert('t', [row(0, { a: 1, b: 2 }), row(1, { a: 3 }), row(2, { a: 5, b: 6 })]);
-    expect(await engine.select('t', { columns: ['a', 'b'] })).toEqual([{ a: 1, b: 2 }, { a: 3, b: null }, { a: 5, b: 6 }]);
+    expect(await engine.select('t', { columns: ['a', 'b'] })).toEqual([
+      { a: 1, b: 2 },
+      { a: 3, b: null },
+      { a: 5, b: 6 },
+    ]);
     await engine.close();
   });
 });
 
 describe('widening inside the insert', () => {
   it('a fractional number in the middle of a batch widens the column; rows before and after it are kept, in order', async () => {
-    const { engine, file } = await engineWith([{ name: 'n', type: 'integer' }, { name: 'other', type: 'integer' }]);
+    const { engine, file } = await engineWith([
+      { name: 'n', type: 'integer' },
+      { name: 'other', type: 'integer' },
+    ]);
     await engine.insert('t', [row(0, { n: 1, other: 10 }), row(1, { n: 2, other: 20 }), row(2, { n: 2.5, other: 30 }), row(3, { n: 4, other: 40 })]);
     expect(declared(file, 'n')).toBe('REAL');
     expect(declared(file, 'other')).toBe('INTEGER');
     const stored = await engine.select('t', { columns: ['n', 'other'] });
-    expect(stored).toEqual([{ n: 1, other: 10 }, { n: 2, other: 20 }, { n: 2.5, other: 30 }, { n: 4, other: 40 }]);
+    expect(stored).toEqual([
+      { n: 1, other: 10 },
+      { n: 2, other: 20 },
+      { n: 2.5, other: 30 },
+      { n: 4, other: 40 },
+    ]);
     await engine.close();
   });
 

@@ -27,10 +27,7 @@ describe('iterate()', () => {
       fc.uint8Array({ maxLength: 2 }),
       fc.boolean(),
     );
-    const order: fc.Arbitrary<OrderBy[]> = fc.array(
-      fc.record({ column: fc.constantFrom('x', 'y', 'z', 'timestamp', 'track_id'), desc: fc.boolean() }),
-      { maxLength: 3 },
-    );
+    const order: fc.Arbitrary<OrderBy[]> = fc.array(fc.record({ column: fc.constantFrom('x', 'y', 'z', 'timestamp', 'track_id'), desc: fc.boolean() }), { maxLength: 3 });
     // One engine per page size and kind (a WAL file streams from a cursor; :memory: reads pages); a new table per run.
     const engines = new Map<string, Engine>();
     const engineFor = async (pageSize: number, memory: boolean): Promise<Engine> => {
@@ -75,7 +72,10 @@ describe('iterate()', () => {
   it('in memory, pages of iteratePageSize: rows deleted ahead of the page being read are not yielded', async () => {
     const engine = await sqliteEngine.create({ path: ':memory:', iteratePageSize: 100 });
     await engine.ensureColumns('t', [{ name: 'n', type: 'integer' }]);
-    await engine.insert('t', Array.from({ length: 1000 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(4, '0'), n })));
+    await engine.insert(
+      't',
+      Array.from({ length: 1000 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(4, '0'), n })),
+    );
     // Proof that later pages are read later.
     let seen = 0;
     for await (const row of (engine.iterate as NonNullable<Engine['iterate']>)('t')) {
@@ -92,7 +92,10 @@ describe('iterate()', () => {
     const engine = await sqliteEngine.create({ path: file, iteratePageSize: 100 });
     const other = await sqliteEngine.create({ path: file });
     await engine.ensureColumns('t', [{ name: 'n', type: 'integer' }]);
-    await engine.insert('t', Array.from({ length: 1000 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(4, '0'), n })));
+    await engine.insert(
+      't',
+      Array.from({ length: 1000 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(4, '0'), n })),
+    );
     let seen = 0;
     for await (const row of (engine.iterate as NonNullable<Engine['iterate']>)('t')) {
       if (seen === 0) {
@@ -114,7 +117,10 @@ describe('iterate()', () => {
   it('on a WAL file, close() during an iteration makes the next row reject with CLOSED', async () => {
     const engine = await sqliteEngine.create({ path: path.join(tempDir(), 'close.db') });
     await engine.ensureColumns('t', []);
-    await engine.insert('t', Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })));
+    await engine.insert(
+      't',
+      Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })),
+    );
     const iterator = (engine.iterate as NonNullable<Engine['iterate']>)('t')[Symbol.asyncIterator]();
     for (let i = 0; i < 10; i++) expect((await iterator.next()).done).toBe(false);
     await engine.close();
@@ -149,7 +155,10 @@ describe('iterate()', () => {
   it('after close() the next page rejects with CLOSED', async () => {
     const engine = await sqliteEngine.create({ path: ':memory:', iteratePageSize: 10 });
     await engine.ensureColumns('t', []);
-    await engine.insert('t', Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })));
+    await engine.insert(
+      't',
+      Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })),
+    );
     const iterator = (engine.iterate as NonNullable<Engine['iterate']>)('t')[Symbol.asyncIterator]();
     for (let i = 0; i < 10; i++) expect((await iterator.next()).done).toBe(false);
     await engine.close();
@@ -159,7 +168,10 @@ describe('iterate()', () => {
   it('a table dropped while iterating ends the iteration', async () => {
     const engine = await sqliteEngine.create({ path: ':memory:', iteratePageSize: 10 });
     await engine.ensureColumns('t', []);
-    await engine.insert('t', Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })));
+    await engine.insert(
+      't',
+      Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })),
+    );
     let seen = 0;
     for await (const _ of (engine.iterate as NonNullable<Engine['iterate']>)('t')) {
       if (seen++ === 0) await (engine.sql as NonNullable<Engine['sql']>)('DROP TABLE "t"');

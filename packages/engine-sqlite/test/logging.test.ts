@@ -23,7 +23,10 @@ describe('Tracker log sinks with the SQLite engine', () => {
     const jsonl = path.join(dir, 'run.jsonl');
     const tracker = await Tracker.open(db, { engine: sqliteEngine, logsPath: logs, jsonl, params: { model: 'mlp' } });
     await tracker.log({ epoch: 1, acc: 0.5, cfg: { lr: 0.1 } });
-    await tracker.logBatch([{ epoch: 2, acc: 0.6 }, { epoch: 3, acc: 0.7 }]);
+    await tracker.logBatch([
+      { epoch: 2, acc: 0.6 },
+      { epoch: 3, acc: 0.7 },
+    ]);
     await tracker.track((x: number) => x * 2, { args: [21], name: 'double' });
     await tracker.close();
 

@@ -210,7 +210,14 @@ describe('readonly: true', () => {
     expect(await engine.select('t')).toEqual([{ track_id: 'x', timestamp: '1', a: 1 }]);
     const writes: [string, () => Promise<unknown>][] = [
       ['insert', () => engine.insert('t', [{ track_id: 'y', timestamp: '2', a: 2 }])],
-      ['insert many', () => engine.insert('t', [{ track_id: 'y', timestamp: '2' }, { track_id: 'y', timestamp: '3' }])],
+      [
+        'insert many',
+        () =>
+          engine.insert('t', [
+            { track_id: 'y', timestamp: '2' },
+            { track_id: 'y', timestamp: '3' },
+          ]),
+      ],
       ['ensureColumns (new column)', () => engine.ensureColumns('t', [{ name: 'b', type: 'text' }])],
       ['ensureColumns (new table)', () => engine.ensureColumns('u', [])],
       ['update', () => engine.update('t', { a: 5 }, [])],

@@ -16,7 +16,10 @@ describe('the Python xetrack file layout', () => {
     const engine = await sqliteEngine.create({ path: file });
     await engine.ensureColumns('default', [{ name: 'model', type: 'text' }]);
     const types: ColumnType[] = ['integer', 'float', 'text', 'boolean', 'blob', 'json'];
-    await engine.ensureColumns('default', types.map((type) => ({ name: `c_${type}`, type })));
+    await engine.ensureColumns(
+      'default',
+      types.map((type) => ({ name: `c_${type}`, type })),
+    );
     await engine.close();
 
     const db = new Database(file, { readonly: true });
@@ -67,14 +70,7 @@ describe('the Python xetrack file layout', () => {
 
 describe('declared types', () => {
   it('write one declared type per column type', () => {
-    expect(['integer', 'float', 'text', 'boolean', 'blob', 'json'].map((t) => declaredType(t as ColumnType))).toEqual([
-      'INTEGER',
-      'REAL',
-      'TEXT',
-      'BOOLEAN',
-      'BLOB',
-      'JSON',
-    ]);
+    expect(['integer', 'float', 'text', 'boolean', 'blob', 'json'].map((t) => declaredType(t as ColumnType))).toEqual(['INTEGER', 'REAL', 'TEXT', 'BOOLEAN', 'BLOB', 'JSON']);
     expect(() => declaredType('date' as ColumnType)).toThrow(/unknown column type/);
   });
 
@@ -128,8 +124,7 @@ describe('values as SQLite stores them', () => {
     ]);
     return engine;
   };
-  const storage = async (engine: Engine) =>
-    sqlOf(engine)('SELECT typeof(i) AS i, typeof(f) AS f, typeof(s) AS s, typeof(b) AS b, typeof(x) AS x, typeof(j) AS j FROM "t" ORDER BY timestamp');
+  const storage = async (engine: Engine) => sqlOf(engine)('SELECT typeof(i) AS i, typeof(f) AS f, typeof(s) AS s, typeof(b) AS b, typeof(x) AS x, typeof(j) AS j FROM "t" ORDER BY timestamp');
 
   it('booleans as integers 1/0, whole numbers as integers, blobs as blobs, NaN as NULL', async () => {
     const engine = await setup();
@@ -151,9 +146,7 @@ describe('values as SQLite stores them', () => {
   it('values of another type than the column are stored as given and read back as stored', async () => {
     const engine = await setup();
     await engine.insert('t', [{ track_id: 'a', timestamp: '1', i: 'abc', f: 'text', s: 0.5, b: 7, x: 'not bytes', j: 3 }]);
-    expect(await engine.select('t', { columns: ['i', 'f', 's', 'b', 'x', 'j'] })).toEqual([
-      { i: 'abc', f: 'text', s: '0.5', b: 7, x: 'not bytes', j: '3' },
-    ]);
+    expect(await engine.select('t', { columns: ['i', 'f', 's', 'b', 'x', 'j'] })).toEqual([{ i: 'abc', f: 'text', s: '0.5', b: 7, x: 'not bytes', j: '3' }]);
     await engine.close();
   });
 
@@ -203,7 +196,10 @@ describe('values as SQLite stores them', () => {
   it('JSON text that looks like a number keeps its meaning (SQLite gives JSON columns NUMERIC affinity)', async () => {
     const engine = await setup();
     const docs = ['1.5', '-3', '1e3', '"quoted"', 'false'];
-    await engine.insert('t', docs.map((j, n) => ({ track_id: 'a', timestamp: String(n), j })));
+    await engine.insert(
+      't',
+      docs.map((j, n) => ({ track_id: 'a', timestamp: String(n), j })),
+    );
     const back = (await engine.select('t', { columns: ['j'] })).map((r) => r.j);
     expect(back.map((j) => JSON.parse(j as string) as unknown)).toEqual(docs.map((d) => JSON.parse(d) as unknown));
     await engine.close();
@@ -225,7 +221,12 @@ describe('sql()', () => {
     await engine.ensureColumns('t', [{ name: 'a', type: 'integer' }]);
     const error = await sqlOf(engine)('BEGIN').catch((e: unknown) => e);
     expect(isXetrackError(error, 'INVALID_ARGUMENT')).toBe(true);
-    expect(await engine.insert('t', [{ track_id: 'a', timestamp: '1' }, { track_id: 'a', timestamp: '2' }])).toBe(2);
+    expect(
+      await engine.insert('t', [
+        { track_id: 'a', timestamp: '1' },
+        { track_id: 'a', timestamp: '2' },
+      ]),
+    ).toBe(2);
     await engine.close();
   });
 

@@ -20,10 +20,7 @@ export interface SuiteGroup<Suite, Name extends string = string> {
 export const HEAVY = { timeout: 120_000 };
 
 /** A group: `name`, `title` (and `unavailable`) first, then the function that registers its tests. */
-export function defineGroup<Suite, Name extends string>(
-  about: Omit<SuiteGroup<Suite, Name>, 'tests'>,
-  tests: (suite: Suite) => void,
-): SuiteGroup<Suite, Name> {
+export function defineGroup<Suite, Name extends string>(about: Omit<SuiteGroup<Suite, Name>, 'tests'>, tests: (suite: Suite) => void): SuiteGroup<Suite, Name> {
   return Object.freeze({ ...about, tests });
 }
 
@@ -40,11 +37,7 @@ export interface ConformanceOptions<Name extends string> {
 }
 
 /** Registers each group's describe block, in order; a group opted out of or unavailable is skipped with its reason. */
-export function registerGroups<Suite, Name extends string>(
-  groups: readonly SuiteGroup<Suite, Name>[],
-  suite: Suite,
-  skip: readonly SkippedGroup<Name>[] = [],
-): void {
+export function registerGroups<Suite, Name extends string>(groups: readonly SuiteGroup<Suite, Name>[], suite: Suite, skip: readonly SkippedGroup<Name>[] = []): void {
   const optedOut = new Map<string, string>();
   for (const entry of skip) {
     const [name, reason] = typeof entry === 'string' ? [entry, `the test file opts out of '${entry}'`] : [entry.group, entry.reason];

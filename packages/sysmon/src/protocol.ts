@@ -13,12 +13,7 @@ export interface SamplerConfig {
 }
 
 /** Messages from the monitor to the worker: `start` is not answered, the others once, with the same `id`. */
-export type SamplerRequest =
-  | { type: 'start'; id: number }
-  | { type: 'stop'; id: number }
-  | { type: 'snapshot'; id: number }
-  | { type: 'status'; id: number }
-  | { type: 'ready'; id: number };
+export type SamplerRequest = { type: 'start'; id: number } | { type: 'stop'; id: number } | { type: 'snapshot'; id: number } | { type: 'status'; id: number } | { type: 'ready'; id: number };
 
 /** The worker's state, for diagnostics and tests. */
 export interface SamplerStatus {

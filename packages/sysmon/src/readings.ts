@@ -63,7 +63,11 @@ export function parseProcNetDev(text: string): NetworkTotals | undefined {
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon < 0 || line.includes('|')) continue;
-    const numbers = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const numbers = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     if (numbers.length < 9 || !Number.isFinite(numbers[0]) || !Number.isFinite(numbers[8])) continue;
     recv += numbers[0]!;
     sent += numbers[8]!;

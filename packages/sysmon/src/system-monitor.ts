@@ -312,7 +312,19 @@ export class SystemMonitor implements Monitor {
   }
 }
 
-const ORDER = ['cpu_percent', 'p_cpu_percent', 'ram_percent', 'p_memory_percent', 'disk_percent', 'bytes_sent', 'bytes_recv', 'event_loop_delay_p99_ms', 'heap_used_mb', 'gpu_percent', 'gpu_memory_mb'];
+const ORDER = [
+  'cpu_percent',
+  'p_cpu_percent',
+  'ram_percent',
+  'p_memory_percent',
+  'disk_percent',
+  'bytes_sent',
+  'bytes_recv',
+  'event_loop_delay_p99_ms',
+  'heap_used_mb',
+  'gpu_percent',
+  'gpu_memory_mb',
+];
 
 /**
  * `cpu_percent`: the machine's CPU use (as Python xetrack), `p_cpu_percent`: this process's CPU time

@@ -184,7 +184,10 @@ describe('systemMonitor during track()', () => {
       await idleUntil(monitor, 2)();
       await new Promise<void>((resolve, reject) => {
         const socket = connect(port, '127.0.0.1', () => socket.end(payload));
-        socket.on('error', reject).on('close', () => resolve()).resume();
+        socket
+          .on('error', reject)
+          .on('close', () => resolve())
+          .resume();
       });
     };
 

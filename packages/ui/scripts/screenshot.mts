@@ -7,6 +7,9 @@ page.on('console', (m) => console.log('console:', m.text()));
 page.on('pageerror', (e) => console.log('pageerror:', e.message));
 await page.goto(url!);
 await page.waitForSelector('body[data-ready]', { timeout: 30000 });
-if (tab) { await page.click(`#tab-${tab}`); await page.waitForTimeout(500); }
+if (tab) {
+  await page.click(`#tab-${tab}`);
+  await page.waitForTimeout(500);
+}
 console.log(await screenshot(page, name!));
 await browser.close();

@@ -84,7 +84,15 @@ describe.skipIf(chromiumMissing() && !process.env.CI)('xt ui in a browser', () =
     await page.click('#tab-runs');
     await page.waitForSelector('#runs-table', WAIT);
 
-    const { stdout: newId } = await run(process.execPath, [LOG_ROWS, db, JSON.stringify({ model: 'transformer', lr: 0.003 }), JSON.stringify([{ epoch: 1, loss: 0.77 }, { epoch: 2, loss: 0.66 }])]);
+    const { stdout: newId } = await run(process.execPath, [
+      LOG_ROWS,
+      db,
+      JSON.stringify({ model: 'transformer', lr: 0.003 }),
+      JSON.stringify([
+        { epoch: 1, loss: 0.77 },
+        { epoch: 2, loss: 0.66 },
+      ]),
+    ]);
     await page.waitForSelector(`#runs-table tr[data-run="${newId}"]`, WAIT);
     expect(await page.textContent(`#runs-table tr[data-run="${newId}"]`)).toContain('transformer');
     await screenshot(page, 'dashboard-live-run');
@@ -111,7 +119,12 @@ describe.skipIf(chromiumMissing() && !process.env.CI)('xt ui in a browser', () =
     while (!text.includes('event: rows')) text += new TextDecoder().decode((await reader.read()).value);
     while (!text.endsWith('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
-    const event = JSON.parse(text.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
+    const event = JSON.parse(
+      text
+        .split('\n')
+        .find((l) => l.startsWith('data: '))!
+        .slice(6),
+    );
     expect(event.rows).toHaveLength(1);
     expect(event.rows[0][event.columns.indexOf('track_id')]).toBe(id);
     expect(event.cursor > meta.cursor).toBe(true);

@@ -63,7 +63,7 @@ describe.skipIf(chromiumMissing() && !process.env.CI)('xt report in a browser', 
     await page.close();
   });
 
-  it('filters runs with the search box (text and the query API\'s JSON) and sorts by a column', async () => {
+  it("filters runs with the search box (text and the query API's JSON) and sorts by a column", async () => {
     const { page } = await open();
     await page.fill('#search', 'model = "cnn"');
     await waitRuns(page, [ids[1]!, ids[3]!]);

@@ -4,7 +4,12 @@ import { downsample } from '../src/common/downsample.js';
 import type { RunInfo } from '../src/common/types.js';
 
 const run = (id: string, params: RunInfo['params'], loss: number | null): RunInfo => ({
-  track_id: id, rows: 3, first: '', last: '', params, metrics: loss === null ? {} : { loss: { last: loss, best: loss } },
+  track_id: id,
+  rows: 3,
+  first: '',
+  last: '',
+  params,
+  metrics: loss === null ? {} : { loss: { last: loss, best: loss } },
 });
 const runs = [run('a-1', { model: 'mlp', lr: 0.1 }, 0.5), run('b-2', { model: 'cnn', lr: 0.01 }, 0.2), run('c-3', { model: 'bert-base', lr: 0.001 }, null)];
 const ids = (text: string) => runs.filter((r) => matchesRun(r, parseSearch(text))).map((r) => r.track_id);
@@ -24,7 +29,7 @@ describe('the runs search', () => {
     expect(ids('nothing = 1')).toEqual([]); // an unknown column is null: matches no comparison
   });
 
-  it('takes the query API\'s where object as JSON', () => {
+  it("takes the query API's where object as JSON", () => {
     expect(ids('{"model":"mlp"}')).toEqual(['a-1']);
     expect(ids('{"lr":{"gte":0.01,"lt":0.1}}')).toEqual(['b-2']);
     expect(ids('{"model":{"like":"%n%"},"or":[{"lr":0.01},{"loss":{"isNull":true}}]}')).toEqual(['b-2']);
@@ -33,7 +38,7 @@ describe('the runs search', () => {
     expect(() => parseSearch('{"lr":{"around":1}}')).toThrow(/Unknown condition "around"/);
   });
 
-  it('takes the engine contract\'s where-tree as JSON', () => {
+  it("takes the engine contract's where-tree as JSON", () => {
     expect(ids('{"column":"lr","op":">","value":0.005}')).toEqual(['a-1', 'b-2']);
     expect(ids('{"or":[{"column":"model","op":"=","value":"cnn"},{"and":[{"column":"lr","op":"<","value":0.01}]}]}')).toEqual(['b-2', 'c-3']);
     expect(ids('[{"column":"model","op":"like","value":"%e%"},{"column":"lr","op":"<","value":0.01}]')).toEqual(['c-3']);
@@ -47,7 +52,7 @@ describe('the runs search', () => {
 });
 
 describe('down-sampling', () => {
-  it('keeps first, last and each bucket\'s extremes, so a spike survives', () => {
+  it("keeps first, last and each bucket's extremes, so a spike survives", () => {
     const x = Array.from({ length: 1000 }, (_, i) => i);
     const y = x.map((i) => (i === 537 ? 100 : Math.sin(i / 50)));
     const out = downsample(x, y, 50);

@@ -32,7 +32,10 @@ export function columnName(key: string): string | undefined {
 
 /** Python xetrack's rule on code points (what the architecture asks for). */
 export function pythonColumnName(key: string): string {
-  return [...key].map((ch) => (/^[A-Za-z0-9_]$/.test(ch) ? ch : '_')).join('').slice(0, 64);
+  return [...key]
+    .map((ch) => (/^[A-Za-z0-9_]$/.test(ch) ? ch : '_'))
+    .join('')
+    .slice(0, 64);
 }
 
 /** SQLite's identifier matching: ASCII letters fold, nothing else. */

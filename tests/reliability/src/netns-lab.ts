@@ -45,7 +45,9 @@ function onPath(tool: string): boolean {
 function postgresBin(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? undefined : path.join(root, versions[0], 'bin');
 }
 
@@ -127,7 +129,25 @@ export class NetnsLab {
     run('runuser', ['-u', 'postgres', '--', path.join(bin, 'initdb'), '-D', this.dataDir, '-U', 'postgres', '--auth=trust', '--no-sync']);
     appendFileSync(path.join(this.dataDir, 'pg_hba.conf'), `host all all 198.18.0.0/${PREFIX} trust\n`);
     writeFileSync(path.join(this.dataDir, 'postgresql.auto.conf'), 'fsync = off\nmax_connections = 100\n');
-    const postgres = this.spawnDaemon('postgres', this.exec(this.server, 'runuser', ['-u', 'postgres', '--', path.join(bin, 'postgres'), '-D', this.dataDir, '-c', `listen_addresses=${SERVER_ADDRESS}`, '-c', 'port=5432', '-c', `unix_socket_directories=${this.dataDir}`, '-c', 'log_connections=on']));
+    const postgres = this.spawnDaemon(
+      'postgres',
+      this.exec(this.server, 'runuser', [
+        '-u',
+        'postgres',
+        '--',
+        path.join(bin, 'postgres'),
+        '-D',
+        this.dataDir,
+        '-c',
+        `listen_addresses=${SERVER_ADDRESS}`,
+        '-c',
+        'port=5432',
+        '-c',
+        `unix_socket_directories=${this.dataDir}`,
+        '-c',
+        'log_connections=on',
+      ]),
+    );
     await this.waitUntil('PostgreSQL', postgres, () => {
       try {
         run('ip', ['netns', 'exec', this.server, 'pg_isready', '-q', '-h', SERVER_ADDRESS, '-p', '5432']);
@@ -163,8 +183,20 @@ export class NetnsLab {
    * considers gone; returns how many. The host learns of it only through its own connection.
    */
   terminateSessions(host: Host): number {
-    const out = run('runuser', ['-u', 'postgres', '--', path.join(postgresBin()!, 'psql'), '-h', this.dataDir!, '-U', 'postgres', '-d', 'postgres', '-Atc',
-      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE client_addr = '${host.address}'`]);
+    const out = run('runuser', [
+      '-u',
+      'postgres',
+      '--',
+      path.join(postgresBin()!, 'psql'),
+      '-h',
+      this.dataDir!,
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      '-Atc',
+      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE client_addr = '${host.address}'`,
+    ]);
     return Number(out.trim());
   }
 

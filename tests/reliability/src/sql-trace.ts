@@ -122,8 +122,7 @@ const CLAUSE_SKELETONS: readonly RegExp[] = [
 export const ALLOWED_SKELETONS: readonly RegExp[] = [...FIXED_SKELETONS, ...CLAUSE_SKELETONS];
 
 /** The parts a WHERE / ORDER BY of the engine is built from; anything else there is foreign text. */
-const CLAUSE_TOKENS =
-  /^(I|o\.I|\?|\?\+|rowid|_rowid_|oid|AND|OR|IS|NOT|NULL|IN|DESC|ASC|=|!=|<|<=|>|>=|0|\(|\)|,|WHERE|ORDER|BY|LIMIT|OFFSET)$/;
+const CLAUSE_TOKENS = /^(I|o\.I|\?|\?\+|rowid|_rowid_|oid|AND|OR|IS|NOT|NULL|IN|DESC|ASC|=|!=|<|<=|>|>=|0|\(|\)|,|WHERE|ORDER|BY|LIMIT|OFFSET)$/;
 
 /**
  * aggregate(): `SELECT <group columns and measures> FROM I AS o [WHERE ...] [GROUP BY ... ORDER BY ...]`.
@@ -133,13 +132,7 @@ const CLAUSE_TOKENS =
  * and the subqueries', are built from the clause tokens only.
  */
 const AGGREGATE = /^SELECT (.+) FROM I AS o(?: WHERE (.+?))?(?: GROUP BY \+?o\.I(?:, o\.I)* ORDER BY o\.I(?:, o\.I)*)?$/;
-const MEASURES: readonly RegExp[] = [
-  /^o\.I$/,
-  /^count\(\*\)$/,
-  /^(count|min|max|avg|total)\(o\.I\)$/,
-  /^count\(DISTINCT o\.I\)$/,
-  /^CASE WHEN count\(o\.I\) > 0 THEN total\(o\.I\) END$/,
-];
+const MEASURES: readonly RegExp[] = [/^o\.I$/, /^count\(\*\)$/, /^(count|min|max|avg|total)\(o\.I\)$/, /^count\(DISTINCT o\.I\)$/, /^CASE WHEN count\(o\.I\) > 0 THEN total\(o\.I\) END$/];
 const END_OF_GROUP = /^\(SELECT i\.I FROM I AS i WHERE (.+) ORDER BY i\.I (ASC|DESC) LIMIT 1\)$/;
 
 function clauseTokensOnly(clause: string, extra?: RegExp): boolean {

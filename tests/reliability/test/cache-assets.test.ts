@@ -59,7 +59,13 @@ describe('cache: one directory, several processes', () => {
     // the rows: one per call; a computed row has cache '', a hit names the run that computed the entry
     const raw = openRaw(db, { readonly: true });
     const rows = raw.prepare('SELECT track_id, k, square, "by", cache, function_name, error FROM "default" ORDER BY rowid').all() as {
-      track_id: string; k: number; square: number; by: number; cache: string; function_name: string; error: string;
+      track_id: string;
+      k: number;
+      square: number;
+      by: number;
+      cache: string;
+      function_name: string;
+      error: string;
     }[];
     raw.close();
     expect(rows).toHaveLength(PROCESSES * KEYS);
@@ -68,7 +74,11 @@ describe('cache: one directory, several processes', () => {
       if (row.cache === '') expect(row.track_id, JSON.stringify(row)).toBe(`proc-${row.by}`);
       else expect(row.cache, JSON.stringify(row)).toBe(`proc-${row.by}`);
     }
-    for (let k = 0; k < KEYS; k++) expect(rows.some((r) => r.k === k && r.cache === ''), `key ${k} computed by someone`).toBe(true);
+    for (let k = 0; k < KEYS; k++)
+      expect(
+        rows.some((r) => r.k === k && r.cache === ''),
+        `key ${k} computed by someone`,
+      ).toBe(true);
     // the directory holds one readable entry per key
     const warnings: string[] = [];
     const store = cacheStore(cache, { onWarning: (m) => warnings.push(m) });
@@ -134,10 +144,12 @@ describe('cache: entries damaged by hand', () => {
     writeFileSync(notADir, 'a file where the cache directory should be');
     const warnings: string[] = [];
     const tracker = await Tracker.open(path.join(dir, 'runs.db'), { cache: cacheStore(notADir, { onWarning: (m) => warnings.push(m) }), warnings: false });
-    const error = await tracker.track((k: number) => k + 1, { args: [1], name: 'inc' }).then(
-      (v) => ({ v }),
-      (e: unknown) => ({ e }),
-    );
+    const error = await tracker
+      .track((k: number) => k + 1, { args: [1], name: 'inc' })
+      .then(
+        (v) => ({ v }),
+        (e: unknown) => ({ e }),
+      );
     await tracker.close();
     expect(error).toEqual({ v: 2 });
     expect(warnings.join('\n')).toMatch(/could not be read|not cached|ENOTDIR|EEXIST/);

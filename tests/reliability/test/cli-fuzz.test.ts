@@ -73,11 +73,7 @@ function xt(args: string[], trace: string): Promise<{ code: number | null; signa
 const text = identifier.map((s) => s.replaceAll('\0', ''));
 const name = fc.oneof({ weight: 3, arbitrary: text }, { weight: 2, arbitrary: fc.constantFrom('a', 'b', 'j', 'flag', 'note', 'A', 'track_id', 'timestamp', 'default') });
 /** A table: mostly one that exists (so the command gets as far as writing), sometimes hostile text. */
-const tableArg = fc.oneof(
-  { weight: 3, arbitrary: fc.constant(undefined) },
-  { weight: 3, arbitrary: fc.constantFrom(...TABLES, 'DEFAULT', 'Other') },
-  { weight: 2, arbitrary: text },
-);
+const tableArg = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constantFrom(...TABLES, 'DEFAULT', 'Other') }, { weight: 2, arbitrary: text });
 const runId = fc.oneof(text, fc.constantFrom('r1', 'r2', 'it\'s "r3"', 'nope'));
 const value = fc.oneof(
   wellFormedText.map((t) => `v:${t.replaceAll('\0', '')}`),
@@ -95,7 +91,13 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     .tuple(fc.constantFrom('head', 'tail', 'columns', 'runs', 'ls', 'ls-column', 'top', 'bottom', 'describe'), tableArg, name, fc.option(runId, { nil: undefined }), fc.boolean())
     .map(([cmd, table, column, trackId, json]) => {
       const args =
-        cmd === 'ls-column' ? ['ls', '<db>', column] : cmd === 'top' || cmd === 'bottom' ? ['stats', cmd, '<db>', column] : cmd === 'describe' ? ['stats', 'describe', '<db>', `--columns=${column}`] : [cmd, '<db>'];
+        cmd === 'ls-column'
+          ? ['ls', '<db>', column]
+          : cmd === 'top' || cmd === 'bottom'
+            ? ['stats', cmd, '<db>', column]
+            : cmd === 'describe'
+              ? ['stats', 'describe', '<db>', `--columns=${column}`]
+              : [cmd, '<db>'];
       if (table !== undefined) args.push(`--table=${table}`);
       if (trackId !== undefined && ['ls-column', 'top', 'bottom', 'describe'].includes(cmd)) args.push(`--track-id=${trackId}`);
       if (json && cmd !== 'describe') args.push('--json');
@@ -117,86 +119,92 @@ function argsOf(c: Command, db: string): string[] {
 }
 
 describe('fuzz: the xt command line', () => {
-  it.skipIf(!CLI_BUILT && SKIP_UNBUILT)(`hostile arguments (${RUNS} processes; skipped until apps/xt is built, a failure in CI): exit 0/1/2 with a clear message, and only the intended change`, async () => {
-    expect(CLI_BUILT, `${CLI} is missing: build the workspace first (pnpm build)`).toBe(true);
-    const seed = seedFor('fuzz xt arguments');
-    const dir = tempDir();
-    const exits: Record<string, number> = {};
-    let n = 0;
-    let sqlStatements = 0;
-    const shapes = new Set<string>();
-    await fc.assert(
-      fc.asyncProperty(command, async (c) => {
-        const db = path.join(dir, `case-${n++}.db`);
-        copyFileSync(base, db);
-        const before = dump(db);
-        const hash = sha256(db);
-        const args = argsOf(c, db);
-        const trace = `${db}.sql`;
-        const result = await xt(args, trace);
-        const statements = readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string);
-        sqlStatements += statements.length;
-        for (const sql of statements) shapes.add(skeleton(sql));
-        const label = `${c.kind} ${result.code}`;
-        exits[label] = (exits[label] ?? 0) + 1;
-        const context = `xt ${args.map((a) => JSON.stringify(a)).join(' ')}\nstdout: ${result.stdout.slice(0, 500)}\nstderr: ${result.stderr.slice(0, 2000)}`;
-        expect(result.signal, context).toBeNull();
-        expect([0, 1, 2], context).toContain(result.code);
-        expect(result.stderr, context).not.toMatch(/\n\s+at |Error: |TypeError|RangeError|Unhandled/);
-        // no argument changed the SQL that ran (the engine's statements only, every name quoted)
-        expect(foreignStatements(statements), context).toEqual([]);
-        if (result.code === 0) expect(statements.length, `${context}\nthe SQL trace hook saw nothing`).toBeGreaterThan(0);
-        if (result.code !== 0) {
-          expect(result.stderr, context).toMatch(/^xt: .+\n$/);
-          expect(dump(db), context).toEqual(before);
-          return;
-        }
-        const after = dump(db);
-        if (c.kind === 'read') {
-          expect(after, context).toEqual(before);
-          expect(sha256(db), context).toBe(hash);
-          return;
-        }
-        const table = c.table ?? 'default';
-        // SQLite finds `DEFAULT` as "default": the table written is the existing one, matched that way
-        const target = Object.keys(before.tables).find((t) => fold(t) === fold(table!));
-        expect(target, `${context}\nwrote to a table that did not exist`).toBeDefined();
-        // tables other than the one written are unchanged, row for row
-        for (const [t, rows] of Object.entries(before.tables)) if (t !== target) expect(after.tables[t], `${context}\ntable ${show(t)}`).toEqual(rows);
-        const beforeRows = before.tables[target!] as Record<string, unknown>[];
-        const afterRows = after.tables[target!] as Record<string, unknown>[];
-        if (c.kind === 'delete') {
-          expect(afterRows, context).toEqual(beforeRows.filter((r) => r.track_id !== c.trackId));
-          expect(after.schema, context).toEqual(before.schema);
-          return;
-        }
-        // set: at most the key's column is added, and only it changes
-        const column = columnName(c.key)!;
-        const existing = Object.keys(beforeRows[0]!).find((k) => fold(k) === fold(column));
-        const changed = existing ?? column;
-        const newColumns = Object.keys(afterRows[0]!).filter((k) => !Object.hasOwn(beforeRows[0]!, k));
-        if (existing || ['track_id', 'timestamp'].includes(fold(column))) expect(newColumns, context).toEqual([]);
-        expect(newColumns.length, context).toBeLessThanOrEqual(1);
-        if (newColumns.length === 1) expect(newColumns[0], context).toBe(column);
-        expect(afterRows.length, context).toBe(beforeRows.length);
-        afterRows.forEach((row, i) => {
-          const old = beforeRows[i]!;
-          for (const k of Object.keys(row)) {
-            if (k === changed) continue;
-            expect(row[k], `${context}\nrow ${i} column ${show(k)}`).toEqual(old[k]);
+  it.skipIf(!CLI_BUILT && SKIP_UNBUILT)(
+    `hostile arguments (${RUNS} processes; skipped until apps/xt is built, a failure in CI): exit 0/1/2 with a clear message, and only the intended change`,
+    async () => {
+      expect(CLI_BUILT, `${CLI} is missing: build the workspace first (pnpm build)`).toBe(true);
+      const seed = seedFor('fuzz xt arguments');
+      const dir = tempDir();
+      const exits: Record<string, number> = {};
+      let n = 0;
+      let sqlStatements = 0;
+      const shapes = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(command, async (c) => {
+          const db = path.join(dir, `case-${n++}.db`);
+          copyFileSync(base, db);
+          const before = dump(db);
+          const hash = sha256(db);
+          const args = argsOf(c, db);
+          const trace = `${db}.sql`;
+          const result = await xt(args, trace);
+          const statements = readFileSync(trace, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as string);
+          sqlStatements += statements.length;
+          for (const sql of statements) shapes.add(skeleton(sql));
+          const label = `${c.kind} ${result.code}`;
+          exits[label] = (exits[label] ?? 0) + 1;
+          const context = `xt ${args.map((a) => JSON.stringify(a)).join(' ')}\nstdout: ${result.stdout.slice(0, 500)}\nstderr: ${result.stderr.slice(0, 2000)}`;
+          expect(result.signal, context).toBeNull();
+          expect([0, 1, 2], context).toContain(result.code);
+          expect(result.stderr, context).not.toMatch(/\n\s+at |Error: |TypeError|RangeError|Unhandled/);
+          // no argument changed the SQL that ran (the engine's statements only, every name quoted)
+          expect(foreignStatements(statements), context).toEqual([]);
+          if (result.code === 0) expect(statements.length, `${context}\nthe SQL trace hook saw nothing`).toBeGreaterThan(0);
+          if (result.code !== 0) {
+            expect(result.stderr, context).toMatch(/^xt: .+\n$/);
+            expect(dump(db), context).toEqual(before);
+            return;
           }
-          // rows of other runs keep their value
-          // (own properties only: a new column named like `toString` was null before, not Object's method)
-          const was = Object.hasOwn(old, changed) ? old[changed] : null;
-          if (c.trackId !== undefined && old.track_id !== c.trackId) expect(row[changed] ?? null, `${context}\nrow ${i} of another run`).toEqual(was ?? null);
-        });
-        // text the shell passed through (v:…) lands as given in every row the command selected
-        if (c.value.startsWith('v:') && c.where === undefined && !existing && newColumns.length === 1) {
-          for (const row of afterRows) if (c.trackId === undefined || row.track_id === c.trackId) expect(row[changed], context).toBe(c.value);
-        }
-      }),
-      { numRuns: RUNS, seed },
-    );
-    recordFigure('fuzz-cli', { processes: RUNS, exits, sqlStatementsChecked: sqlStatements, statementShapes: shapes.size, seed });
-  });
+          const after = dump(db);
+          if (c.kind === 'read') {
+            expect(after, context).toEqual(before);
+            expect(sha256(db), context).toBe(hash);
+            return;
+          }
+          const table = c.table ?? 'default';
+          // SQLite finds `DEFAULT` as "default": the table written is the existing one, matched that way
+          const target = Object.keys(before.tables).find((t) => fold(t) === fold(table!));
+          expect(target, `${context}\nwrote to a table that did not exist`).toBeDefined();
+          // tables other than the one written are unchanged, row for row
+          for (const [t, rows] of Object.entries(before.tables)) if (t !== target) expect(after.tables[t], `${context}\ntable ${show(t)}`).toEqual(rows);
+          const beforeRows = before.tables[target!] as Record<string, unknown>[];
+          const afterRows = after.tables[target!] as Record<string, unknown>[];
+          if (c.kind === 'delete') {
+            expect(afterRows, context).toEqual(beforeRows.filter((r) => r.track_id !== c.trackId));
+            expect(after.schema, context).toEqual(before.schema);
+            return;
+          }
+          // set: at most the key's column is added, and only it changes
+          const column = columnName(c.key)!;
+          const existing = Object.keys(beforeRows[0]!).find((k) => fold(k) === fold(column));
+          const changed = existing ?? column;
+          const newColumns = Object.keys(afterRows[0]!).filter((k) => !Object.hasOwn(beforeRows[0]!, k));
+          if (existing || ['track_id', 'timestamp'].includes(fold(column))) expect(newColumns, context).toEqual([]);
+          expect(newColumns.length, context).toBeLessThanOrEqual(1);
+          if (newColumns.length === 1) expect(newColumns[0], context).toBe(column);
+          expect(afterRows.length, context).toBe(beforeRows.length);
+          afterRows.forEach((row, i) => {
+            const old = beforeRows[i]!;
+            for (const k of Object.keys(row)) {
+              if (k === changed) continue;
+              expect(row[k], `${context}\nrow ${i} column ${show(k)}`).toEqual(old[k]);
+            }
+            // rows of other runs keep their value
+            // (own properties only: a new column named like `toString` was null before, not Object's method)
+            const was = Object.hasOwn(old, changed) ? old[changed] : null;
+            if (c.trackId !== undefined && old.track_id !== c.trackId) expect(row[changed] ?? null, `${context}\nrow ${i} of another run`).toEqual(was ?? null);
+          });
+          // text the shell passed through (v:…) lands as given in every row the command selected
+          if (c.value.startsWith('v:') && c.where === undefined && !existing && newColumns.length === 1) {
+            for (const row of afterRows) if (c.trackId === undefined || row.track_id === c.trackId) expect(row[changed], context).toBe(c.value);
+          }
+        }),
+        { numRuns: RUNS, seed },
+      );
+      recordFigure('fuzz-cli', { processes: RUNS, exits, sqlStatementsChecked: sqlStatements, statementShapes: shapes.size, seed });
+    },
+  );
 });

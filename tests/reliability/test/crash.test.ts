@@ -51,8 +51,7 @@ function storedRows(file: string, trackId: string, extra = ''): (StoredRow & Rec
   const db = openRaw(file, { readonly: true });
   try {
     if (tableInfo(db, 'default').length === 0) return [];
-    return db.prepare(`SELECT seq, half, text, even${extra} FROM "default" WHERE track_id = ? ORDER BY timestamp`).all(trackId) as (StoredRow &
-      Record<string, unknown>)[];
+    return db.prepare(`SELECT seq, half, text, even${extra} FROM "default" WHERE track_id = ? ORDER BY timestamp`).all(trackId) as (StoredRow & Record<string, unknown>)[];
   } finally {
     db.close();
   }
@@ -95,7 +94,10 @@ describe('crash: SIGKILL at a random moment', () => {
       if (result.duringOpen) duringOpen++;
       const context = `kill ${kill} (seed ${seed}, ${result.duringOpen ? 'during open, ' : ''}after ${result.delayMs} ms)`;
       if (!existsSync(file)) {
-        expect(result.lines.filter((l) => l.startsWith('ok ')), context).toEqual([]);
+        expect(
+          result.lines.filter((l) => l.startsWith('ok ')),
+          context,
+        ).toEqual([]);
         continue;
       }
       expect(integrityCheck(file), context).toBe('ok');
@@ -104,9 +106,15 @@ describe('crash: SIGKILL at a random moment', () => {
       const present = new Set(rows.map((r) => r.seq));
       const missing = resolved.filter((s) => !present.has(s));
       expect(missing, `${context}: rows whose log() resolved but are not in the file`).toEqual([]);
-      expect(rows.filter((r) => !isWhole(r)), `${context}: torn rows`).toEqual([]);
+      expect(
+        rows.filter((r) => !isWhole(r)),
+        `${context}: torn rows`,
+      ).toEqual([]);
       // writes are committed in call order: what is there is a prefix 0..n-1, each seq once
-      expect(rows.map((r) => r.seq), `${context}: holes or duplicates`).toEqual(rows.map((_, i) => i));
+      expect(
+        rows.map((r) => r.seq),
+        `${context}: holes or duplicates`,
+      ).toEqual(rows.map((_, i) => i));
       // only the last group commit may be in the file without its report yet (bursts are at most 20):
       // more would mean the child's reports are being lost and this test checks less than it claims
       expect(rows.length - resolved.length, `${context}: rows committed but never reported`).toBeLessThanOrEqual(20);
@@ -160,7 +168,10 @@ describe('crash: SIGKILL at a random moment', () => {
       }
       for (const batch of resolved) expect(byBatch.has(batch), `${context}: resolved batch ${batch} is missing`).toBe(true);
       // batches are committed in order: the ones there are 0..n-1
-      expect([...byBatch.keys()].sort((a, b) => a - b), `${context}: holes`).toEqual([...byBatch.keys()].map((_, i) => i));
+      expect(
+        [...byBatch.keys()].sort((a, b) => a - b),
+        `${context}: holes`,
+      ).toEqual([...byBatch.keys()].map((_, i) => i));
       const inFlight = begun.filter((b) => !resolved.has(b));
       expect(inFlight.length, `${context}: batches in flight`).toBeLessThanOrEqual(1);
       for (const batch of inFlight) {

@@ -205,7 +205,7 @@ describe('files: not a database', () => {
     expect(sha256(file)).toBe(before);
   });
 
-  it('an empty file is a new, empty SQLite database (SQLite\'s rule): it becomes a tracking database', async () => {
+  it("an empty file is a new, empty SQLite database (SQLite's rule): it becomes a tracking database", async () => {
     const file = path.join(tempDir(), 'empty.db');
     writeFileSync(file, '');
     const tracker = await Tracker.open(file, { warnings: false });
@@ -250,7 +250,7 @@ describe('files: a table of our name with another shape', () => {
     const file = path.join(tempDir(), 'journal.db');
     const db = new Database(file);
     db.exec('CREATE TABLE "default" (track_id TEXT, timestamp TEXT, a INTEGER, PRIMARY KEY (track_id, timestamp)); CREATE TABLE other (a INTEGER)');
-    db.exec('INSERT INTO "default" VALUES (\'r\', \'t\', 1)');
+    db.exec("INSERT INTO \"default\" VALUES ('r', 't', 1)");
     db.close();
     const before = sha256(file);
     const reader = await Reader.open(file);
@@ -264,7 +264,7 @@ describe('files: a table of our name with another shape', () => {
   it('a view with track_id and timestamp: logging fails with a clear error, the table under it is unchanged', async () => {
     const file = path.join(tempDir(), 'view.db');
     const db = new Database(file);
-    db.exec('CREATE TABLE base (track_id TEXT, timestamp TEXT, a INTEGER); INSERT INTO base VALUES (\'r\', \'t\', 1); CREATE VIEW "default" AS SELECT * FROM base');
+    db.exec("CREATE TABLE base (track_id TEXT, timestamp TEXT, a INTEGER); INSERT INTO base VALUES ('r', 't', 1); CREATE VIEW \"default\" AS SELECT * FROM base");
     db.close();
     const error = await failure(async () => {
       const tracker = await Tracker.open(file, { warnings: false });

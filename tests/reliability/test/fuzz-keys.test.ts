@@ -243,9 +243,7 @@ describe('fuzz: table names', () => {
         } else {
           outcomes.created++;
           const created = after.filter((s) => !before.some((b) => b.name === s.name && b.type === s.type));
-          expect(created).toEqual([
-            { type: 'table', name: table, sql: `CREATE TABLE ${q(table)} (track_id TEXT, timestamp TEXT, "x" INTEGER, "note" TEXT, PRIMARY KEY (track_id, timestamp))` },
-          ]);
+          expect(created).toEqual([{ type: 'table', name: table, sql: `CREATE TABLE ${q(table)} (track_id TEXT, timestamp TEXT, "x" INTEGER, "note" TEXT, PRIMARY KEY (track_id, timestamp))` }]);
           expect(after.filter((s) => s.name !== table)).toEqual(before);
         }
         for (const [name, n] of counts) expect(fuzz.count(name), `rows of ${show(name)}`).toBe(name === target ? n + 1 : n);

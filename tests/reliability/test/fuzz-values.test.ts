@@ -200,38 +200,45 @@ describe('fuzz: values', () => {
       fc.constant(null),
     );
     await fc.assert(
-      fc.asyncProperty(first, fc.oneof(later, anyValue.filter((v) => firstValue(v).kind === 'stored')), async (a, b) => {
-        const tracker = await rotating.current();
-        const key = freshKey();
-        const column = (firstValue(a) as { column: keyof typeof DECLARED }).column;
-        const r1 = await logOne(tracker, { [key]: a });
-        if ('error' in r1) throw new Error(`rejected first value ${show(a)}: ${String(r1.error)}`);
-        const r2 = await logOne(tracker, { [key]: b });
-        expect(fuzz.takeForeign(), 'foreign SQL').toEqual([]);
-        // A value a new column would take, an existing column of another type takes too: never a rejection.
-        if ('error' in r2) throw new Error(`rejected later value ${show(b)} in a ${column} column (first ${show(a)}): ${String(r2.error)}`);
-        const row = (await tracker.rowAt(-1)) as Record<string, unknown>;
-        expect(row.timestamp, 'the later row is the last one').toBe(r2.timestamp);
-        const read = row[key];
-        const affinityFree = b === null || b instanceof Uint8Array || (typeof b === 'string' && b.startsWith('v:'));
-        if (column !== 'json' && Number.isNaN(b)) {
-          // NaN is stored as NULL in any column, first value or later (core's value rule)
-          expect(read ?? null, `column ${column} (first ${show(a)}): later NaN read back as ${show(read)}`).toBeNull();
-          return;
-        }
-        if (column !== 'json' && !affinityFree) {
-          // SQLite's affinity may convert it (see the example test below), but never loses it.
-          expect(read ?? null, `column ${column} (first ${show(a)}): later ${show(b)} read back as ${show(read)}`).not.toBeNull();
-          return;
-        }
-        let expected: unknown;
-        if (column === 'json') {
-          const model = b instanceof Date ? b.toISOString() : jsonModel(b);
-          expect(model).not.toBeInstanceOf(Rejected);
-          expected = model === undefined ? null : model;
-        } else expected = b instanceof Uint8Array ? new Uint8Array(b) : b;
-        expect(sameValue(read, expected), `column ${column} (first ${show(a)}): later ${show(b)} read back as ${show(read)}`).toBe(true);
-      }),
+      fc.asyncProperty(
+        first,
+        fc.oneof(
+          later,
+          anyValue.filter((v) => firstValue(v).kind === 'stored'),
+        ),
+        async (a, b) => {
+          const tracker = await rotating.current();
+          const key = freshKey();
+          const column = (firstValue(a) as { column: keyof typeof DECLARED }).column;
+          const r1 = await logOne(tracker, { [key]: a });
+          if ('error' in r1) throw new Error(`rejected first value ${show(a)}: ${String(r1.error)}`);
+          const r2 = await logOne(tracker, { [key]: b });
+          expect(fuzz.takeForeign(), 'foreign SQL').toEqual([]);
+          // A value a new column would take, an existing column of another type takes too: never a rejection.
+          if ('error' in r2) throw new Error(`rejected later value ${show(b)} in a ${column} column (first ${show(a)}): ${String(r2.error)}`);
+          const row = (await tracker.rowAt(-1)) as Record<string, unknown>;
+          expect(row.timestamp, 'the later row is the last one').toBe(r2.timestamp);
+          const read = row[key];
+          const affinityFree = b === null || b instanceof Uint8Array || (typeof b === 'string' && b.startsWith('v:'));
+          if (column !== 'json' && Number.isNaN(b)) {
+            // NaN is stored as NULL in any column, first value or later (core's value rule)
+            expect(read ?? null, `column ${column} (first ${show(a)}): later NaN read back as ${show(read)}`).toBeNull();
+            return;
+          }
+          if (column !== 'json' && !affinityFree) {
+            // SQLite's affinity may convert it (see the example test below), but never loses it.
+            expect(read ?? null, `column ${column} (first ${show(a)}): later ${show(b)} read back as ${show(read)}`).not.toBeNull();
+            return;
+          }
+          let expected: unknown;
+          if (column === 'json') {
+            const model = b instanceof Date ? b.toISOString() : jsonModel(b);
+            expect(model).not.toBeInstanceOf(Rejected);
+            expected = model === undefined ? null : model;
+          } else expected = b instanceof Uint8Array ? new Uint8Array(b) : b;
+          expect(sameValue(read, expected), `column ${column} (first ${show(a)}): later ${show(b)} read back as ${show(read)}`).toBe(true);
+        },
+      ),
       { numRuns: MULTI_RUNS, seed },
     );
     await rotating.close();
@@ -248,21 +255,22 @@ describe('fuzz: values', () => {
       byTable.set(row.file, tables);
     }
     expect(byTable.size).toBeGreaterThan(0);
-    for (const [file, tables] of byTable) for (const [table, rows] of tables) {
-      const tracker = await file.tracker(table);
-      const all = await tracker.toRows();
-      await tracker.close();
-      const stored = new Map(all.map((r) => [r.timestamp as string, r as Record<string, unknown>]));
-      for (const [timestamp, values] of rows) {
-        const row = stored.get(timestamp);
-        expect(row, `row ${timestamp} of ${table}`).toBeDefined();
-        for (const [key, value] of Object.entries(row!)) {
-          if (key === 'track_id' || key === 'timestamp') continue;
-          const expected = Object.hasOwn(values, key) ? values[key] : null;
-          expect(sameValue(value, expected), `${table} ${timestamp} ${key}: ${show(value)}, expected ${show(expected)}`).toBe(true);
+    for (const [file, tables] of byTable)
+      for (const [table, rows] of tables) {
+        const tracker = await file.tracker(table);
+        const all = await tracker.toRows();
+        await tracker.close();
+        const stored = new Map(all.map((r) => [r.timestamp as string, r as Record<string, unknown>]));
+        for (const [timestamp, values] of rows) {
+          const row = stored.get(timestamp);
+          expect(row, `row ${timestamp} of ${table}`).toBeDefined();
+          for (const [key, value] of Object.entries(row!)) {
+            if (key === 'track_id' || key === 'timestamp') continue;
+            const expected = Object.hasOwn(values, key) ? values[key] : null;
+            expect(sameValue(value, expected), `${table} ${timestamp} ${key}: ${show(value)}, expected ${show(expected)}`).toBe(true);
+          }
         }
       }
-    }
   });
 });
 
@@ -274,17 +282,32 @@ describe('values: cases the properties leave out', () => {
     let deep: unknown[] = [];
     for (let i = 0; i < 100_000; i++) deep = [deep];
     const hostile: Record<string, unknown> = {
-      toJSON: { toJSON: () => { throw new Error('toJSON says no'); } },
-      getter: { get boom() { throw new Error('getter says no'); } },
+      toJSON: {
+        toJSON: () => {
+          throw new Error('toJSON says no');
+        },
+      },
+      getter: {
+        get boom() {
+          throw new Error('getter says no');
+        },
+      },
       deep,
-      cycle: (() => { const a: Record<string, unknown> = {}; a.a = [a]; return a; })(),
+      cycle: (() => {
+        const a: Record<string, unknown> = {};
+        a.a = [a];
+        return a;
+      })(),
       bigint: 2n ** 64n,
       date: new Date(Number.NaN),
       fn: () => 1,
       sym: Symbol('s'),
     };
     for (const [name, value] of Object.entries(hostile)) {
-      const error = await tracker.log({ [name]: value }).then(() => undefined, (e: unknown) => e);
+      const error = await tracker.log({ [name]: value }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isXetrackError(error, 'INVALID_VALUE'), `${name}: ${String(error)}`).toBe(true);
       expect((error as Error).message, name).toContain(`"${name}"`);
     }
@@ -298,7 +321,10 @@ describe('values: cases the properties leave out', () => {
     const tracker = await fuzz.tracker('proxy');
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
-    const error = await tracker.log({ p: proxy }).then(() => undefined, (e: unknown) => e);
+    const error = await tracker.log({ p: proxy }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await tracker.close();
     expect(isXetrackError(error, 'INVALID_VALUE'), String(error)).toBe(true);
     expect((error as Error).message).toContain('"p"');

@@ -24,9 +24,7 @@ async function load(processes: number, rows: number, mode: 'burst' | 'awaited') 
   const file = path.join(dir, 'load.db');
   const go = path.join(dir, 'go');
   const seed = seedFor(`load ${processes}x${rows} ${mode}`);
-  const workers = Array.from({ length: processes }, (_, id) =>
-    startWorker('load-writer.mjs', [file, String(id), String(rows), go, String(seed), mode]),
-  );
+  const workers = Array.from({ length: processes }, (_, id) => startWorker('load-writer.mjs', [file, String(id), String(rows), go, String(seed), mode]));
   await Promise.all(workers.map((w) => w.waitFor((line) => line === 'ready')));
   const started = performance.now();
   writeFileSync(go, '');
@@ -49,9 +47,13 @@ function checkFile(file: string, processes: number, rows: number): void {
     for (let id = 0; id < processes; id++) {
       // this writer's rows in timestamp order: seq 0..rows-1, each once, in order, complete
       const own = `own_${id}`;
-      const mine = db
-        .prepare(`SELECT timestamp, seq, value, writer, ${q(own)} AS own FROM "default" WHERE track_id = ? ORDER BY timestamp`)
-        .all(`writer-${id}`) as { timestamp: string; seq: number; value: number; writer: number; own: string }[];
+      const mine = db.prepare(`SELECT timestamp, seq, value, writer, ${q(own)} AS own FROM "default" WHERE track_id = ? ORDER BY timestamp`).all(`writer-${id}`) as {
+        timestamp: string;
+        seq: number;
+        value: number;
+        writer: number;
+        own: string;
+      }[];
       expect(mine.length, `rows of writer ${id}`).toBe(rows);
       const broken = mine.findIndex((r, i) => r.seq !== i || r.value !== i / 4 || r.writer !== id || r.own !== `w${id}-${i}`);
       expect(broken, `writer ${id}: first row out of order or incomplete: ${JSON.stringify(mine[broken])}`).toBe(-1);
@@ -71,7 +73,10 @@ function checkFile(file: string, processes: number, rows: number): void {
     // the columns every writer added at about the same time exist once each, with every writer's value
     for (let k = 0; k * 1000 < rows; k++) {
       expect(columns.filter((c) => c.toLowerCase() === `shared_${k}`)).toHaveLength(1);
-      const values = db.prepare(`SELECT ${q(`shared_${k}`)} AS v FROM "default" WHERE ${q(`shared_${k}`)} IS NOT NULL ORDER BY 1`).pluck().all();
+      const values = db
+        .prepare(`SELECT ${q(`shared_${k}`)} AS v FROM "default" WHERE ${q(`shared_${k}`)} IS NOT NULL ORDER BY 1`)
+        .pluck()
+        .all();
       expect(values).toEqual(Array.from({ length: processes }, (_, i) => i));
     }
   } finally {

@@ -49,7 +49,12 @@ describe('three hosts, one PostgreSQL and one Redis over a network of namespaces
         const mine: Worker[] = [];
         for (let p = 0; p < PER_HOST; p++) {
           const trackId = `${host.name}-p${p}`;
-          const worker = startWorker('host-writer.mjs', [lab.postgresUrl, lab.redisUrl, SCHEMA, host.name, trackId, String(ROWS), String(seed + h * 10 + p)], {}, ['ip', 'netns', 'exec', host.namespace]);
+          const worker = startWorker('host-writer.mjs', [lab.postgresUrl, lab.redisUrl, SCHEMA, host.name, trackId, String(ROWS), String(seed + h * 10 + p)], {}, [
+            'ip',
+            'netns',
+            'exec',
+            host.namespace,
+          ]);
           started.push(worker);
           mine.push(worker);
         }
@@ -114,7 +119,9 @@ describe('three hosts, one PostgreSQL and one Redis over a network of namespaces
       let resolvedRows = 0;
       for (const [host, list] of workers) {
         for (const [p, w] of list.entries()) {
-          const missing = okLines(w).filter(([, seq]) => !stored.has(`${host.name}-p${p}#${seq}`)).map(([, seq]) => seq);
+          const missing = okLines(w)
+            .filter(([, seq]) => !stored.has(`${host.name}-p${p}#${seq}`))
+            .map(([, seq]) => seq);
           expect(missing, `${host.name}-p${p}`).toEqual([]);
           resolvedRows += okLines(w).length;
         }

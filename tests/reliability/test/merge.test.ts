@@ -106,14 +106,24 @@ describe.each(targets)('merge() of SQLite + DuckDB + PostgreSQL stores into $kin
     const keys = rows.map((r) => `${r.track_id as string}@${r.timestamp as string}`);
     expect(new Set(keys).size).toBe(m.total);
     // Issue 11: dedupe is by (track_id, timestamp), never by timestamp alone.
-    expect(rows.filter((r) => r.timestamp === m.sharedStamp).map((r) => r.track_id).sort()).toEqual(['gpu-run', 'laptop-run']);
+    expect(
+      rows
+        .filter((r) => r.timestamp === m.sharedStamp)
+        .map((r) => r.track_id)
+        .sort(),
+    ).toEqual(['gpu-run', 'laptop-run']);
 
     // Columns of every source, once each.
     const columns = Object.keys(rows[0]!);
     for (const c of ['machine', 'epoch', 'loss', 'score', 'config', 'ok', 'gpu_mem', 'nodes', 'function_name', 'cache', 'accuracy', 'source_store']) expect(columns).toContain(c);
     // A later value of another type is stored as logging stores it: both scores read back.
     expect(rows.filter((r) => r.track_id === 'laptop-run' && r.score !== null).map((r) => String(r.score))).toEqual(['1', '2']);
-    expect(rows.filter((r) => r.track_id === 'gpu-run').map((r) => r.score).sort()).toEqual(['high', 'higher']);
+    expect(
+      rows
+        .filter((r) => r.track_id === 'gpu-run')
+        .map((r) => r.score)
+        .sort(),
+    ).toEqual(['high', 'higher']);
 
     // Provenance: each row names the store it came from.
     const storeOf = (trackId: string) => new Set(rows.filter((r) => r.track_id === trackId).map((r) => r.source_store));
@@ -136,7 +146,10 @@ describe.each(targets)('merge() of SQLite + DuckDB + PostgreSQL stores into $kin
     // A store holding the laptop's first row with another loss: reported, never overwritten.
     const forged = path.join(dir, 'forged.db');
     const f = await sqliteEngine.create({ path: forged });
-    await f.ensureColumns('default', [{ name: 'loss', type: 'float' }, { name: 'epoch', type: 'integer' }]);
+    await f.ensureColumns('default', [
+      { name: 'loss', type: 'float' },
+      { name: 'epoch', type: 'integer' },
+    ]);
     await f.insert('default', [
       { track_id: 'laptop-run', timestamp: m.sharedStamp, loss: 0.25, epoch: 1 },
       { track_id: 'forged-run', timestamp: m.sharedStamp, loss: 0.25, epoch: 1 },
@@ -145,9 +158,7 @@ describe.each(targets)('merge() of SQLite + DuckDB + PostgreSQL stores into $kin
     const reported: MergeConflict[] = [];
     const third = await merge(to, [forged], { onConflict: (c) => reported.push(c) });
     expect(third).toMatchObject({ copied: 1, skipped: 1, conflicts: 1 });
-    expect(reported).toEqual([
-      { table: 'default', track_id: 'laptop-run', timestamp: m.sharedStamp, source: forged, columns: [{ column: 'loss', target: 0.9, incoming: 0.25 }] },
-    ]);
+    expect(reported).toEqual([{ table: 'default', track_id: 'laptop-run', timestamp: m.sharedStamp, source: forged, columns: [{ column: 'loss', target: 0.9, incoming: 0.25 }] }]);
     expect(third.conflictRows).toEqual(reported);
     const after = await rowsOf(into.location, into.read);
     expect(after).toHaveLength(m.total + 1);
@@ -156,7 +167,7 @@ describe.each(targets)('merge() of SQLite + DuckDB + PostgreSQL stores into $kin
 });
 
 describe('merge() and assets', () => {
-  it('carries a SQLite source\'s assets into a SQLite target, once', async () => {
+  it("carries a SQLite source's assets into a SQLite target, once", async () => {
     const dir = tempDir('xt-merge-assets-');
     const source = path.join(dir, 'laptop.db');
     const target = path.join(dir, 'team.db');

@@ -42,16 +42,32 @@ describe('a database written here keeps Python xetrack conventions', () => {
       expect(columns.filter((c) => c.pk > 0)).toHaveLength(2);
       const declared = Object.fromEntries(columns.map((c) => [c.name, c.type]));
       expect(declared).toMatchObject({
-        model: 'TEXT', seed: 'INTEGER', epoch: 'INTEGER', accuracy: 'REAL', done: 'BOOLEAN', note: 'TEXT', weights: 'BLOB',
-        when: 'TEXT', cfg: 'JSON', val_loss: 'REAL', big: 'INTEGER', tags: 'JSON',
-        function_name: 'TEXT', function_time: 'REAL', args: 'TEXT', error: 'TEXT', function_result: 'INTEGER',
+        model: 'TEXT',
+        seed: 'INTEGER',
+        epoch: 'INTEGER',
+        accuracy: 'REAL',
+        done: 'BOOLEAN',
+        note: 'TEXT',
+        weights: 'BLOB',
+        when: 'TEXT',
+        cfg: 'JSON',
+        val_loss: 'REAL',
+        big: 'INTEGER',
+        tags: 'JSON',
+        function_name: 'TEXT',
+        function_time: 'REAL',
+        args: 'TEXT',
+        error: 'TEXT',
+        function_result: 'INTEGER',
       });
       // every declared type is one Python xetrack maps back (INTEGER→int, BOOLEAN→bool, BLOB→bytearray)
       // or reads raw (REAL, TEXT, JSON: its DTYPES_TO_PYTHON gives None, as for its own TEXT/REAL)
       for (const type of Object.values(declared)) expect(['INTEGER', 'REAL', 'TEXT', 'BOOLEAN', 'BLOB', 'JSON']).toContain(type);
       expect(columns.map((c) => c.name)).not.toContain('missing'); // only null so far: no column yet
       const classes = db
-        .prepare('SELECT typeof(epoch) AS epoch, typeof(accuracy) AS accuracy, typeof(done) AS done, done AS doneValue, typeof(weights) AS weights, typeof(cfg) AS cfg, "when" FROM "default" WHERE epoch = 1')
+        .prepare(
+          'SELECT typeof(epoch) AS epoch, typeof(accuracy) AS accuracy, typeof(done) AS done, done AS doneValue, typeof(weights) AS weights, typeof(cfg) AS cfg, "when" FROM "default" WHERE epoch = 1',
+        )
         .get();
       expect(classes).toEqual({ epoch: 'integer', accuracy: 'real', done: 'integer', doneValue: 0, weights: 'blob', cfg: 'text', when: '1970-01-01T00:00:00.000Z' });
       expect(db.prepare('SELECT typeof(big) AS t, CAST(big AS TEXT) AS v FROM "default" WHERE epoch = 2').get()).toEqual({ t: 'integer', v: '1152921504606846976' });
@@ -91,8 +107,11 @@ describe('the Python xetrack 0.7.0 fixture', () => {
     }
     const db = openRaw(file, { readonly: true });
     const after = {
-      rows: db.prepare(`SELECT ${before.columns.map((c) => `"${c.name}"`).join(', ')} FROM "default" WHERE track_id != 'ts-append' ORDER BY rowid`).raw().all(),
-      predictions: db.prepare('SELECT track_id, timestamp, model, input, label, prediction, correct, score FROM predictions WHERE track_id != \'ts-append\' ORDER BY rowid').raw().all(),
+      rows: db
+        .prepare(`SELECT ${before.columns.map((c) => `"${c.name}"`).join(', ')} FROM "default" WHERE track_id != 'ts-append' ORDER BY rowid`)
+        .raw()
+        .all(),
+      predictions: db.prepare("SELECT track_id, timestamp, model, input, label, prediction, correct, score FROM predictions WHERE track_id != 'ts-append' ORDER BY rowid").raw().all(),
       columns: tableInfo(db, 'default'),
       appended: db.prepare('SELECT count(*) FROM "default" WHERE track_id = ?').pluck().get('ts-append'),
     };

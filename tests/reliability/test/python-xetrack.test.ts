@@ -92,7 +92,17 @@ describePython(PYTHONPATH ? 'the real Python xetrack 0.7.0 reads what we write a
     // Python's to_df() does not apply that mapping: a BOOLEAN column reads as the 0/1 it stores.
     expect(read.rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, [type]]) => [key, type])))).toEqual(
       Array.from({ length: 3 }, () => ({
-        track_id: 'str', timestamp: 'str', model: 'str', seed: 'int', epoch: 'int', accuracy: 'float', done: 'int', note: 'str', big: 'int', cfg: 'str', val_loss: 'float',
+        track_id: 'str',
+        timestamp: 'str',
+        model: 'str',
+        seed: 'int',
+        epoch: 'int',
+        accuracy: 'float',
+        done: 'int',
+        note: 'str',
+        big: 'int',
+        cfg: 'str',
+        val_loss: 'float',
       })),
     );
     // Every value as we read it; a json column is its JSON text to Python.
@@ -108,7 +118,7 @@ describePython(PYTHONPATH ? 'the real Python xetrack 0.7.0 reads what we write a
     expect(calls.rows[1]).toMatchObject({ function_name: ['str', 'double'], args: ['str', '[21]'], function_result: ['float', 42] });
 
     // Python's command line: `xt head --json` prints the same rows (big is left out: JSON.parse rounds it).
-    expect(PY_XT, 'Python xetrack\'s xt (shims/xt) on XETRACK_PYTHONPATH or in XT_PYTHON_XETRACK_DIR').toBeDefined();
+    expect(PY_XT, "Python xetrack's xt (shims/xt) on XETRACK_PYTHONPATH or in XT_PYTHON_XETRACK_DIR").toBeDefined();
     const head = JSON.parse(runPython([PY_XT!, 'head', file, '--n', '10', '--json'])) as Record<string, unknown>[];
     expect(head.map(({ big, ...rest }) => rest)).toEqual(values.map(({ big, ...rest }) => rest));
     expect(integrityCheck(file)).toBe('ok');

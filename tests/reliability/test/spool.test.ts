@@ -148,7 +148,10 @@ describe('spool mode: 16 writers, repeated ingests, SIGKILLed workers', () => {
       const open = await Tracker.open(PG_URL, { spool, trackId: 'still-open', warnings: false });
       await open.log({ step: 1 });
       const tracker = await Tracker.open(PG_URL, { spool: { dir: spool, ingestOnClose: true }, engine, trackId: 'closing', warnings: false });
-      await tracker.logBatch([{ step: 1, loss: 0.5 }, { step: 2, loss: 0.25, note: 'x' }]);
+      await tracker.logBatch([
+        { step: 1, loss: 0.5 },
+        { step: 2, loss: 0.25, note: 'x' },
+      ]);
       await tracker.close(); // ingests the whole spool: both fragments' rows so far
       const reader = await Reader.open(PG_URL, { engine });
       expect((await reader.toRows()).map((r) => [r.track_id, r.step, r.loss, r.note]).sort()).toEqual([

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { foreignStatements, skeleton } from '../src/sql-trace.js';
 
 describe('the SQL checker of the fuzz tests', () => {
-  it("accepts the shapes the SQLite engine runs", () => {
+  it('accepts the shapes the SQLite engine runs', () => {
     const own = [
       'BEGIN IMMEDIATE',
       'CREATE TABLE "we""ird; DROP" (track_id TEXT, timestamp TEXT, "a" INTEGER, "b""c" JSON, PRIMARY KEY (track_id, timestamp))',

@@ -42,7 +42,10 @@ async function logOnce(seq) {
   for (let attempt = 0; attempt < 600; attempt++) {
     try {
       if (attempt > 0) {
-        const there = await engine.count('default', [{ column: 'track_id', op: '=', value: trackId }, { column: 'seq', op: '=', value: seq }]);
+        const there = await engine.count('default', [
+          { column: 'track_id', op: '=', value: trackId },
+          { column: 'seq', op: '=', value: seq },
+        ]);
         if (there > 0) return;
       }
       await tracker.log(row(seq));
@@ -63,9 +66,7 @@ while (seq < total) {
     const mine = seq++;
     pending.push(logOnce(mine).then(() => say(`ok ${mine} ${Date.now()}`)));
     if (mine % 100 === 0) {
-      pending.push(
-        tracker.track(score, { args: [(mine / 100) % 20] }).catch((error) => say(`err ${Date.now()} track: ${String(error.message).split('\n')[0]}`)),
-      );
+      pending.push(tracker.track(score, { args: [(mine / 100) % 20] }).catch((error) => say(`err ${Date.now()} track: ${String(error.message).split('\n')[0]}`)));
     }
   }
   await Promise.all(pending);

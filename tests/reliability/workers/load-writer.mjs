@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Tracker } from '@xetrack/core';
 
-const [file, idText, countText, goFile, seedText, mode = "burst"] = process.argv.slice(2);
+const [file, idText, countText, goFile, seedText, mode = 'burst'] = process.argv.slice(2);
 const id = Number(idText);
 const count = Number(countText);
 let state = (Number(seedText) + id * 7919) >>> 0;
@@ -30,7 +30,7 @@ const started = performance.now();
 const tracker = await Tracker.open(file, { trackId: `writer-${id}`, params: { writer: id }, warnings: false });
 let seq = 0;
 while (seq < count) {
-  const burst = mode === "awaited" ? 1 : 1 + Math.floor(rand() * 16);
+  const burst = mode === 'awaited' ? 1 : 1 + Math.floor(rand() * 16);
   const pending = [];
   for (let k = 0; k < burst && seq < count; k++, seq++) {
     const row = { seq, value: seq / 4, [`own_${id}`]: `w${id}-${seq}` };

@@ -62,7 +62,15 @@ function copySuite(target: 'duckdb' | 'postgres'): Suite {
         const growth = { ours: results.ours.map((r) => r.growthMb), raw: results.raw.map((r) => r.growthMb) };
         const baseline = target === 'duckdb' ? "better-sqlite3 cursor into DuckDB's appender" : 'better-sqlite3 cursor into pg unnest INSERTs of 5,000 rows, one transaction';
         return [
-          makeFigure({ name, title: `copy() SQLite to ${target === 'duckdb' ? 'DuckDB' : 'PostgreSQL'}`, unit: 'rows/s', size, baseline, target: { of: 'ratio', op: '>=', value: 0.5 }, samples: rate }),
+          makeFigure({
+            name,
+            title: `copy() SQLite to ${target === 'duckdb' ? 'DuckDB' : 'PostgreSQL'}`,
+            unit: 'rows/s',
+            size,
+            baseline,
+            target: { of: 'ratio', op: '>=', value: 0.5 },
+            samples: rate,
+          }),
           makeFigure({
             name: `${name}-memory`,
             title: `copy() SQLite to ${target === 'duckdb' ? 'DuckDB' : 'PostgreSQL'}: RSS growth`,

@@ -15,7 +15,11 @@ function fill(path: string, count: number): void {
   db.pragma('journal_mode = WAL');
   const definitions = COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(', ');
   db.exec(`CREATE TABLE "${TABLE}" (track_id TEXT, timestamp TEXT, ${definitions}, PRIMARY KEY (track_id, timestamp))`);
-  const insert = db.prepare(`INSERT INTO "${TABLE}" VALUES (${Array(COLUMNS.length + 2).fill('?').join(', ')})`);
+  const insert = db.prepare(
+    `INSERT INTO "${TABLE}" VALUES (${Array(COLUMNS.length + 2)
+      .fill('?')
+      .join(', ')})`,
+  );
   const values = new Array<unknown>(COLUMNS.length + 2);
   db.transaction(() => {
     for (let i = 0; i < count; i++) {

@@ -79,8 +79,24 @@ export const toRowsLargeSuite: Suite = {
       );
       const baseline = 'better-sqlite3 SELECT * ... ORDER BY timestamp .all() into objects';
       return [
-        makeFigure({ name: 'sqlite.to-rows-large.one-run', title: `toRows() of one ${runRows}-row run in ${size.toLocaleString('en-US')} rows`, unit: 'ms', size, baseline, target: { of: 'ratio', op: '<=', value: 1.3 }, samples: oneRun }),
-        makeFigure({ name: 'sqlite.to-rows-large.where', title: `toRows({ where }) of ${whereRows.toLocaleString('en-US')} rows in ${size.toLocaleString('en-US')}`, unit: 'ms', size, baseline, target: { of: 'ratio', op: '<=', value: 1.3 }, samples: filtered }),
+        makeFigure({
+          name: 'sqlite.to-rows-large.one-run',
+          title: `toRows() of one ${runRows}-row run in ${size.toLocaleString('en-US')} rows`,
+          unit: 'ms',
+          size,
+          baseline,
+          target: { of: 'ratio', op: '<=', value: 1.3 },
+          samples: oneRun,
+        }),
+        makeFigure({
+          name: 'sqlite.to-rows-large.where',
+          title: `toRows({ where }) of ${whereRows.toLocaleString('en-US')} rows in ${size.toLocaleString('en-US')}`,
+          unit: 'ms',
+          size,
+          baseline,
+          target: { of: 'ratio', op: '<=', value: 1.3 },
+          samples: filtered,
+        }),
       ];
     } finally {
       removeDatabase(path);

@@ -85,8 +85,14 @@ export const reportSizeSuite: Suite = {
   name: 'ui.report-size',
   async run(options) {
     const cases = options.quick
-      ? [{ name: 'ui.report-size.sweep', runs: 50, steps: 100, label: '50 runs x 100 steps' }, { name: 'ui.report-size.long-run', runs: 1, steps: 10_000, label: '1 run x 10,000 steps' }]
-      : [{ name: 'ui.report-size.sweep', runs: 1_000, steps: 100, label: '1,000 runs x 100 steps' }, { name: 'ui.report-size.long-run', runs: 1, steps: 100_000, label: '1 run x 100,000 steps' }];
+      ? [
+          { name: 'ui.report-size.sweep', runs: 50, steps: 100, label: '50 runs x 100 steps' },
+          { name: 'ui.report-size.long-run', runs: 1, steps: 10_000, label: '1 run x 10,000 steps' },
+        ]
+      : [
+          { name: 'ui.report-size.sweep', runs: 1_000, steps: 100, label: '1,000 runs x 100 steps' },
+          { name: 'ui.report-size.long-run', runs: 1, steps: 100_000, label: '1 run x 100,000 steps' },
+        ];
     const figures: Figure[] = [];
     for (const c of cases) {
       options.log(`${c.name}: ${c.label}`);
@@ -98,12 +104,17 @@ export const reportSizeSuite: Suite = {
       await reader.close();
       const reportMb = statSync(file).size / MB;
       const databaseMb = (statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0)) / MB;
-      figures.push(makeFigure({
-        name: c.name,
-        title: `xt report of ${c.label} (default limits: 200 points a line, 1,000 raw rows), written in ${(write.ms / 1000).toFixed(1)} s`,
-        unit: 'MB', size: c.runs * c.steps, baseline: 'the SQLite file', target: { of: 'ours', op: '<=', value: 10 },
-        samples: { ours: [reportMb], raw: [databaseMb] },
-      }));
+      figures.push(
+        makeFigure({
+          name: c.name,
+          title: `xt report of ${c.label} (default limits: 200 points a line, 1,000 raw rows), written in ${(write.ms / 1000).toFixed(1)} s`,
+          unit: 'MB',
+          size: c.runs * c.steps,
+          baseline: 'the SQLite file',
+          target: { of: 'ours', op: '<=', value: 10 },
+          samples: { ours: [reportMb], raw: [databaseMb] },
+        }),
+      );
       removeDatabase(db);
       removeDatabase(file);
     }

@@ -71,16 +71,21 @@ async function withAssets<T>(context: CliContext, args: AssetsArgs, write: boole
 /** `xt assets ls DB`: every asset, oldest first: hash, serializer, size, stored bytes, references, the columns whose last asset it is. */
 export async function assetsLs(context: CliContext, args: AssetsLsArgs): Promise<void> {
   const columns = ['hash', 'serializer', 'bytes', 'stored_bytes', 'count', 'columns', 'created'];
-  const rows = await withAssets(context, args, false, () => [], async (store) =>
-    (await store.list()).map((a) => ({
-      hash: a.hash,
-      serializer: a.serializer,
-      bytes: a.size,
-      stored_bytes: a.storedBytes,
-      count: a.count,
-      columns: a.columns.join(', '),
-      created: new Date(a.created).toISOString(),
-    })),
+  const rows = await withAssets(
+    context,
+    args,
+    false,
+    () => [],
+    async (store) =>
+      (await store.list()).map((a) => ({
+        hash: a.hash,
+        serializer: a.serializer,
+        bytes: a.size,
+        stored_bytes: a.storedBytes,
+        count: a.count,
+        columns: a.columns.join(', '),
+        created: new Date(a.created).toISOString(),
+      })),
   );
   if (rows.length === 0 && !args.json) {
     context.stderr.write(`No assets in ${args.db}.\n`);
@@ -95,34 +100,52 @@ export async function assetsLs(context: CliContext, args: AssetsLsArgs): Promise
  */
 export async function assetsExport(context: CliContext, args: AssetsExportArgs): Promise<void> {
   const notFound = () => new XetrackError('NOT_FOUND', `Asset ${args.asset} not found in ${args.db}: list the assets with \`xt assets ls ${args.db}\`.`);
-  await withAssets(context, args, false, () => {
-    throw notFound();
-  }, async (store) => {
-    const hash = (await store.columns())[args.asset] ?? args.asset;
-    const found = await store.serialized(hash);
-    if (!found) throw notFound();
-    writeFileSync(args.output, found.data);
-    context.stderr.write(`Asset ${hash} saved to ${args.output} (${found.data.byteLength} bytes, serializer ${found.record.serializer}).\n`);
-  });
+  await withAssets(
+    context,
+    args,
+    false,
+    () => {
+      throw notFound();
+    },
+    async (store) => {
+      const hash = (await store.columns())[args.asset] ?? args.asset;
+      const found = await store.serialized(hash);
+      if (!found) throw notFound();
+      writeFileSync(args.output, found.data);
+      context.stderr.write(`Asset ${hash} saved to ${args.output} (${found.data.byteLength} bytes, serializer ${found.record.serializer}).\n`);
+    },
+  );
 }
 
 /** `xt assets delete DB HASH [--column C]`: deletes the asset whatever its count; with --column, sets C to NULL where it held the hash. */
 export async function assetsDelete(context: CliContext, args: AssetsDeleteArgs): Promise<void> {
   const notFound = () => new XetrackError('NOT_FOUND', `No asset ${args.hash} in ${args.db}: nothing was deleted. List the assets with \`xt assets ls ${args.db}\`.`);
-  await withAssets(context, args, true, () => {
-    throw notFound();
-  }, async (store) => {
-    const options = args.column === undefined ? {} : { column: args.column };
-    if (!(await store.removeHash(args.hash, options))) throw notFound();
-    const cleared = args.column === undefined ? '' : `, and set ${args.column} to NULL where it held it`;
-    context.stderr.write(`Deleted asset ${args.hash}${cleared}.\n`);
-  });
+  await withAssets(
+    context,
+    args,
+    true,
+    () => {
+      throw notFound();
+    },
+    async (store) => {
+      const options = args.column === undefined ? {} : { column: args.column };
+      if (!(await store.removeHash(args.hash, options))) throw notFound();
+      const cleared = args.column === undefined ? '' : `, and set ${args.column} to NULL where it held it`;
+      context.stderr.write(`Deleted asset ${args.hash}${cleared}.\n`);
+    },
+  );
 }
 
 /** `xt assets gc DB`: deletes the assets no row of any table references; prints what it freed. */
 export async function assetsGc(context: CliContext, args: AssetsGcArgs): Promise<void> {
   const options = args.graceMs === undefined ? {} : { graceMs: args.graceMs };
-  const result = await withAssets(context, args, false, () => ({ removed: 0, bytes: 0, kept: 0 }), (store) => store.gc(options));
+  const result = await withAssets(
+    context,
+    args,
+    false,
+    () => ({ removed: 0, bytes: 0, kept: 0 }),
+    (store) => store.gc(options),
+  );
   if (args.json) {
     context.stdout.write(`${jsonValue(result)}\n`);
     return;
@@ -144,7 +167,7 @@ export const spec = defineGroup({
     }),
     defineCommand<AssetsExportArgs>({
       name: 'export',
-      description: 'Write an asset\'s serialized bytes (a logged Uint8Array: its own bytes) to a file',
+      description: "Write an asset's serialized bytes (a logged Uint8Array: its own bytes) to a file",
       signature: 'export <db> <asset> <output>',
       options: (y) =>
         db(y)
@@ -171,7 +194,12 @@ export const spec = defineGroup({
       options: (y) =>
         db(y)
           .option('engine', ENGINE)
-          .option('grace-ms', { type: 'string', requiresArg: true, coerce: wholeNumber('grace-ms', 0, 2 ** 31 - 1), describe: 'Keep unreferenced assets put less than this many ms ago (default 60000)' })
+          .option('grace-ms', {
+            type: 'string',
+            requiresArg: true,
+            coerce: wholeNumber('grace-ms', 0, 2 ** 31 - 1),
+            describe: 'Keep unreferenced assets put less than this many ms ago (default 60000)',
+          })
           .option('json', JSON_FLAG),
       run: assetsGc,
     }),

@@ -67,8 +67,7 @@ export const spec = defineGroup({
       name: 'ls',
       description: 'One line per cached call: track_id, function, created, bytes, key',
       signature: 'ls <dir>',
-      options: (y) =>
-        y.positional('dir', { type: 'string', describe: 'The cache directory (Tracker.open(db, { cache: DIR }))', demandOption: true }).option('json', JSON_FLAG),
+      options: (y) => y.positional('dir', { type: 'string', describe: 'The cache directory (Tracker.open(db, { cache: DIR }))', demandOption: true }).option('json', JSON_FLAG),
       run: cacheLs,
     }),
     defineCommand<{ dir: string; track_id: string }>({

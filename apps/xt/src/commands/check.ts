@@ -77,7 +77,13 @@ function merged(args: CheckArgs, config: CompareConfig) {
   if (missing.length > 0) {
     throw new UsageError(`Missing ${missing.join(', ')}: e.g. xt check ${args.db} --baseline branch=main --candidate latest --metric acc:higher:0.01 (or put them in --config FILE).`);
   }
-  const groupBy = args.groupBy && args.groupBy.length > 0 ? args.groupBy.flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean) : config.groupBy;
+  const groupBy =
+    args.groupBy && args.groupBy.length > 0
+      ? args.groupBy
+          .flatMap((g) => g.split(','))
+          .map((g) => g.trim())
+          .filter(Boolean)
+      : config.groupBy;
   return {
     ...config,
     baseline: baseline!,

@@ -42,7 +42,10 @@ async function exportInstead(context: CliContext, args: CopyArgs, format: Export
     const source = await context.openEngine(args.source, { engine: args.sourceEngine ?? args.engine });
     const tables = await source.engine.tables().finally(() => source.close());
     if (tables.length !== 1) {
-      throw new XetrackError('INVALID_ARGUMENT', `${args.target} is a data file, which holds one table, and ${args.source} has ${tables.length ? tables.map((t) => JSON.stringify(t)).join(', ') : 'none'}: pass --table NAME.`);
+      throw new XetrackError(
+        'INVALID_ARGUMENT',
+        `${args.target} is a data file, which holds one table, and ${args.source} has ${tables.length ? tables.map((t) => JSON.stringify(t)).join(', ') : 'none'}: pass --table NAME.`,
+      );
     }
     table = tables[0]!;
   }

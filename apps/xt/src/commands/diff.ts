@@ -31,7 +31,7 @@ export async function diff(context: CliContext, args: DiffArgs): Promise<void> {
 
 export const spec = defineCommand<DiffArgs>({
   name: 'diff',
-  description: 'Runs side by side: each column\'s last value per run, numeric deltas against the first run; only what differs unless --all',
+  description: "Runs side by side: each column's last value per run, numeric deltas against the first run; only what differs unless --all",
   signature: 'diff <db> <runs..> [--all]',
   options: (y) =>
     tableOptions(y)

@@ -63,6 +63,6 @@ export const spec = defineCommand<ImportArgs>({
       .option('engine', ENGINE)
       .option('table', { type: 'string', requiresArg: true, default: 'default', describe: 'Table to write' })
       .option('param', { type: 'string', array: true, requiresArg: true, describe: 'KEY=VALUE added to every row, e.g. branch=main (repeatable)' })
-      .option('json', { ...JSON_FLAG, describe: 'Print the import\'s result as JSON' }),
+      .option('json', { ...JSON_FLAG, describe: "Print the import's result as JSON" }),
   run: importCommand,
 });

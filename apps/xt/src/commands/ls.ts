@@ -44,7 +44,7 @@ export async function ls(context: CliContext, args: LsArgs): Promise<void> {
 
 export const spec = defineCommand<LsArgs>({
   name: 'ls',
-  description: 'Column names; or one column\'s values',
+  description: "Column names; or one column's values",
   signature: 'ls <db> [column]',
   options: (y) =>
     tableOptions(y)
@@ -53,7 +53,7 @@ export const spec = defineCommand<LsArgs>({
       .option('track-id', TRACK_ID)
       .check((args) => {
         if (args.column === undefined && (args.unique === true || args.trackId !== undefined)) {
-          throw new UsageError('--unique and --track-id list a column\'s values: name the column, e.g. xt ls DB model --unique.');
+          throw new UsageError("--unique and --track-id list a column's values: name the column, e.g. xt ls DB model --unique.");
         }
         return true;
       }),

@@ -23,7 +23,10 @@ export interface ReportArgs {
 /** Comma-separated or repeated values, as one list. */
 export function listOf(values: unknown): string[] | undefined {
   if (values === undefined) return undefined;
-  const list = (Array.isArray(values) ? values : [values]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const list = (Array.isArray(values) ? values : [values])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   return list.length ? list : undefined;
 }
 
@@ -39,8 +42,17 @@ export async function report(context: CliContext, args: ReportArgs): Promise<voi
   const reader = await context.openReader(args.db, { engine: args.engine, table: tables[0] });
   try {
     const bytes = await ui.writeReport(reader, args.output, {
-      tables, runs: listOf(args.runs), search: args.search, metrics: listOf(args.metrics),
-      maxRuns: args.maxRuns, maxRows: args.maxRows, maxPoints: args.maxPoints, baseline: args.baseline, checks: listOf(args.check), title: args.title, source: shownLocation(args.db),
+      tables,
+      runs: listOf(args.runs),
+      search: args.search,
+      metrics: listOf(args.metrics),
+      maxRuns: args.maxRuns,
+      maxRows: args.maxRows,
+      maxPoints: args.maxPoints,
+      baseline: args.baseline,
+      checks: listOf(args.check),
+      title: args.title,
+      source: shownLocation(args.db),
     });
     context.stdout.write(`Wrote ${args.output} (${(bytes / 1024).toFixed(0)} KB). Open it in a browser: no server or network needed.\n`);
   } finally {
@@ -64,7 +76,12 @@ export const spec = defineCommand<ReportArgs>({
       .option('max-rows', { type: 'string', requiresArg: true, coerce: wholeNumber('max-rows', 0, 1e7), describe: 'Raw rows kept per table for the Rows view (default 1000)' })
       .option('max-points', { type: 'string', requiresArg: true, coerce: wholeNumber('max-points', 4, 1e6), describe: 'Points per chart line; longer lines are down-sampled (default 200)' })
       .option('baseline', { type: 'string', requiresArg: true, describe: 'A run the Compare view checks the others against (as xt check)' })
-      .option('check', { type: 'string', array: true, requiresArg: true, describe: 'Metrics for those verdicts, NAME:higher|lower[:tolerance] (default: every metric, direction guessed from its name)' })
+      .option('check', {
+        type: 'string',
+        array: true,
+        requiresArg: true,
+        describe: 'Metrics for those verdicts, NAME:higher|lower[:tolerance] (default: every metric, direction guessed from its name)',
+      })
       .option('title', { type: 'string', requiresArg: true, describe: 'The page title' }),
   run: report,
 });

@@ -23,23 +23,20 @@ export async function set(context: CliContext, args: SetArgs): Promise<void> {
   await withReader(context, args, true, async (reader) => {
     const value = parseValue(args.value);
     const scope = { trackId: args.trackId };
-    const changed =
-      args.whereKey === undefined
-        ? await reader.setValue(args.key, value, scope)
-        : await reader.setWhere(args.key, value, args.whereKey, parseValue(args.whereValue ?? 'null'), scope);
+    const changed = args.whereKey === undefined ? await reader.setValue(args.key, value, scope) : await reader.setWhere(args.key, value, args.whereKey, parseValue(args.whereValue ?? 'null'), scope);
     context.stderr.write(`Set ${args.key} on ${changed} ${changed === 1 ? 'row' : 'rows'}.\n`);
   });
 }
 
 export const spec = defineCommand<SetArgs>({
   name: 'set',
-  description: 'Set a value on every row, one run\'s rows, or rows matching a condition (VALUE is read as JSON when it parses)',
+  description: "Set a value on every row, one run's rows, or rows matching a condition (VALUE is read as JSON when it parses)",
   signature: 'set <db> <key> <value>',
   options: (y) =>
     tableOptions(y, false)
       .positional('key', { type: 'string', describe: 'Column to set (created when new)', demandOption: true })
       .positional('value', { type: 'string', describe: 'Value: JSON (0.5, true, null, "text") or plain text', demandOption: true })
-      .option('track-id', { ...TRACK_ID, describe: 'Only this run\'s rows' })
+      .option('track-id', { ...TRACK_ID, describe: "Only this run's rows" })
       .option('where-key', { type: 'string', requiresArg: true, describe: 'Only rows where this column…' })
       .option('where-value', { type: 'string', requiresArg: true, describe: '…equals this value (read like VALUE)' })
       .check((args) => {

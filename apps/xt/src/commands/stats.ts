@@ -27,7 +27,11 @@ export async function describe(context: CliContext, args: DescribeArgs): Promise
   await withReader(context, args, false, async (reader) => {
     const specs = await selectedColumns(reader, args.columns);
     const columns = specs.map((s) => new ColumnStats(s.name, s.type));
-    for await (const row of rowsWith(reader, specs.map((s) => s.name), args.trackId)) {
+    for await (const row of rowsWith(
+      reader,
+      specs.map((s) => s.name),
+      args.trackId,
+    )) {
       for (const column of columns) column.add(row[column.name]);
     }
     const table = describeSummaries(columns.map((c) => c.result()));
@@ -40,7 +44,10 @@ async function selectedColumns(reader: Reader, list: string | undefined): Promis
     const types = await reader.columnTypes();
     return (await reader.columns()).filter((c) => c !== 'track_id' && c !== 'timestamp').map((name) => ({ name, type: types[name] ?? 'text' }));
   }
-  const names = list.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const names = list
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
   if (names.length === 0) throw new UsageError('--columns needs at least one column name (comma-separated).');
   return Promise.all(names.map((n) => resolveColumn(reader, n)));
 }
@@ -95,10 +102,7 @@ export const spec = defineGroup({
       name: 'describe',
       description: 'count, mean, std, min, quartiles, max (numbers); count, unique, top, freq (other values)',
       signature: 'describe <db>',
-      options: (y) =>
-        tableOptions(y)
-          .option('columns', { type: 'string', requiresArg: true, describe: 'Comma-separated columns (default: all but track_id, timestamp)' })
-          .option('track-id', TRACK_ID),
+      options: (y) => tableOptions(y).option('columns', { type: 'string', requiresArg: true, describe: 'Comma-separated columns (default: all but track_id, timestamp)' }).option('track-id', TRACK_ID),
       run: describe,
     }),
     extremeSpec('top', 'largest'),

@@ -111,7 +111,11 @@ function numericStats(values: Float64Array): Record<string, unknown> {
   stats.min = min;
   // Selection leaves everything left of a chosen rank smaller, so each quartile searches from the last one.
   let from = 0;
-  for (const [label, q] of [['25%', 0.25], ['50%', 0.5], ['75%', 0.75]] as const) {
+  for (const [label, q] of [
+    ['25%', 0.25],
+    ['50%', 0.5],
+    ['75%', 0.75],
+  ] as const) {
     const position = (n - 1) * q;
     const below = Math.floor(position);
     const low = select(values, below, from);

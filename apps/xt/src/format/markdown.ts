@@ -9,7 +9,12 @@ import { textWidth } from './text-width.js';
  * columns of padding, as in tabulate.
  */
 export function markdownTable(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const formatted = columns.map((column) => formatColumn(column, rows.map((row) => row[column])));
+  const formatted = columns.map((column) =>
+    formatColumn(
+      column,
+      rows.map((row) => row[column]),
+    ),
+  );
   const header = `| ${formatted.map((c) => pad(c.header, c.width, c.numeric)).join(' | ')} |`;
   const rule = `|${formatted.map((c) => (c.numeric ? `${'-'.repeat(c.width + 1)}:` : `:${'-'.repeat(c.width + 1)}`)).join('|')}|`;
   const body = rows.map((_, i) => `| ${formatted.map((c) => pad(c.cells[i] ?? '', c.width, c.numeric)).join(' | ')} |`);
@@ -27,7 +32,7 @@ const MIN_PADDING = 2;
 
 function formatColumn(column: string, values: unknown[]): FormattedColumn {
   const present = values.filter((v) => v !== null && v !== undefined);
-  const numeric = present.length > 0 && present.every((v) => typeof v === 'bigint' || (typeof v === 'number'));
+  const numeric = present.length > 0 && present.every((v) => typeof v === 'bigint' || typeof v === 'number');
   const floats = numeric && present.some((v) => typeof v === 'number' && !Number.isInteger(v));
   let cells = values.map((v) => (v === null || v === undefined ? '' : floats && typeof v === 'number' ? formatG(v) : cellText(v)));
   if (numeric) cells = alignDecimals(cells);

@@ -9,7 +9,7 @@ export const diffTool = defineTool({
   name: 'diff',
   title: 'Diff runs',
   description:
-    'Two or more runs side by side: for each column, each run\'s last value, whether it is constant in every run (a param), and numeric deltas ' +
+    "Two or more runs side by side: for each column, each run's last value, whether it is constant in every run (a param), and numeric deltas " +
     'against the first run. Only the columns that differ unless `all` is true.',
   input: {
     table: TABLE,
@@ -46,7 +46,9 @@ export const checkTool = defineTool({
     metrics: z
       .array(z.string())
       .min(1)
-      .describe('NAME:higher|lower[:TOLERANCE[:AGGREGATE]], e.g. ["acc:higher:0.01", "latency_ms:lower:5%"]; the aggregate of a run\'s values is last unless given (first, mean, median, min, max, samples)'),
+      .describe(
+        'NAME:higher|lower[:TOLERANCE[:AGGREGATE]], e.g. ["acc:higher:0.01", "latency_ms:lower:5%"]; the aggregate of a run\'s values is last unless given (first, mean, median, min, max, samples)',
+      ),
     groupBy: z.array(z.string()).optional().describe('Compare each value of these columns (params) on its own, e.g. ["model"]'),
     confidence: z.number().gt(0).lt(1).optional().describe('Confidence of the statistical test (default 0.95)'),
     minSamples: z.number().int().min(2).optional().describe('Samples each side needs for the statistical test (default 3)'),

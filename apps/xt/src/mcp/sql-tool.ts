@@ -20,7 +20,7 @@ export const sqlTool = defineTool({
     params: z
       .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
       .optional()
-      .describe('Values for the statement\'s placeholders ($1, $2… or ?), in order'),
+      .describe("Values for the statement's placeholders ($1, $2… or ?), in order"),
   },
   async run({ query, params = [] }, session) {
     const write = session.options.write;
@@ -28,7 +28,7 @@ export const sqlTool = defineTool({
       if (engine.sql && !write && !engine.capabilities.readOnlySql) {
         throw readOnlyServer(`The ${engine.name} engine cannot run a statement read-only, so whether it writes is unknown`);
       }
-      let rows;
+      let rows: Awaited<ReturnType<typeof runSql>>;
       try {
         rows = await runSql(engine, query, params as CellValue[], { readOnly: !write, otherwise: 'use the rows tool instead' });
       } catch (error) {

@@ -13,7 +13,12 @@ export const tablesTool = defineTool({
       const tables = [];
       for (const name of names) tables.push({ name, rows: await engine.count(name), columns: (await engine.describe(name)).length });
       const fitted = fitList(tables, session.limits);
-      return { engine: engine.name, tables: fitted.items, truncated: fitted.cut, ...(fitted.cut ? { hint: `${names.length} tables; the first ${fitted.items.length} are shown: read the rest with the sql tool.` } : {}) };
+      return {
+        engine: engine.name,
+        tables: fitted.items,
+        truncated: fitted.cut,
+        ...(fitted.cut ? { hint: `${names.length} tables; the first ${fitted.items.length} are shown: read the rest with the sql tool.` } : {}),
+      };
     });
   },
 });
@@ -22,8 +27,7 @@ export const tablesTool = defineTool({
 export const columnsTool = defineTool({
   name: 'columns',
   title: 'List columns',
-  description:
-    'The columns of a table in table order with their types (integer, float, text, boolean, blob, json). track_id names the run a row belongs to; timestamp orders rows.',
+  description: 'The columns of a table in table order with their types (integer, float, text, boolean, blob, json). track_id names the run a row belongs to; timestamp orders rows.',
   input: { table: TABLE },
   async run({ table }, session) {
     return session.reader(table, async (reader) => {

@@ -7,14 +7,14 @@ export const setTool = defineTool({
   name: 'set',
   title: 'Set a value',
   description:
-    'Set a column to a value on every row of a table, on one run\'s rows (`trackId`), or on the rows matching `where`; a new column is added. ' +
+    "Set a column to a value on every row of a table, on one run's rows (`trackId`), or on the rows matching `where`; a new column is added. " +
     'Changes the database: refused unless the server was started with --write.',
   changes: 'always',
   input: {
     table: TABLE,
     key: z.string().min(1).describe('The column to set (created when new); not track_id or timestamp'),
     value: z.union([z.string(), z.number(), z.boolean(), z.null()]).describe('The value to store'),
-    trackId: z.string().optional().describe('Only this run\'s rows'),
+    trackId: z.string().optional().describe("Only this run's rows"),
     where: WHERE,
   },
   async run({ table, key, value, trackId, where }, session) {

@@ -17,9 +17,7 @@ async function* iterate(table, options) {
     if (++n === 500) {
       // half-way: once the export's temporary file (CSV, JSONL: its stream opens it asynchronously)
       // or staging folder (Parquet: the file is written at the end) is there, say so
-      const [dir, prefix] = out.endsWith('.parquet')
-        ? [tmpdir(), `xt-parquet-${process.pid}-`]
-        : [path.dirname(out), `.${path.basename(out)}.xt-export-${process.pid}-`];
+      const [dir, prefix] = out.endsWith('.parquet') ? [tmpdir(), `xt-parquet-${process.pid}-`] : [path.dirname(out), `.${path.basename(out)}.xt-export-${process.pid}-`];
       while (!readdirSync(dir).some((name) => name.startsWith(prefix))) await sleep(10);
       writeFileSync(ready, String(process.pid));
       setInterval(() => {}, 1 << 30); // keeps the process alive (a pending await alone would end it, code 13)

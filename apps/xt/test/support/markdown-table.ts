@@ -17,7 +17,11 @@ export function parseMarkdown(text: string): ParsedTable {
   }
   const widths = new Set(lines.map((l) => l.length));
   expect(widths.size, 'every line equally long (ASCII content)').toBe(1);
-  const split = (line: string) => line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+  const split = (line: string) =>
+    line
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim().replace(/\\\|/g, '|'));
   const rule = split(lines[1]!);
   const align = rule.map((r) => {
     expect(r, 'rule cell').toMatch(/^(:-+|-+:)$/);

@@ -19,7 +19,8 @@ const KEYS = ['table', 'baseline', 'candidate', 'metrics', 'groupBy', 'confidenc
  */
 export function parseCompareConfig(value: unknown, where = 'the config'): CompareConfig {
   const fail = (what: string) => new XetrackError('INVALID_ARGUMENT', `${where}: ${what}`);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('must be a JSON object such as {"baseline": "branch=main", "candidate": "latest", "metrics": ["acc:higher:0.01"]}.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw fail('must be a JSON object such as {"baseline": "branch=main", "candidate": "latest", "metrics": ["acc:higher:0.01"]}.');
   const raw = value as Record<string, unknown>;
   const unknown = Object.keys(raw).filter((k) => !KEYS.includes(k));
   if (unknown.length > 0) throw fail(`unknown key ${JSON.stringify(unknown[0])}; the keys are ${KEYS.join(', ')}.`);

@@ -132,7 +132,10 @@ export async function compare(source: ComparisonSource, options: CompareOptions)
   const orderedKeys = [...groupKeys.keys()].sort();
   const comparisons = new Map<string, MetricComparison[]>(orderedKeys.map((k) => [k, []]));
   metrics.forEach((metric, i) => {
-    for (const [name, side] of [['baseline', baseline], ['candidate', candidate]] as const) {
+    for (const [name, side] of [
+      ['baseline', baseline],
+      ['candidate', candidate],
+    ] as const) {
       if (side.samples[i]!.size === 0) {
         throw new XetrackError('EMPTY_SELECTION', `Metric "${metric.name}" has no values in the ${name} (${side.result.label}): check the metric name and the selector.`);
       }
@@ -171,7 +174,13 @@ type Resolve = (name: string, what: string) => ColumnSpec;
 function columnResolver(table: string, columns: ColumnSpec[]): Resolve {
   return (name, what) => {
     const found = columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
-    if (!found) throw unknownColumn(name, table, columns.map((c) => c.name), what);
+    if (!found)
+      throw unknownColumn(
+        name,
+        table,
+        columns.map((c) => c.name),
+        what,
+      );
     return found;
   };
 }
@@ -190,7 +199,13 @@ function selectorConditions(selector: SideSelector, resolve: Resolve): Condition
   }
   for (const condition of selector.where ?? []) {
     const column = resolve(condition.column, 'a condition of the selector');
-    const value = Array.isArray(condition.value) ? condition.value.map((v) => typedValue(v, column)) : condition.value === undefined ? undefined : condition.op === 'like' ? String(condition.value) : typedValue(condition.value, column);
+    const value = Array.isArray(condition.value)
+      ? condition.value.map((v) => typedValue(v, column))
+      : condition.value === undefined
+        ? undefined
+        : condition.op === 'like'
+          ? String(condition.value)
+          : typedValue(condition.value, column);
     conditions.push({ column: column.name, op: condition.op, ...(value === undefined ? {} : { value }) });
   }
   return conditions;
@@ -230,7 +245,8 @@ async function resolveSide(query: SideQuery, name: string, given: SideSelector |
     const found = await query.runs(conditions, groupBy);
     if (found.length === 0) throw empty();
     const chosen = new Set(pickRuns(found, selector.pick).map((r) => groupKeyOf(r.group) + r.trackId));
-    if (chosen.size === 0) throw new XetrackError('EMPTY_SELECTION', `The ${name} (${label}) matches a single run${groupBy.length > 0 ? ' per group' : ''} in table "${table}": there is no previous run to compare.`);
+    if (chosen.size === 0)
+      throw new XetrackError('EMPTY_SELECTION', `The ${name} (${label}) matches a single run${groupBy.length > 0 ? ' per group' : ''} in table "${table}": there is no previous run to compare.`);
     const ids = [...new Set(found.filter((r) => chosen.has(groupKeyOf(r.group) + r.trackId)).map((r) => r.trackId))];
     runs = (await query.aggregate([...conditions, { column: 'track_id', op: 'in', value: ids }], groupBy, metrics)).filter((r) => chosen.has(groupKeyOf(r.group) + r.trackId));
   } else {
@@ -278,7 +294,16 @@ function compareMetric(metric: ResolvedMetric, base: number[] | undefined, cand:
   const common = { metric: metric.name, direction: metric.direction, tolerance: metric.tolerance, toleranceText: toleranceText(metric.tolerance), aggregate: metric.aggregate };
   if (!base || !cand) {
     const missing = !base ? 'baseline' : 'candidate';
-    return { ...common, baseline: base ? summarize(base) : null, candidate: cand ? summarize(cand) : null, delta: null, verdict: 'missing', method: 'none', allowed: null, reason: `no value in the ${missing} for this group` };
+    return {
+      ...common,
+      baseline: base ? summarize(base) : null,
+      candidate: cand ? summarize(cand) : null,
+      delta: null,
+      verdict: 'missing',
+      method: 'none',
+      allowed: null,
+      reason: `no value in the ${missing} for this group`,
+    };
   }
   const decided = decideVerdict(base, cand, {
     direction: metric.direction,

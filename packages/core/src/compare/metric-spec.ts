@@ -71,7 +71,10 @@ export function parseTolerance(text: string, context = text): Tolerance {
     const relative = part.endsWith('%');
     const number = Number(relative ? part.slice(0, -1) : part);
     if (part === '' || part === '%' || !Number.isFinite(number) || number < 0) {
-      throw new XetrackError('INVALID_ARGUMENT', `Metric ${JSON.stringify(context)}: the tolerance must be a non-negative number (absolute, e.g. 0.01), a percentage (relative, e.g. 5%), or both joined with + (0.01+5%), not ${JSON.stringify(text)}.`);
+      throw new XetrackError(
+        'INVALID_ARGUMENT',
+        `Metric ${JSON.stringify(context)}: the tolerance must be a non-negative number (absolute, e.g. 0.01), a percentage (relative, e.g. 5%), or both joined with + (0.01+5%), not ${JSON.stringify(text)}.`,
+      );
     }
     if (relative) tolerance.relative = number / 100;
     else tolerance.absolute = number;

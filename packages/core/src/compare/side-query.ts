@@ -100,11 +100,18 @@ class AggregateSideQuery implements SideQuery {
     for (const [i, m] of metrics.entries()) {
       if (m.aggregate !== 'median' && m.aggregate !== 'samples') continue;
       const perRun = new Map<string, number[]>();
-      const select = { where: [...(where as Where[]), { column: m.column, op: 'is not null' as const }], columns: [...new Set([...groupBy, 'track_id', 'timestamp', m.column])], orderBy: [{ column: 'timestamp' }] };
+      const select = {
+        where: [...(where as Where[]), { column: m.column, op: 'is not null' as const }],
+        columns: [...new Set([...groupBy, 'track_id', 'timestamp', m.column])],
+        orderBy: [{ column: 'timestamp' }],
+      };
       for (const row of await this.engine.select(this.table, select)) {
         const v = toNumber(row[m.column]);
         if (v === undefined) continue;
-        const key = runKey(groupBy.map((g) => row[g] ?? null), String(row.track_id));
+        const key = runKey(
+          groupBy.map((g) => row[g] ?? null),
+          String(row.track_id),
+        );
         const list = perRun.get(key);
         if (list) list.push(v);
         else perRun.set(key, [v]);

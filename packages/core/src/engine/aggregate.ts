@@ -8,8 +8,7 @@ import type { AggregateOptions, CellValue, Engine, Measure, Row, Where } from '.
 
 /** SQLite's order across types: NULL < numbers (booleans as 0/1) < text < bytes. */
 export function compareCells(a: CellValue, b: CellValue): number {
-  const rank = (v: CellValue): number =>
-    v === null ? 0 : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? 1 : typeof v === 'string' ? 2 : 3;
+  const rank = (v: CellValue): number => (v === null ? 0 : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? 1 : typeof v === 'string' ? 2 : 3);
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;

@@ -28,11 +28,7 @@ export function checkEngine(engine: unknown): Engine {
 export function guardEngine(engine: Engine): Engine {
   const wrap = (error: unknown): never => {
     if (isXetrackError(error)) throw error;
-    throw new XetrackError(
-      'ENGINE_FAILURE',
-      `The ${engine.name} engine failed on ${engine.location}: ${messageOf(error)}`,
-      { cause: error },
-    );
+    throw new XetrackError('ENGINE_FAILURE', `The ${engine.name} engine failed on ${engine.location}: ${messageOf(error)}`, { cause: error });
   };
   // Engines are async, but a third-party one may throw before returning its promise.
   const call = <T>(run: () => Promise<T>): Promise<T> => {

@@ -64,11 +64,7 @@ export interface OpenedEngine {
  * The engine for `location`: an engine instance as given, or one created from a plugin, a name,
  * or (when nothing is given) the name the location implies.
  */
-export async function openEngine(
-  location: string,
-  choice: EngineChoice | undefined,
-  intent: LocationIntent & { options?: Record<string, unknown> } = {},
-): Promise<OpenedEngine> {
+export async function openEngine(location: string, choice: EngineChoice | undefined, intent: LocationIntent & { options?: Record<string, unknown> } = {}): Promise<OpenedEngine> {
   if (typeof choice === 'object' && choice !== null && !isPlugin(choice)) {
     return { engine: checkEngine(choice), owned: false };
   }

@@ -41,4 +41,3 @@ export function logOnlyEngine(location: string): Engine {
     async close() {},
   };
 }
-

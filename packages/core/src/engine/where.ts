@@ -38,7 +38,7 @@ function isCell(value: unknown): boolean {
 }
 
 function checkFilter(filter: Filter): void {
-  checkName(filter.column, 'A filter\'s `column`');
+  checkName(filter.column, "A filter's `column`");
   const { op, value } = filter;
   const on = `The filter on column ${JSON.stringify(filter.column)}`;
   if (!OPS.has(op)) throw invalid(`${on} has an unknown op ${JSON.stringify(op)}. Use one of ${OP_LIST}.`);
@@ -90,7 +90,7 @@ export function checkSelectOptions(options: unknown): asserts options is SelectO
     if (!Array.isArray(orderBy)) throw invalid('`orderBy` must be an array of { column, desc }.');
     for (const o of orderBy) {
       if (!isObject(o)) throw invalid('Each `orderBy` entry must be an object { column, desc }.');
-      checkName(o.column, 'An `orderBy` entry\'s `column`');
+      checkName(o.column, "An `orderBy` entry's `column`");
     }
   }
   checkCount(options.limit, 'limit');

@@ -110,7 +110,10 @@ async function defaultCache(directory: string): Promise<FunctionCache> {
 /** Opens `@xetrack/assets`' default store: in the tracker's own SQLite file. */
 async function defaultAssets(path: string, engine: Engine): Promise<AssetStore> {
   if (engine.name !== 'sqlite') {
-    throw new XetrackError('INVALID_ARGUMENT', `assets: true keeps assets in the tracker's SQLite file, but this tracker uses the ${engine.name} engine: pass an asset store instead (see @xetrack/assets).`);
+    throw new XetrackError(
+      'INVALID_ARGUMENT',
+      `assets: true keeps assets in the tracker's SQLite file, but this tracker uses the ${engine.name} engine: pass an asset store instead (see @xetrack/assets).`,
+    );
   }
   return (await loadAssets('The assets option')).assetStore({ path });
 }

@@ -38,7 +38,10 @@ export function parseBenchResults(text: string, file = 'the file'): BenchResults
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new XetrackError('INVALID_ARGUMENT', `${file} is not JSON (${(error as Error).message}): give the JSON a benchmark tool wrote (vitest bench --outputJson, tinybench, mitata format json, hyperfine --export-json).`);
+    throw new XetrackError(
+      'INVALID_ARGUMENT',
+      `${file} is not JSON (${(error as Error).message}): give the JSON a benchmark tool wrote (vitest bench --outputJson, tinybench, mitata format json, hyperfine --export-json).`,
+    );
   }
   const fail = (what: string) => new XetrackError('INVALID_ARGUMENT', `${file}: ${what}`);
   const rows = readRows(data, fail);

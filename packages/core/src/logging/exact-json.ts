@@ -22,7 +22,5 @@ export function parseExactJson(text: string): ExactJsonValue {
     return `"${MARK}${token}"`;
   });
   if (!marked) return JSON.parse(text) as JsonValue;
-  return JSON.parse(safe, (_key, value: unknown) =>
-    typeof value === 'string' && value.startsWith(MARK) ? BigInt(value.slice(MARK.length)) : value,
-  ) as ExactJsonValue;
+  return JSON.parse(safe, (_key, value: unknown) => (typeof value === 'string' && value.startsWith(MARK) ? BigInt(value.slice(MARK.length)) : value)) as ExactJsonValue;
 }

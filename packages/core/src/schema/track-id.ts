@@ -1,4 +1,3 @@
-
 /** Word lists for readable run ids in Python xetrack's shape: `adjective-animal-0042`. */
 const ADJECTIVES = `able agile amber ancient apt arctic astute austere azure bold brave breezy bright brisk calm candid
 careful cheerful chief clever cosmic crimson crisp curious dapper daring deft devout dusty eager earnest elegant

@@ -48,7 +48,9 @@ export function spoolEngine(options: SpoolOptions): Engine {
         // the original error says what happened
       }
       const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' || (error as NodeJS.ErrnoException).code === 'EDQUOT' ? 'STORAGE_FULL' : 'ENGINE_FAILURE';
-      throw new XetrackError(code, `Could not append to the spool fragment ${file}: ${messageOf(error)}. Nothing of this write was kept; free space (or fix the mount) and log again.`, { cause: error });
+      throw new XetrackError(code, `Could not append to the spool fragment ${file}: ${messageOf(error)}. Nothing of this write was kept; free space (or fix the mount) and log again.`, {
+        cause: error,
+      });
     }
     size += data.length;
   };

@@ -11,17 +11,16 @@ import type { CellValue, ColumnSpec, Row } from '../engine/contract.js';
  */
 export const SPOOL_VERSION = 1;
 
-export type SpoolLine =
-  | { spool: number; host: string; pid: number; created: string }
-  | { table: string; columns: ColumnSpec[] }
-  | { table: string; rows: Record<string, unknown>[] }
-  | { end: true };
+export type SpoolLine = { spool: number; host: string; pid: number; created: string } | { table: string; columns: ColumnSpec[] } | { table: string; rows: Record<string, unknown>[] } | { end: true };
 
 /** Fragment file names: `host-pid-random.jsonl`, so no two writers on any host share one. */
 export const FRAGMENT_NAME = /^[A-Za-z0-9._-]+\.jsonl$/;
 
 export function fragmentName(): string {
-  const host = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9.-]/g, '_')
+      .slice(0, 64) || 'host';
   return `${host}-${process.pid}-${randomBytes(6).toString('hex')}.jsonl`;
 }
 

@@ -158,7 +158,11 @@ export class ColumnCache {
 
 /** The error of rows whose new columns the store would not add: it names them, and says the tracker goes on. */
 function refusedColumns(specs: readonly ColumnSpec[], cause: unknown): XetrackError {
-  const names = specs.slice(0, 5).map((s) => JSON.stringify(s.name)).join(', ') + (specs.length > 5 ? ` and ${specs.length - 5} more` : '');
+  const names =
+    specs
+      .slice(0, 5)
+      .map((s) => JSON.stringify(s.name))
+      .join(', ') + (specs.length > 5 ? ` and ${specs.length - 5} more` : '');
   const code = isXetrackError(cause) ? cause.code : 'ENGINE_FAILURE';
   return new XetrackError(
     code,

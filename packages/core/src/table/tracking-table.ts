@@ -237,4 +237,3 @@ function decodeRow(row: Row, json: string[]): StoredRow {
   }
   return out;
 }
-

@@ -34,12 +34,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * gives `cfg_lr` and `cfg_opt_name`. Names come from `argNames`, else the function's parameter
  * list, else `arg0`, `arg1`. Only cycles stop the walk (a shared sub-object is unpacked twice).
  */
-export function unpackArguments(
-  fn: Function,
-  args: readonly unknown[],
-  argNames: readonly string[] | undefined,
-  warn: (message: string) => void,
-): Record<string, unknown> {
+export function unpackArguments(fn: Function, args: readonly unknown[], argNames: readonly string[] | undefined, warn: (message: string) => void): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!args.some(isRecordLike)) return out;
   const names = argNames ?? parameterNames(fn);
@@ -49,14 +44,7 @@ export function unpackArguments(
   return out;
 }
 
-function unpack(
-  obj: Record<string, unknown>,
-  prefix: string,
-  depth: number,
-  ancestors: object[],
-  out: Record<string, unknown>,
-  warn: (message: string) => void,
-): void {
+function unpack(obj: Record<string, unknown>, prefix: string, depth: number, ancestors: object[], out: Record<string, unknown>, warn: (message: string) => void): void {
   if (depth >= MAX_UNPACK_DEPTH) {
     warn(`Max nesting depth (${MAX_UNPACK_DEPTH}) reached for ${prefix}: deeper fields are not unpacked.`);
     return;

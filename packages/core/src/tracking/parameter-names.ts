@@ -21,7 +21,10 @@ function parse(source: string): (string | undefined)[] {
     .map((p) => p.trim())
     .filter((p) => p.length > 0)
     .map((p) => {
-      const bare = p.replace(/^\.\.\./, '').split('=')[0]!.trim();
+      const bare = p
+        .replace(/^\.\.\./, '')
+        .split('=')[0]!
+        .trim();
       return /^[A-Za-z_$][\w$]*$/.test(bare) ? bare : undefined;
     });
 }

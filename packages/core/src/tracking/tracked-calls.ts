@@ -89,9 +89,7 @@ export class TrackedCalls {
       const { result, failed } = await this.run(call, '');
       if (!failed) {
         entry = { value: result, trackId: this.context.trackId };
-        await cache.set(key, { ...entry, functionName: call.name }).catch((error: unknown) =>
-          warn(`The result of ${call.name} was not cached: ${messageOf(error)}`),
-        );
+        await cache.set(key, { ...entry, functionName: call.name }).catch((error: unknown) => warn(`The result of ${call.name} was not cached: ${messageOf(error)}`));
       }
       return result as Awaited<ReturnType<F>>;
     } finally {

@@ -37,7 +37,10 @@ export async function untypedTracker(): Promise<void> {
   const withModel = await t.log({ model: new Model() });
   expectTypeOf(withModel.model).toEqualTypeOf<Model | string>();
 
-  const batch = await t.logBatch([{ epoch: 1, loss: 0.9 }, { epoch: 2, loss: 0.4 }]);
+  const batch = await t.logBatch([
+    { epoch: 1, loss: 0.9 },
+    { epoch: 2, loss: 0.4 },
+  ]);
   expectTypeOf(batch[0]!.loss * 2).toEqualTypeOf<number>();
   expectTypeOf(batch[0]!.track_id).toEqualTypeOf<string>();
 

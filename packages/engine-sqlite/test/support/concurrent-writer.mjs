@@ -36,7 +36,10 @@ for (let round = 0; engine && round < rounds; round++) {
   });
   try {
     await engine.ensureColumns('runs', columns);
-    rows += await engine.insert('runs', Array.from({ length: 10 }, (_, k) => row(k)));
+    rows += await engine.insert(
+      'runs',
+      Array.from({ length: 10 }, (_, k) => row(k)),
+    );
     rows += await engine.insert('runs', [row(10)]);
     rows += await engine.insert('runs', [row(11)]);
   } catch (error) {

@@ -24,16 +24,10 @@ export const closeGroup: EngineGroup = defineGroup({ name: 'close', title: 'clos
     if (engine.sql) await expectCode(engine.sql('SELECT 1'), 'CLOSED');
   });
 
-  it.skipIf(!canOpenAnother)(
-    capabilityTitle('keeps what was committed, for the next connection', canOpenAnother, 'the factory has no openAnother'),
-    async () => {
-      await table('t', [{ name: 'v', type: 'integer' }], [keyRow(1, { v: 1 }), keyRow(2, { v: 2 })]);
-      await engine.close();
-      const next = await another();
-      expect(await next.select('t', { orderBy: [{ column: 'timestamp' }] })).toEqual([
-        keyRow(1, { v: 1 }),
-        keyRow(2, { v: 2 }),
-      ]);
-    },
-  );
+  it.skipIf(!canOpenAnother)(capabilityTitle('keeps what was committed, for the next connection', canOpenAnother, 'the factory has no openAnother'), async () => {
+    await table('t', [{ name: 'v', type: 'integer' }], [keyRow(1, { v: 1 }), keyRow(2, { v: 2 })]);
+    await engine.close();
+    const next = await another();
+    expect(await next.select('t', { orderBy: [{ column: 'timestamp' }] })).toEqual([keyRow(1, { v: 1 }), keyRow(2, { v: 2 })]);
+  });
 });

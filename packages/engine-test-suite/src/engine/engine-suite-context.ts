@@ -99,4 +99,3 @@ export function names(columns: ColumnSpec[]): string[] {
 export function capabilityTitle(title: string, enabled: boolean, reason: string): string {
   return enabled ? title : `${title} (skipped: ${reason})`;
 }
-

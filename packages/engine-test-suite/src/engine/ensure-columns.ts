@@ -105,10 +105,7 @@ export const ensureColumnsGroup: EngineGroup = defineGroup({ name: 'ensure-colum
 
     it('creating the same table at the same time succeeds on both', async () => {
       const other = await another();
-      await Promise.all([
-        engine.ensureColumns('fresh', [{ name: 'a', type: 'integer' }]),
-        other.ensureColumns('fresh', [{ name: 'b', type: 'integer' }]),
-      ]);
+      await Promise.all([engine.ensureColumns('fresh', [{ name: 'a', type: 'integer' }]), other.ensureColumns('fresh', [{ name: 'b', type: 'integer' }])]);
       expect(names(await engine.describe('fresh')).sort()).toEqual([...KEYS, 'a', 'b'].sort());
     });
 
@@ -120,9 +117,7 @@ export const ensureColumnsGroup: EngineGroup = defineGroup({ name: 'ensure-colum
       expect(names(await engine.describe('t'))).toEqual([...KEYS, 'a', 'late']);
       await engine.ensureColumns('t', [{ name: 'late', type: 'text' }]);
       expect(await engine.insert('t', [keyRow(2, { a: 2, late: 'x' })])).toBe(1);
-      expect(await engine.select('t', { where: [{ column: 'late', op: '=', value: 'x' }] })).toEqual([
-        keyRow(2, { a: 2, late: 'x' }),
-      ]);
+      expect(await engine.select('t', { where: [{ column: 'late', op: '=', value: 'x' }] })).toEqual([keyRow(2, { a: 2, late: 'x' })]);
       expect(names(await engine.describe('t'))).toEqual([...KEYS, 'a', 'late']);
     });
   });

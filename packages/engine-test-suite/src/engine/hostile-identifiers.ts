@@ -19,10 +19,7 @@ export const hostileIdentifiersGroup: EngineGroup = defineGroup({ name: 'hostile
       expect(await engine.insert(t, [keyRow(1, { v: i }), keyRow(2, { v: -i })]), t).toBe(2);
       expect(await engine.count(t, [{ column: 'v', op: '=', value: i }]), t).toBe(1);
       expect(await engine.update(t, { v: 100 }, [{ column: 'v', op: '=', value: -i }]), t).toBe(1);
-      expect(await engine.select(t, { orderBy: [{ column: 'timestamp' }] }), t).toEqual([
-        keyRow(1, { v: i }),
-        keyRow(2, { v: 100 }),
-      ]);
+      expect(await engine.select(t, { orderBy: [{ column: 'timestamp' }] }), t).toEqual([keyRow(1, { v: i }), keyRow(2, { v: 100 })]);
       if (engine.iterate) {
         const seen: Row[] = [];
         for await (const row of engine.iterate(t)) seen.push(row);
@@ -44,8 +41,7 @@ export const hostileIdentifiersGroup: EngineGroup = defineGroup({ name: 'hostile
     expect(names(await engine.describe('hostile'))).toEqual([...KEYS, ...HOSTILE_NAMES]);
 
     // Object.fromEntries makes `__proto__` an own key, as a parsed or computed key would be.
-    const rowOf = (i: number): Row =>
-      Object.fromEntries([...Object.entries(keyRow(i)), ...HOSTILE_NAMES.map((n, j) => [n, `${i}:${j}:${n}`])]);
+    const rowOf = (i: number): Row => Object.fromEntries([...Object.entries(keyRow(i)), ...HOSTILE_NAMES.map((n, j) => [n, `${i}:${j}:${n}`])]);
     const rows = [rowOf(1), rowOf(2), rowOf(3)];
     expect(await engine.insert('hostile', rows)).toBe(3);
 
@@ -63,7 +59,15 @@ export const hostileIdentifiersGroup: EngineGroup = defineGroup({ name: 'hostile
         columns: [n, 'timestamp'],
         orderBy: [{ column: n, desc: true }],
       });
-      expect(picked.map((r) => Object.entries(r)), n).toEqual([[[n, value], ['timestamp', ts(2)]]]);
+      expect(
+        picked.map((r) => Object.entries(r)),
+        n,
+      ).toEqual([
+        [
+          [n, value],
+          ['timestamp', ts(2)],
+        ],
+      ]);
       expect(await engine.count('hostile', [{ column: n, op: 'in', value: [value, 'none'] }]), n).toBe(1);
     }
     const last = HOSTILE_NAMES[HOSTILE_NAMES.length - 1] as string;
@@ -72,7 +76,12 @@ export const hostileIdentifiersGroup: EngineGroup = defineGroup({ name: 'hostile
     }
     const [changed] = await engine.select('hostile', { where: [{ column: 'timestamp', op: '=', value: ts(3) }] });
     for (const n of HOSTILE_NAMES) expect(Object.getOwnPropertyDescriptor(changed, n)?.value, n).toBe('changed');
-    expect(await engine.delete('hostile', [{ column: HOSTILE_NAMES[0] as string, op: 'is not null' }, { column: 'timestamp', op: '<', value: ts(3) }])).toBe(2);
+    expect(
+      await engine.delete('hostile', [
+        { column: HOSTILE_NAMES[0] as string, op: 'is not null' },
+        { column: 'timestamp', op: '<', value: ts(3) },
+      ]),
+    ).toBe(2);
     expect(await engine.count('hostile')).toBe(1);
     expect(await engine.tables()).toEqual(['hostile', 'sentinel']);
     await sentinelIntact();

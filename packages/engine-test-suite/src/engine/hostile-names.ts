@@ -41,4 +41,3 @@ export const HOSTILE_NAMES: readonly string[] = Object.freeze([
   'x'.repeat(64),
   'é'.repeat(64),
 ]);
-

@@ -20,11 +20,7 @@ export const insertGroup: EngineGroup = defineGroup({ name: 'insert', title: 'in
     await table('t', columns);
     expect(await engine.insert('t', [keyRow(1, { a: 1, b: 'x' }), keyRow(2, { a: 2, b: 'y' })])).toBe(2);
     expect(await engine.insert('t', [keyRow(3, { a: 3, b: 'z' })])).toBe(1);
-    expect(await engine.select('t', { orderBy: [{ column: 'timestamp' }] })).toEqual([
-      keyRow(1, { a: 1, b: 'x' }),
-      keyRow(2, { a: 2, b: 'y' }),
-      keyRow(3, { a: 3, b: 'z' }),
-    ]);
+    expect(await engine.select('t', { orderBy: [{ column: 'timestamp' }] })).toEqual([keyRow(1, { a: 1, b: 'x' }), keyRow(2, { a: 2, b: 'y' }), keyRow(3, { a: 3, b: 'z' })]);
   });
 
   it('stores a missing key as NULL', async () => {
@@ -34,13 +30,7 @@ export const insertGroup: EngineGroup = defineGroup({ name: 'insert', title: 'in
 
   it('accepts rows with different key sets in one call', async () => {
     await table('t', [...columns, { name: 'c', type: 'float' }]);
-    const rows = [
-      keyRow(1, { a: 1 }),
-      keyRow(2, { b: 'two', c: 2.5 }),
-      keyRow(3, { c: 3.5, a: 3 }),
-      keyRow(4),
-      keyRow(5, { a: 5, b: 'five', c: 5.5 }),
-    ];
+    const rows = [keyRow(1, { a: 1 }), keyRow(2, { b: 'two', c: 2.5 }), keyRow(3, { c: 3.5, a: 3 }), keyRow(4), keyRow(5, { a: 5, b: 'five', c: 5.5 })];
     expect(await engine.insert('t', rows)).toBe(5);
     expect(await engine.select('t', { orderBy: [{ column: 'timestamp' }] })).toEqual([
       keyRow(1, { a: 1, b: null, c: null }),

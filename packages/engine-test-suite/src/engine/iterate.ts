@@ -9,9 +9,7 @@ export const iterateGroup: EngineGroup = defineGroup({ name: 'iterate', title: '
     return rows;
   };
   const big = async (count: number): Promise<Row[]> => {
-    const rows = Array.from({ length: count }, (_, i) =>
-      keyRow(i, { n: i, grp: i % 7 === 0 ? null : i % 3, s: `s${i % 11}`, ok: i % 2 === 0, big: i === 5 ? 2n ** 62n : i }),
-    );
+    const rows = Array.from({ length: count }, (_, i) => keyRow(i, { n: i, grp: i % 7 === 0 ? null : i % 3, s: `s${i % 11}`, ok: i % 2 === 0, big: i === 5 ? 2n ** 62n : i }));
     await table(
       'it',
       [
@@ -45,9 +43,10 @@ export const iterateGroup: EngineGroup = defineGroup({ name: 'iterate', title: '
       { orderBy: [{ column: 'n' }], limit: 0 },
     ];
     for (const options of cases) {
-      expect(await collect('it', options), JSON.stringify(options, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).toEqual(
-        await engine.select('it', options),
-      );
+      expect(
+        await collect('it', options),
+        JSON.stringify(options, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+      ).toEqual(await engine.select('it', options));
     }
   });
 

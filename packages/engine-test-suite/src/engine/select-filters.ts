@@ -5,9 +5,7 @@ import { byKey, defineGroup, type EngineGroup, expectCode, keyRow, KEYS } from '
 export const selectFiltersGroup: EngineGroup = defineGroup({ name: 'select-filters', title: 'select, count and filters' }, ({ engine, table }) => {
   // n: 0..9 and one NULL row; x: n/2 except NULL at n=3; s: cycles a/b/c; b: n even.
   const fixture = async (): Promise<Row[]> => {
-    const rows: Row[] = Array.from({ length: 10 }, (_, n) =>
-      keyRow(n, { n, x: n === 3 ? null : n / 2, s: 'abc'[n % 3] as string, b: n % 2 === 0 }),
-    );
+    const rows: Row[] = Array.from({ length: 10 }, (_, n) => keyRow(n, { n, x: n === 3 ? null : n / 2, s: 'abc'[n % 3] as string, b: n % 2 === 0 }));
     rows.push(keyRow(10, { n: null, x: null, s: null, b: null }));
     await table(
       'm',
@@ -21,8 +19,7 @@ export const selectFiltersGroup: EngineGroup = defineGroup({ name: 'select-filte
     );
     return rows;
   };
-  const ns = async (where: Where[]): Promise<(CellValue | undefined)[]> =>
-    (await engine.select('m', { where, orderBy: [{ column: 'timestamp' }] })).map((r) => r.n);
+  const ns = async (where: Where[]): Promise<(CellValue | undefined)[]> => (await engine.select('m', { where, orderBy: [{ column: 'timestamp' }] })).map((r) => r.n);
 
   it('without options returns every row with every column in table order', async () => {
     const rows = await fixture();
@@ -88,13 +85,28 @@ export const selectFiltersGroup: EngineGroup = defineGroup({ name: 'select-filte
       {
         or: [
           { column: 'n', op: '<', value: 2 },
-          { and: [{ column: 's', op: '=', value: 'c' }, { column: 'b', op: '=', value: true }] },
+          {
+            and: [
+              { column: 's', op: '=', value: 'c' },
+              { column: 'b', op: '=', value: true },
+            ],
+          },
           { column: 'n', op: 'in', value: [9] },
         ],
       },
     ];
     expect(await ns(tree)).toEqual([0, 1, 2, 8, 9]);
-    expect(await ns([{ column: 'n', op: '>', value: 0 }, { or: [{ column: 'x', op: 'is null' }, { column: 'n', op: '=', value: 4 }] }])).toEqual([3, 4]);
+    expect(
+      await ns([
+        { column: 'n', op: '>', value: 0 },
+        {
+          or: [
+            { column: 'x', op: 'is null' },
+            { column: 'n', op: '=', value: 4 },
+          ],
+        },
+      ]),
+    ).toEqual([3, 4]);
     expect(await ns([{ or: [{ and: [{ or: [{ column: 'n', op: '=', value: 1 }] }] }, { column: 'n', op: 'in', value: [] }] }])).toEqual([1]);
     expect(await ns([{ and: [] }])).toHaveLength(11);
     expect(await ns([{ or: [] }])).toEqual([]);
@@ -103,14 +115,21 @@ export const selectFiltersGroup: EngineGroup = defineGroup({ name: 'select-filte
   });
 
   it('like matches % and _ patterns, ASCII letters in either case, \\ escapes, NULL never', async () => {
-    await table('l', [{ name: 't', type: 'text' }, { name: 'n', type: 'integer' }], [
-      keyRow(0, { t: 'gpt-4o', n: 10 }),
-      keyRow(1, { t: 'GPT-3.5', n: 25 }),
-      keyRow(2, { t: 'claude_3', n: 3 }),
-      keyRow(3, { t: 'claude-3', n: 110 }),
-      keyRow(4, { t: '100%', n: null }),
-      keyRow(5, { t: null, n: 1 }),
-    ]);
+    await table(
+      'l',
+      [
+        { name: 't', type: 'text' },
+        { name: 'n', type: 'integer' },
+      ],
+      [
+        keyRow(0, { t: 'gpt-4o', n: 10 }),
+        keyRow(1, { t: 'GPT-3.5', n: 25 }),
+        keyRow(2, { t: 'claude_3', n: 3 }),
+        keyRow(3, { t: 'claude-3', n: 110 }),
+        keyRow(4, { t: '100%', n: null }),
+        keyRow(5, { t: null, n: 1 }),
+      ],
+    );
     const ts = async (where: Where[]) => (await engine.select('l', { where, orderBy: [{ column: 'timestamp' }] })).map((r) => r.t);
     expect(await ts([{ column: 't', op: 'like', value: 'gpt%' }])).toEqual(['gpt-4o', 'GPT-3.5']);
     expect(await ts([{ column: 't', op: 'like', value: 'claude_3' }])).toEqual(['claude_3', 'claude-3']);
@@ -119,12 +138,28 @@ export const selectFiltersGroup: EngineGroup = defineGroup({ name: 'select-filte
     expect(await ts([{ column: 't', op: 'like', value: '%' }])).toHaveLength(5);
     // a number matches as its text
     expect(await ts([{ column: 'n', op: 'like', value: '1%' }])).toEqual(['gpt-4o', 'claude-3', null]);
-    expect(await engine.count('l', [{ or: [{ column: 't', op: 'like', value: 'GPT%' }, { column: 'n', op: '=', value: 3 }] }])).toBe(3);
+    expect(
+      await engine.count('l', [
+        {
+          or: [
+            { column: 't', op: 'like', value: 'GPT%' },
+            { column: 'n', op: '=', value: 3 },
+          ],
+        },
+      ]),
+    ).toBe(3);
   });
 
   it('update and delete take and/or trees', async () => {
     await fixture();
-    const tree: Where[] = [{ or: [{ column: 'n', op: '=', value: 1 }, { column: 's', op: 'like', value: 'C' }] }];
+    const tree: Where[] = [
+      {
+        or: [
+          { column: 'n', op: '=', value: 1 },
+          { column: 's', op: 'like', value: 'C' },
+        ],
+      },
+    ];
     expect(await engine.update('m', { x: 99 }, tree)).toBe(4);
     expect(await ns([{ column: 'x', op: '=', value: 99 }])).toEqual([1, 2, 5, 8]);
     expect(await engine.delete('m', tree)).toBe(4);
@@ -132,13 +167,8 @@ export const selectFiltersGroup: EngineGroup = defineGroup({ name: 'select-filte
   });
 
   it('filters a bigint beyond 2^53 exactly', async () => {
-    await table('big', [{ name: 'v', type: 'integer' }], [
-      keyRow(1, { v: 2n ** 62n }),
-      keyRow(2, { v: 2n ** 62n + 1n }),
-    ]);
-    expect(await engine.select('big', { where: [{ column: 'v', op: '=', value: 2n ** 62n + 1n }] })).toEqual([
-      keyRow(2, { v: 2n ** 62n + 1n }),
-    ]);
+    await table('big', [{ name: 'v', type: 'integer' }], [keyRow(1, { v: 2n ** 62n }), keyRow(2, { v: 2n ** 62n + 1n })]);
+    expect(await engine.select('big', { where: [{ column: 'v', op: '=', value: 2n ** 62n + 1n }] })).toEqual([keyRow(2, { v: 2n ** 62n + 1n })]);
     expect(await engine.count('big', [{ column: 'v', op: '>', value: 2n ** 62n }])).toBe(1);
   });
 
@@ -160,15 +190,9 @@ export const selectFiltersGroup: EngineGroup = defineGroup({ name: 'select-filte
   it('orderBy sorts ascending, descending and by several columns', async () => {
     await fixture();
     const notNull: Filter[] = [{ column: 'n', op: 'is not null' }];
-    expect((await engine.select('m', { where: notNull, orderBy: [{ column: 'n', desc: true }] })).map((r) => r.n)).toEqual([
-      9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
-    ]);
-    expect(
-      (await engine.select('m', { where: notNull, orderBy: [{ column: 's' }, { column: 'n', desc: true }] })).map((r) => r.n),
-    ).toEqual([9, 6, 3, 0, 7, 4, 1, 8, 5, 2]);
-    expect(
-      (await engine.select('m', { where: notNull, orderBy: [{ column: 'b', desc: true }, { column: 'n' }] })).map((r) => r.n),
-    ).toEqual([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]);
+    expect((await engine.select('m', { where: notNull, orderBy: [{ column: 'n', desc: true }] })).map((r) => r.n)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect((await engine.select('m', { where: notNull, orderBy: [{ column: 's' }, { column: 'n', desc: true }] })).map((r) => r.n)).toEqual([9, 6, 3, 0, 7, 4, 1, 8, 5, 2]);
+    expect((await engine.select('m', { where: notNull, orderBy: [{ column: 'b', desc: true }, { column: 'n' }] })).map((r) => r.n)).toEqual([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]);
   });
 
   it('limit and offset page through ordered rows', async () => {

@@ -3,8 +3,7 @@ import { isXetrackError, type CellValue, type Engine, type Row } from '@xetrack/
 import { declares, defineGroup, type EngineGroup, keyRow, rejection } from './engine-suite-context.js';
 
 export const sqlGroup: EngineGroup = defineGroup({ name: 'sql', title: 'sql (rawSql)', unavailable: declares('rawSql') }, ({ engine, table, placeholder }) => {
-  const sql = (query: string, params?: CellValue[]): Promise<Row[]> =>
-    (engine.sql as NonNullable<Engine['sql']>)(query, params);
+  const sql = (query: string, params?: CellValue[]): Promise<Row[]> => (engine.sql as NonNullable<Engine['sql']>)(query, params);
 
   it('runs a query with positional parameters and returns its rows', async () => {
     await table('t', [{ name: 'n', type: 'integer' }], [keyRow(1, { n: 1 }), keyRow(2, { n: 2 }), keyRow(3, { n: 3 })]);

@@ -5,7 +5,11 @@ import { bytesEqual, defineGroup, type EngineGroup, keyRow } from './engine-suit
 export const valuesGroup: EngineGroup = defineGroup({ name: 'values', title: 'values round trip' }, ({ engine, table }) => {
   /** Writes each value in its own row of a `type` column and reads them back in order. */
   const roundTrip = async (type: ColumnType, values: CellValue[]): Promise<CellValue[]> => {
-    await table('t', [{ name: 'v', type }], values.map((v, i) => keyRow(i, { v })));
+    await table(
+      't',
+      [{ name: 'v', type }],
+      values.map((v, i) => keyRow(i, { v })),
+    );
     const rows = await engine.select('t', { orderBy: [{ column: 'timestamp' }] });
     expect(rows).toHaveLength(values.length);
     return rows.map((r) => r.v as CellValue);
@@ -72,32 +76,31 @@ export const valuesGroup: EngineGroup = defineGroup({ name: 'values', title: 'va
   });
 
   it('json: documents as their text', async () => {
-    const values = [
-      '{"a":1,"b":[true,null,"x"],"c":{"d":-1.5}}',
-      '[]',
-      '{}',
-      '"a string"',
-      '{"emoji":"😀","quote":"\\"","nested":[[[]]]}',
-      'null',
-      'true',
-      '42',
-    ];
+    const values = ['{"a":1,"b":[true,null,"x"],"c":{"d":-1.5}}', '[]', '{}', '"a string"', '{"emoji":"😀","quote":"\\"","nested":[[[]]]}', 'null', 'true', '42'];
     expect(await roundTrip('json', values)).toEqual(values);
   });
 
   it('NULL in a column of every type', async () => {
     const types: ColumnType[] = ['integer', 'float', 'text', 'boolean', 'blob', 'json'];
     const row = keyRow(1, Object.fromEntries(types.map((t) => [t, null])));
-    await table('t', types.map((type) => ({ name: type, type })), [row]);
+    await table(
+      't',
+      types.map((type) => ({ name: type, type })),
+      [row],
+    );
     expect(await engine.select('t')).toEqual([row]);
   });
 
   it('values written by update read back the same way', async () => {
-    await table('t', [
-      { name: 'i', type: 'integer' },
-      { name: 'b', type: 'boolean' },
-      { name: 'x', type: 'blob' },
-    ], [keyRow(1)]);
+    await table(
+      't',
+      [
+        { name: 'i', type: 'integer' },
+        { name: 'b', type: 'boolean' },
+        { name: 'x', type: 'blob' },
+      ],
+      [keyRow(1)],
+    );
     expect(await engine.update('t', { i: 2n ** 63n - 1n, b: false, x: new Uint8Array([0, 255]) }, [])).toBe(1);
     const [row] = await engine.select('t');
     expect(row?.i).toBe(2n ** 63n - 1n);

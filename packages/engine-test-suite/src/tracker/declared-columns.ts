@@ -8,7 +8,10 @@ export const declaredColumnsGroup: TrackerGroup = defineGroup({ name: 'declared-
     await t.log({ temperature: 0.7, 'top-p': 0.9, f1: 0.5 });
     const r = await reader();
     expect(await r.columnTypes()).toMatchObject({ temperature: 'float', top_p: 'float', f1: 'float' });
-    expect((await r.toRows()).map((x) => [x.temperature, x.top_p, x.f1])).toEqual([[0, 1, 1], [0.7, 0.9, 0.5]]);
+    expect((await r.toRows()).map((x) => [x.temperature, x.top_p, x.f1])).toEqual([
+      [0, 1, 1],
+      [0.7, 0.9, 0.5],
+    ]);
     // an existing integer column declared float at a later open is widened, values kept
     await t.log({ epochs: 3 });
     expect((await r.columnTypes()).epochs).toBe('integer');

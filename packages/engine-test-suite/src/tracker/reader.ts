@@ -13,9 +13,7 @@ export const readerGroup: TrackerGroup = defineGroup({ name: 'reader', title: 'R
     expect(await (await reader({ table: 'exists' })).tables()).toEqual(['exists']);
   });
 
-  const missingTitle = factory.missingLocation
-    ? 'a missing location is NOT_FOUND'
-    : 'a missing location is NOT_FOUND (skipped: the factory gives no missingLocation)';
+  const missingTitle = factory.missingLocation ? 'a missing location is NOT_FOUND' : 'a missing location is NOT_FOUND (skipped: the factory gives no missingLocation)';
   it.skipIf(!factory.missingLocation)(missingTitle, async () => {
     const missing = await factory.missingLocation!();
     await expectCode(Reader.open(missing, { engine: factory.engine, engineOptions: factory.engineOptions }), 'NOT_FOUND');
@@ -49,10 +47,7 @@ export const readerGroup: TrackerGroup = defineGroup({ name: 'reader', title: 'R
       ['aardvark-run-0002', 2],
       ['aardvark-run-0002', 3],
     ]);
-    expect(await r.runs()).toEqual([
-      expect.objectContaining({ track_id: 'zebra-run-0001', rows: 1 }),
-      expect.objectContaining({ track_id: 'aardvark-run-0002', rows: 2 }),
-    ]);
+    expect(await r.runs()).toEqual([expect.objectContaining({ track_id: 'zebra-run-0001', rows: 1 }), expect.objectContaining({ track_id: 'aardvark-run-0002', rows: 2 })]);
   });
 
   it('deleteRun, setValue and setWhere', async () => {
@@ -112,8 +107,7 @@ export const readerGroup: TrackerGroup = defineGroup({ name: 'reader', title: 'R
 
   it('toRows takes where objects: equality, comparisons, in, like, null tests, and/or', async () => {
     const r = await sweep();
-    const ids = async (where: NonNullable<Parameters<typeof r.toRows>[0]>['where']) =>
-      (await r.toRows({ where })).map((x) => `${String(x.track_id).slice(4)}${String(x.split)[0]}`);
+    const ids = async (where: NonNullable<Parameters<typeof r.toRows>[0]>['where']) => (await r.toRows({ where })).map((x) => `${String(x.track_id).slice(4)}${String(x.split)[0]}`);
     expect(await ids({ model: 'gpt', split: 'dev' })).toEqual(['0d', '1d']);
     expect(await ids({ accuracy: { gte: 0.75 } })).toEqual(['3d', '3t', '3e']);
     expect(await ids({ accuracy: { gt: 0.1, lte: 0.25 } })).toEqual(['0e', '1d']);

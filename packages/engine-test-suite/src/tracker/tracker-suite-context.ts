@@ -33,17 +33,6 @@ export interface TrackerSuite {
 }
 
 /** The groups of the Tracker/Reader suite, by the name `trackerConformance`'s `skip` takes. */
-export type TrackerGroupName =
-  | 'log'
-  | 'hostile-table-names'
-  | 'group-commit'
-  | 'column-limit'
-  | 'params'
-  | 'queries'
-  | 'track-wrap'
-  | 'several-writers'
-  | 'declared-columns'
-  | 'copy'
-  | 'reader';
+export type TrackerGroupName = 'log' | 'hostile-table-names' | 'group-commit' | 'column-limit' | 'params' | 'queries' | 'track-wrap' | 'several-writers' | 'declared-columns' | 'copy' | 'reader';
 
 export type TrackerGroup = SuiteGroup<TrackerSuite, TrackerGroupName>;

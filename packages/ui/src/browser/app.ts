@@ -11,7 +11,12 @@ import { renderRows } from './views/rows.js';
 import { renderRuns } from './views/runs.js';
 
 export type ViewName = 'runs' | 'compare' | 'charts' | 'rows';
-const VIEWS: [ViewName, string][] = [['runs', 'Runs'], ['compare', 'Compare'], ['charts', 'Charts'], ['rows', 'Rows']];
+const VIEWS: [ViewName, string][] = [
+  ['runs', 'Runs'],
+  ['compare', 'Compare'],
+  ['charts', 'Charts'],
+  ['rows', 'Rows'],
+];
 
 export interface AppState {
   table: string;
@@ -48,7 +53,18 @@ export class App {
     readonly client: DataClient,
     private readonly root: HTMLElement,
   ) {
-    this.state = { table: client.meta.tables[0] ?? 'default', view: 'runs', query: '', desc: false, selected: [], baseline: null, showAll: false, runsOffset: 0, rowsOffset: 0, rowsOnlySelected: false };
+    this.state = {
+      table: client.meta.tables[0] ?? 'default',
+      view: 'runs',
+      query: '',
+      desc: false,
+      selected: [],
+      baseline: null,
+      showAll: false,
+      runsOffset: 0,
+      rowsOffset: 0,
+      rowsOnlySelected: false,
+    };
   }
 
   async start(): Promise<void> {
@@ -73,22 +89,30 @@ export class App {
     const source = h('span', { className: 'source', title: meta.source }, meta.source);
     fill(
       this.root,
-      h('header', {},
+      h(
+        'header',
+        {},
         h('h1', {}, 'xetrack'),
         source,
         tables,
         h('span', { className: 'spacer' }),
         meta.mode === 'live' ? this.liveBadge : h('span', { className: 'badge' }, `report · ${new Date(meta.generated).toLocaleString()}`),
-        themeButton),
+        themeButton,
+      ),
       this.tabs,
       this.main,
     );
     if (meta.limits) {
       const notes = Object.entries(meta.limits.dropped).filter(([, d]) => d.rows || d.runs || d.sampledSeries);
       this.root.insertBefore(
-        h('p', { className: 'note', id: 'report-limits' },
+        h(
+          'p',
+          { className: 'note', id: 'report-limits' },
           `This report keeps at most ${meta.limits.maxRuns.toLocaleString()} runs, the first ${meta.limits.maxRows.toLocaleString()} raw rows per table and ${meta.limits.maxPoints.toLocaleString()} points per chart line (longer lines are down-sampled, keeping each stretch's lowest and highest point).`,
-          notes.length ? ` Left out: ${notes.map(([t, d]) => `${t}: ${d.rows.toLocaleString()} rows, ${d.runs.toLocaleString()} runs, ${d.sampledSeries.toLocaleString()} lines down-sampled`).join('; ')}.` : ' Nothing was left out.'),
+          notes.length
+            ? ` Left out: ${notes.map(([t, d]) => `${t}: ${d.rows.toLocaleString()} rows, ${d.runs.toLocaleString()} runs, ${d.sampledSeries.toLocaleString()} lines down-sampled`).join('; ')}.`
+            : ' Nothing was left out.',
+        ),
         this.main,
       );
     }
@@ -96,10 +120,25 @@ export class App {
   }
 
   private renderTabs(): void {
-    fill(this.tabs, ...VIEWS.map(([name, label]) =>
-      h('button', { type: 'button', role: 'tab', id: `tab-${name}`, 'aria-selected': String(this.state.view === name), 'aria-controls': 'view',
-        onclick: () => this.show(name),
-        onkeydown: (e: KeyboardEvent) => this.tabKey(e, name) }, label, name === 'compare' && this.state.selected.length ? ` (${this.state.selected.length})` : null)));
+    fill(
+      this.tabs,
+      ...VIEWS.map(([name, label]) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            role: 'tab',
+            id: `tab-${name}`,
+            'aria-selected': String(this.state.view === name),
+            'aria-controls': 'view',
+            onclick: () => this.show(name),
+            onkeydown: (e: KeyboardEvent) => this.tabKey(e, name),
+          },
+          label,
+          name === 'compare' && this.state.selected.length ? ` (${this.state.selected.length})` : null,
+        ),
+      ),
+    );
   }
 
   /** Left/right arrows move between tabs, as in any tab list. */
@@ -129,10 +168,15 @@ export class App {
     this.state = { ...this.state, table, selected: [], baseline: null, runsOffset: 0, rowsOffset: 0, metric: undefined, scatterX: undefined, scatterY: undefined, histColumn: undefined };
     this.meta = await this.client.tableMeta(table);
     this.unsubscribe?.();
-    this.unsubscribe = this.client.subscribe?.(table, this.meta.cursor, (e) => this.onRows(e), (live) => {
-      this.liveBadge.textContent = live ? '● live' : '○ reconnecting';
-      this.liveBadge.classList.toggle('off', !live);
-    });
+    this.unsubscribe = this.client.subscribe?.(
+      table,
+      this.meta.cursor,
+      (e) => this.onRows(e),
+      (live) => {
+        this.liveBadge.textContent = live ? '● live' : '○ reconnecting';
+        this.liveBadge.classList.toggle('off', !live);
+      },
+    );
     await this.render();
   }
 

@@ -101,12 +101,21 @@ export class ReportClient implements DataClient {
     if (!all || runs.length < 2) return { ...empty, problem: 'Select two or more runs to compare them.' };
     const at = runs.map((id) => all.runs.indexOf(id));
     const missing = runs.filter((_, i) => at[i]! < 0);
-    if (missing.length) return { ...empty, problem: `This report holds the comparison of its first ${all.runs.length} runs; ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not among them (write the report with --runs to choose).` };
+    if (missing.length)
+      return {
+        ...empty,
+        problem: `This report holds the comparison of its first ${all.runs.length} runs; ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not among them (write the report with --runs to choose).`,
+      };
     const pick = <T>(values: T[] | undefined) => (values ? at.map((i) => values[i]!) : undefined);
     const lines = all.lines.map((line) => {
       const values = at.map((i) => line.values[i] ?? null);
-      return { kind: line.kind, name: line.name, values, differs: values.some((v) => v !== values[0]),
-        ...(useBaseline ? { delta: pick(line.delta), relative: pick(line.relative), verdict: pick(line.verdict) } : {}) };
+      return {
+        kind: line.kind,
+        name: line.name,
+        values,
+        differs: values.some((v) => v !== values[0]),
+        ...(useBaseline ? { delta: pick(line.delta), relative: pick(line.relative), verdict: pick(line.verdict) } : {}),
+      };
     });
     const verdicts = useBaseline ? lines.flatMap((l) => l.verdict ?? []).filter((v): v is string => typeof v === 'string') : [];
     const verdict = ['regressed', 'missing', 'inconclusive', 'improved', 'unchanged'].find((v) => verdicts.includes(v));

@@ -9,8 +9,18 @@ export const KEY_COLUMNS = ['track_id', 'timestamp'];
 export const CALL_COLUMNS = ['function_name', 'function_time', 'args', 'error', 'cache', 'kwargs', 'function_result'];
 /** Readings @xetrack/sysmon (and Python's system monitor) add to tracked calls. */
 export const SYSTEM_COLUMNS = [
-  'cpu_percent', 'p_cpu_percent', 'ram_percent', 'memory_percent', 'p_memory_percent', 'disk_percent',
-  'bytes_sent', 'bytes_recv', 'event_loop_delay_p99_ms', 'heap_used_mb', 'gpu_percent', 'gpu_memory_mb',
+  'cpu_percent',
+  'p_cpu_percent',
+  'ram_percent',
+  'memory_percent',
+  'p_memory_percent',
+  'disk_percent',
+  'bytes_sent',
+  'bytes_recv',
+  'event_loop_delay_p99_ms',
+  'heap_used_mb',
+  'gpu_percent',
+  'gpu_memory_mb',
 ];
 /** Names of a step axis, in order of preference. */
 export const STEP_COLUMNS = ['step', 'global_step', 'epoch', 'iteration', 'iter', 'batch'];

@@ -69,7 +69,10 @@ export async function startDashboard(reader: Reader, options: DashboardOptions =
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DASHBOARD_PORT;
   if (!isLoopback(host) && !options.expose) {
-    throw new XetrackError('INVALID_ARGUMENT', `Binding ${host} lets other machines read this database: add --expose to do it (every request then needs the access token printed at start), or keep the default 127.0.0.1.`);
+    throw new XetrackError(
+      'INVALID_ARGUMENT',
+      `Binding ${host} lets other machines read this database: add --expose to do it (every request then needs the access token printed at start), or keep the default 127.0.0.1.`,
+    );
   }
   const token = options.token ?? (options.expose ? randomBytes(18).toString('base64url') : null);
   const tableNames = options.tables?.length ? options.tables : [reader.table, ...(await reader.tables()).filter((t) => t !== reader.table)];
@@ -114,8 +117,10 @@ export async function startDashboard(reader: Reader, options: DashboardOptions =
       const source = sourceOf(url);
       const wanted = ids(url);
       const result = source.runsPage(url.searchParams.get('q') ?? '', {
-        sort: url.searchParams.get('sort') ?? undefined, desc: url.searchParams.get('desc') === '1',
-        offset: int(url, 'offset', 0), limit: int(url, 'limit', 100, MAX_PAGE),
+        sort: url.searchParams.get('sort') ?? undefined,
+        desc: url.searchParams.get('desc') === '1',
+        offset: int(url, 'offset', 0),
+        limit: int(url, 'limit', 100, MAX_PAGE),
       });
       return wanted ? { runs: result.runs.filter((r) => wanted.includes(r.track_id)), total: result.total } : result;
     },
@@ -133,7 +138,13 @@ export async function startDashboard(reader: Reader, options: DashboardOptions =
     '/api/assets': async (url) => listAssets(sourceOf(url).reader, true),
     '/api/compare': async (url) => {
       const checks = url.searchParams.get('checks');
-      const specs = checks === null ? undefined : checks.split('\n').map((c) => c.trim()).filter((c) => c !== '');
+      const specs =
+        checks === null
+          ? undefined
+          : checks
+              .split('\n')
+              .map((c) => c.trim())
+              .filter((c) => c !== '');
       return compareView(sourceOf(url).reader, (ids(url) ?? []).slice(0, 50), url.searchParams.get('baseline'), specs);
     },
     '/api/events': async (url, request, response) => {

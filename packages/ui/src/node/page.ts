@@ -26,7 +26,11 @@ function browserBundle(): { js: string; css: string } {
 
 /** Text safe inside a <script> element: no `</script`, no `<!--`, no line separators JSON allows. */
 function scriptSafe(text: string): string {
-  return text.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return text
+    .replace(/<\/(script)/gi, '<\\/$1')
+    .replace(/<!--/g, '<\\!--')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function escapeHtml(text: string): string {
@@ -35,7 +39,12 @@ function escapeHtml(text: string): string {
 
 export function pageHtml(options: { title: string; data?: ReportData }): string {
   const { js, css } = browserBundle();
-  const data = options.data ? `<script id="xt-data" type="application/json">${JSON.stringify(options.data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}</script>\n` : '';
+  const data = options.data
+    ? `<script id="xt-data" type="application/json">${JSON.stringify(options.data)
+        .replace(/</g, '\\u003c')
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029')}</script>\n`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -80,7 +80,8 @@ export async function reportData(reader: Reader, options: ReportOptions = {}): P
     }
     const compared = runs.slice(0, options.maxCompare ?? REPORT_DEFAULTS.maxCompare).map((r) => r.track_id);
     if (options.baseline && !compared.includes(options.baseline)) {
-      if (!runs.some((r) => r.track_id === options.baseline)) throw new XetrackError('INVALID_ARGUMENT', `The baseline ${options.baseline} is not among the report's runs in table ${name}: name one listed by \`xt runs\`.`);
+      if (!runs.some((r) => r.track_id === options.baseline))
+        throw new XetrackError('INVALID_ARGUMENT', `The baseline ${options.baseline} is not among the report's runs in table ${name}: name one listed by \`xt runs\`.`);
       compared.unshift(options.baseline);
     }
     const comparison = compared.length >= 2 ? await compareView(tableReader, compared, options.baseline ?? null, options.checks) : null;

@@ -169,10 +169,7 @@ export class TableSource {
   /** Raw rows in timestamp order, one page (optionally only some runs'). */
   async rowsPage(offset: number, limit: number, trackIds?: string[]): Promise<RowsPage> {
     const where = this.runFilter(trackIds);
-    const [rows, total] = await Promise.all([
-      this.select({ where, orderBy: [{ column: 'timestamp' }], limit, offset }),
-      this.reader.engine.count(this.table, where),
-    ]);
+    const [rows, total] = await Promise.all([this.select({ where, orderBy: [{ column: 'timestamp' }], limit, offset }), this.reader.engine.count(this.table, where)]);
     return { ...this.cellsOf(rows), offset, total };
   }
 
@@ -288,4 +285,3 @@ export function histogramOf(column: string, values: number[], bins: number): His
   for (const v of values) counts[Math.min(count - 1, Math.floor((v - start) / width))]!++;
   return { column, edges: Array.from({ length: count + 1 }, (_, i) => start + i * width), counts };
 }
-

@@ -21,8 +21,15 @@ export function parallelCoordinates(allAxes: string[], allLines: ParallelLine[],
   const axes = allAxes.slice(0, Math.max(2, Math.floor(width / 90)));
   const lines = allLines.map((l) => ({ ...l, values: l.values.slice(0, axes.length) }));
   const drawn = lines.filter((l) => l.selected).length;
-  const figure = h('figure', { className: 'chart', 'data-series': lines.length, 'data-axes': axes.length, 'aria-label': 'Parallel coordinates' },
-    h('figcaption', {}, `Parallel coordinates: ${lines.length} runs over ${axes.length}${axes.length < allAxes.length ? ` of ${allAxes.length}` : ''} axes${drawn ? `, ${drawn} selected in colour` : ''}`));
+  const figure = h(
+    'figure',
+    { className: 'chart', 'data-series': lines.length, 'data-axes': axes.length, 'aria-label': 'Parallel coordinates' },
+    h(
+      'figcaption',
+      {},
+      `Parallel coordinates: ${lines.length} runs over ${axes.length}${axes.length < allAxes.length ? ` of ${allAxes.length}` : ''} axes${drawn ? `, ${drawn} selected in colour` : ''}`,
+    ),
+  );
   const ratio = window.devicePixelRatio || 1;
   const canvas = h('canvas', { width: Math.round(width * ratio), height: Math.round(height * ratio), role: 'img', 'aria-label': `Parallel coordinates of ${axes.join(', ')}` });
   canvas.style.width = `${width}px`;
@@ -49,7 +56,12 @@ export function parallelCoordinates(allAxes: string[], allLines: ParallelLine[],
       return { min, max, pos: (v: Cell) => (v === null ? null : max === min ? 0.5 : (Number(v) - min) / (max - min)), labels: [formatCell(max), formatCell(min)] };
     }
     const cats = [...new Set(values.map(String))].sort();
-    return { min: 0, max: cats.length - 1, pos: (v: Cell) => (v === null ? null : cats.length === 1 ? 0.5 : cats.indexOf(String(v)) / (cats.length - 1)), labels: [cats[cats.length - 1] ?? '', cats[0] ?? ''] };
+    return {
+      min: 0,
+      max: cats.length - 1,
+      pos: (v: Cell) => (v === null ? null : cats.length === 1 ? 0.5 : cats.indexOf(String(v)) / (cats.length - 1)),
+      labels: [cats[cats.length - 1] ?? '', cats[0] ?? ''],
+    };
   });
   const fg = cssVar('--fg');
   const muted = cssVar('--muted-line');

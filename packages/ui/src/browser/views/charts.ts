@@ -33,15 +33,37 @@ export async function renderCharts(app: App, el: HTMLElement): Promise<void> {
     const drawn = series.filter((s) => s.x.length > 0);
     const sampled = series.filter((s) => s.points > s.x.length).length;
     stepSection.append(
-      h('div', { className: 'toolbar' }, select('Metric', metrics, metric, (v) => { state.metric = v; void app.render(); }, 'metric-select'),
-        h('span', { className: 'help' }, state.selected.length ? `${chosen.length} selected runs` : `the first ${chosen.length} runs (select runs in the Runs view to choose)`, sampled ? ` · ${sampled} lines down-sampled` : '')),
+      h(
+        'div',
+        { className: 'toolbar' },
+        select(
+          'Metric',
+          metrics,
+          metric,
+          (v) => {
+            state.metric = v;
+            void app.render();
+          },
+          'metric-select',
+        ),
+        h(
+          'span',
+          { className: 'help' },
+          state.selected.length ? `${chosen.length} selected runs` : `the first ${chosen.length} runs (select runs in the Runs view to choose)`,
+          sampled ? ` · ${sampled} lines down-sampled` : '',
+        ),
+      ),
       drawn.length
-        ? chart({ label: `${metric} over ${meta.stepColumn ?? 'row index'}`, data: alignSeries(drawn), series: drawn.map((s) => shortId(s.track_id)), xLabel: meta.stepColumn ?? 'row', yLabel: metric }, width)
-        : h('p', { className: 'empty' }, `No ${metric} values in these runs.`));
+        ? chart(
+            { label: `${metric} over ${meta.stepColumn ?? 'row index'}`, data: alignSeries(drawn), series: drawn.map((s) => shortId(s.track_id)), xLabel: meta.stepColumn ?? 'row', yLabel: metric },
+            width,
+          )
+        : h('p', { className: 'empty' }, `No ${metric} values in these runs.`),
+    );
   } else stepSection.append(h('p', { className: 'empty' }, 'No metric changes within a run in this table.'));
 
   // params that vary across the runs come first (a constant one makes a flat plot); numeric before text
-  const valueOf = (r: RunInfo, c: string) => (c in r.params ? r.params[c]! : r.metrics[c]?.last ?? null);
+  const valueOf = (r: RunInfo, c: string) => (c in r.params ? r.params[c]! : (r.metrics[c]?.last ?? null));
   const distinct = (c: string) => new Set(matching.map((r) => JSON.stringify(valueOf(r, c)))).size;
   const numericParam = (p: string) => matching.some((r) => typeof r.params[p] === 'number');
   const varying = params.filter((p) => distinct(p) > 1).sort((a, b) => Number(numericParam(b)) - Number(numericParam(a)));
@@ -65,31 +87,77 @@ export async function renderCharts(app: App, el: HTMLElement): Promise<void> {
     }
     const [sx, sy] = sortedPairs(xs, ys);
     scatterSection.append(
-      h('div', { className: 'toolbar' },
-        select('x', xChoices, scatterX, (v) => { state.scatterX = v; void app.render(); }, 'scatter-x'),
-        select('y', metrics, scatterY, (v) => { state.scatterY = v; void app.render(); }, 'scatter-y'),
-        h('span', { className: 'help' }, `${xs.length} runs, ${scatterY} last value${cats.length ? ` · x categories: ${cats.map((c, i) => `${i}=${c}`).join(', ')}` : ''}`)),
-      chart({ label: `${scatterY} vs ${scatterX}`, data: [sx, sy] as uPlot.AlignedData, series: [scatterY], xLabel: scatterX, yLabel: scatterY, points: true }, width));
+      h(
+        'div',
+        { className: 'toolbar' },
+        select(
+          'x',
+          xChoices,
+          scatterX,
+          (v) => {
+            state.scatterX = v;
+            void app.render();
+          },
+          'scatter-x',
+        ),
+        select(
+          'y',
+          metrics,
+          scatterY,
+          (v) => {
+            state.scatterY = v;
+            void app.render();
+          },
+          'scatter-y',
+        ),
+        h('span', { className: 'help' }, `${xs.length} runs, ${scatterY} last value${cats.length ? ` · x categories: ${cats.map((c, i) => `${i}=${c}`).join(', ')}` : ''}`),
+      ),
+      chart({ label: `${scatterY} vs ${scatterX}`, data: [sx, sy] as uPlot.AlignedData, series: [scatterY], xLabel: scatterX, yLabel: scatterY, points: true }, width),
+    );
   } else scatterSection.append(h('p', { className: 'empty' }, 'Needs a param and a metric.'));
 
   // parallel coordinates
   const axes = [...varying, ...metrics.filter((m) => distinct(m) > 1)].slice(0, 10);
   const selected = new Set(state.selected);
-  const parallelSection = h('section', { className: 'card', id: 'chart-parallel' }, h('h2', {}, 'Parallel coordinates'),
+  const parallelSection = h(
+    'section',
+    { className: 'card', id: 'chart-parallel' },
+    h('h2', {}, 'Parallel coordinates'),
     axes.length >= 2
-      ? parallelCoordinates(axes, matching.map((r) => ({ id: r.track_id, selected: selected.has(r.track_id), values: axes.map((a) => valueOf(r, a)) })), width)
-      : h('p', { className: 'empty' }, 'Needs at least two params or metrics.'));
+      ? parallelCoordinates(
+          axes,
+          matching.map((r) => ({ id: r.track_id, selected: selected.has(r.track_id), values: axes.map((a) => valueOf(r, a)) })),
+          width,
+        )
+      : h('p', { className: 'empty' }, 'Needs at least two params or metrics.'),
+  );
 
   // histogram
-  const histColumn = state.histColumn && numericColumns.includes(state.histColumn) ? state.histColumn : metrics[0] ?? numericColumns[0];
+  const histColumn = state.histColumn && numericColumns.includes(state.histColumn) ? state.histColumn : (metrics[0] ?? numericColumns[0]);
   const histSection = h('section', { className: 'card', id: 'chart-histogram' }, h('h2', {}, 'Histogram'));
   if (histColumn) {
     const hist = await app.client.histogram(state.table, histColumn);
     const centers = hist.counts.map((_, i) => (hist.edges[i]! + hist.edges[i + 1]!) / 2);
     histSection.append(
-      h('div', { className: 'toolbar' }, select('Column', numericColumns, histColumn, (v) => { state.histColumn = v; void app.render(); }, 'hist-select'),
-        h('span', { className: 'help' }, `${hist.counts.reduce((a, b) => a + b, 0).toLocaleString()} values in ${hist.counts.length} bins, every row of the table`)),
-      hist.counts.length ? chart({ label: `Histogram of ${histColumn}`, data: [centers, hist.counts], series: ['rows'], xLabel: histColumn, yLabel: 'rows', bars: true, height: 220 }, width) : h('p', { className: 'empty' }, 'No values.'));
+      h(
+        'div',
+        { className: 'toolbar' },
+        select(
+          'Column',
+          numericColumns,
+          histColumn,
+          (v) => {
+            state.histColumn = v;
+            void app.render();
+          },
+          'hist-select',
+        ),
+        h('span', { className: 'help' }, `${hist.counts.reduce((a, b) => a + b, 0).toLocaleString()} values in ${hist.counts.length} bins, every row of the table`),
+      ),
+      hist.counts.length
+        ? chart({ label: `Histogram of ${histColumn}`, data: [centers, hist.counts], series: ['rows'], xLabel: histColumn, yLabel: 'rows', bars: true, height: 220 }, width)
+        : h('p', { className: 'empty' }, 'No values.'),
+    );
   }
 
   // function timings
@@ -98,12 +166,39 @@ export async function renderCharts(app: App, el: HTMLElement): Promise<void> {
   if (timings.length) {
     const longest = Math.max(...timings.map((t) => t.total)) || 1;
     timingSection.append(
-      h('div', { className: 'scroll' }, h('table', { className: 'grid', id: 'timings-table' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'function'), ...['calls', 'errors', 'mean s', 'min s', 'max s', 'total s'].map((c) => h('th', { scope: 'col', className: 'num' }, c)), h('th', { scope: 'col' }, 'total, against the longest'))),
-        h('tbody', {}, ...timings.map((t) => h('tr', {},
-          h('td', {}, t.function_name),
-          ...[t.calls, t.errors, t.mean, t.min, t.max, t.total].map((v) => h('td', { className: 'num' }, formatCell(v))),
-          h('td', { className: 'bar-cell' }, h('span', { className: 'bar', style: `width: ${Math.max(1, (t.total / longest) * 100)}%` }))))))));
+      h(
+        'div',
+        { className: 'scroll' },
+        h(
+          'table',
+          { className: 'grid', id: 'timings-table' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'function'),
+              ...['calls', 'errors', 'mean s', 'min s', 'max s', 'total s'].map((c) => h('th', { scope: 'col', className: 'num' }, c)),
+              h('th', { scope: 'col' }, 'total, against the longest'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            ...timings.map((t) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, t.function_name),
+                ...[t.calls, t.errors, t.mean, t.min, t.max, t.total].map((v) => h('td', { className: 'num' }, formatCell(v))),
+                h('td', { className: 'bar-cell' }, h('span', { className: 'bar', style: `width: ${Math.max(1, (t.total / longest) * 100)}%` })),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
   } else timingSection.append(h('p', { className: 'empty' }, 'No tracked function calls (track() or wrap()) in this table.'));
 
   // system readings
@@ -112,11 +207,18 @@ export async function renderCharts(app: App, el: HTMLElement): Promise<void> {
   if (system.columns.length && system.x.length) {
     const groups = [system.columns.filter((c) => c.endsWith('_percent')), system.columns.filter((c) => !c.endsWith('_percent'))].filter((g) => g.length);
     for (const group of groups) {
-      systemSection.append(chart({
-        label: group.every((c) => c.endsWith('_percent')) ? 'Percent over time' : 'Other readings over time',
-        data: [system.x, ...group.map((c) => system.values[system.columns.indexOf(c)]!)] as uPlot.AlignedData,
-        series: group, xLabel: 'seconds since the first call', height: 220,
-      }, width));
+      systemSection.append(
+        chart(
+          {
+            label: group.every((c) => c.endsWith('_percent')) ? 'Percent over time' : 'Other readings over time',
+            data: [system.x, ...group.map((c) => system.values[system.columns.indexOf(c)]!)] as uPlot.AlignedData,
+            series: group,
+            xLabel: 'seconds since the first call',
+            height: 220,
+          },
+          width,
+        ),
+      );
     }
     if (system.points > system.x.length) systemSection.append(h('p', { className: 'help' }, `${system.x.length} of ${system.points} calls shown, evenly spread.`));
   } else systemSection.append(h('p', { className: 'empty' }, 'No system readings (track calls with @xetrack/sysmon to see CPU, memory and more).'));
