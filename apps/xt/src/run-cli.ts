@@ -1,7 +1,8 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { COMMANDS } from './commands/index.js';
-import { isGroup, listWords, yargsCommand, type Spec } from './commands/spec.js';
+import { isGroup, listWords, yargsCommand, type CommandSpec, type Spec } from './commands/spec.js';
 import type { CliContext } from './context.js';
+import { simpleArgs } from './simple-args.js';
 import { ExitCodeError, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 
@@ -11,14 +12,17 @@ export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 /**
  * Parses `argv` (without `node` and the script), runs the command against `context` and returns
  * the exit code. Errors become one line on stderr (`xt: …`), with the stack only when
- * XT_DEBUG=1. Command modules are imported only when their command runs, to start fast.
+ * XT_DEBUG=1. Command modules are imported only when their command runs, and yargs only when
+ * the line is not simple (`simpleArgs`), to start fast.
  */
 export async function runCli(argv: readonly string[], context: CliContext, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const specs = await loadSpecs(argv);
   const exit = { code: EXIT.ok as number };
-  const parser = buildParser(context, [...argv], specs, exit);
   try {
-    await parser.parseAsync();
+    const [spec] = specs;
+    const args = specs.length === 1 && spec !== undefined && !isGroup(spec) ? simpleArgs(argv, spec) : undefined;
+    if (spec !== undefined && !isGroup(spec) && args !== undefined) await runCommand(spec, context, args, exit);
+    else await (await buildParser(context, [...argv], specs, exit)).parseAsync();
     return exit.code;
   } catch (error) {
     return report(error, [...argv], specs, context, env);
@@ -87,15 +91,22 @@ async function loadSpecs(argv: readonly string[]): Promise<Spec[]> {
 /** Registers one command (or a group and its commands) on `parser`. */
 function register(parser: Argv, spec: Spec, context: CliContext, exit: ExitHolder): Argv {
   if (!isGroup(spec)) {
-    const run = async (args: any) => {
-      const code = await spec.run(context, args);
-      if (typeof code === 'number') exit.code = code;
-    };
-    return parser.command(yargsCommand(spec), spec.description, (y) => spec.options(y), run);
+    return parser.command(
+      yargsCommand(spec),
+      spec.description,
+      (y) => spec.options(y),
+      (args) => runCommand(spec, context, args, exit),
+    );
   }
   return parser.command(spec.name, spec.description, (group) =>
     spec.commands.reduce((y, command) => register(y, command, context, exit), group).demandCommand(1, `Name a ${spec.name} command: ${listWords(spec.commands.map((c) => c.name))}.`),
   );
+}
+
+/** Runs a command's handler with its parsed arguments; its exit code goes to `exit`. */
+async function runCommand(spec: CommandSpec, context: CliContext, args: any, exit: ExitHolder): Promise<void> {
+  const code = await spec.run(context, args);
+  if (typeof code === 'number') exit.code = code;
 }
 
 /** Where a command's exit code is kept until the parser returns. */
@@ -103,7 +114,8 @@ interface ExitHolder {
   code: number;
 }
 
-function buildParser(context: CliContext, argv: string[], specs: readonly Spec[], exit: ExitHolder): Argv {
+async function buildParser(context: CliContext, argv: string[], specs: readonly Spec[], exit: ExitHolder): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
   const parser = yargs(argv)
     .scriptName('xt')
     .usage('$0 <command> DB [options]\n\nInspect and edit xetrack experiment databases (also those written by Python xetrack).')

@@ -25,7 +25,7 @@ import { resolveOptions, type ResolvedSqliteOptions, type SqliteEngineOptions } 
 import { SqliteKeyValueTable } from './sqlite-key-value.js';
 import { RowDecoder } from './sqlite-rows.js';
 import { aggregateSql } from './sqlite-aggregate.js';
-import { bindValue, quoteIdentifier, whereClause } from './sqlite-sql.js';
+import { bindValue, foldIdentifier as fold, quoteIdentifier, whereClause } from './sqlite-sql.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { rebuildAsReal } from './sqlite-widen.js';
 import { PreparedInsert } from './sqlite-insert.js';
@@ -45,11 +45,6 @@ interface TableSchema {
   readonly columns: readonly ColumnSpec[];
   /** SQLite matches identifiers case-insensitively for ASCII letters only; keys are folded that way. */
   readonly folded: ReadonlySet<string>;
-}
-
-/** SQLite's identifier folding: ASCII letters only (`É` and `é` are different columns). */
-function fold(name: string): string {
-  return name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 function isCode(error: unknown, code: string): boolean {

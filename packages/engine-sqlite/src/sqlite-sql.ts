@@ -3,6 +3,11 @@ import { composeWhere, XetrackError, type CellValue, type Where } from '@xetrack
 // A UTF-16 surrogate without its partner: SQLite would receive U+FFFD instead, so the name would change.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** SQLite's identifier folding: ASCII letters only (`É` and `é` are different columns). */
+export function foldIdentifier(name: string): string {
+  return name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
 /**
  * `name` as a double-quoted SQLite identifier (`"` doubled), so any table or column name is data,
  * never SQL. Names SQLite cannot carry intact are refused: empty, NUL (SQLite stops reading SQL at

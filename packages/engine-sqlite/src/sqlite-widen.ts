@@ -1,10 +1,5 @@
 import type { SqliteDatabase } from './sqlite-database.js';
-import { quoteIdentifier } from './sqlite-sql.js';
-
-/** SQLite's identifier folding: ASCII letters only. */
-function fold(name: string): string {
-  return name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
-}
+import { foldIdentifier as fold, quoteIdentifier } from './sqlite-sql.js';
 
 interface ColumnInfo {
   name: string;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Monitor, MonitorSession } from '@xetrack/core';
 import { Averager, round, type Fields } from './averager.js';
+import { SYSTEM_MONITOR_COLUMNS } from './columns.js';
 import type { SamplerConfig, SamplerReply, SamplerRequest, SamplerStatus } from './protocol.js';
 import { defaultDiskPath, heapUsedMb, MachineCpu } from './main-thread.js';
 
@@ -312,20 +313,6 @@ export class SystemMonitor implements Monitor {
   }
 }
 
-const ORDER = [
-  'cpu_percent',
-  'p_cpu_percent',
-  'ram_percent',
-  'p_memory_percent',
-  'disk_percent',
-  'bytes_sent',
-  'bytes_recv',
-  'event_loop_delay_p99_ms',
-  'heap_used_mb',
-  'gpu_percent',
-  'gpu_memory_mb',
-];
-
 /**
  * `cpu_percent`: the machine's CPU use (as Python xetrack), `p_cpu_percent`: this process's CPU time
  * over the wall time (psutil's `Process().cpu_percent()`: can exceed 100 on several cores).
@@ -340,7 +327,7 @@ function cpuFields(machine: number | undefined, cpu: NodeJS.CpuUsage, wallMicros
 /** Fields in a stable order, so a table's columns come out the same on every machine. */
 function ordered(fields: Fields): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const key of ORDER) if (key in fields) out[key] = fields[key]!;
+  for (const key of SYSTEM_MONITOR_COLUMNS) if (key in fields) out[key] = fields[key]!;
   for (const key of Object.keys(fields)) if (!(key in out)) out[key] = fields[key]!;
   return out;
 }

@@ -1,6 +1,6 @@
-import { isXetrackError, runSql } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../usage-error.js';
+import { guardedSql } from './guarded-sql.js';
 import { printRows } from './print-rows.js';
 import { db, ENGINE, JSON_FLAG } from './options.js';
 import { defineCommand } from './spec.js';
@@ -24,19 +24,11 @@ export interface SqlArgs {
 export async function sql(context: CliContext, args: SqlArgs): Promise<void> {
   const opened = await context.openEngine(args.db, { engine: args.engine, write: args.write });
   try {
-    const { engine } = opened;
-    if (engine.sql && !args.write && !engine.capabilities.readOnlySql) {
-      throw new UsageError(`The ${engine.name} engine cannot run a statement read-only, so xt cannot tell whether it writes: add --write to run it.`);
-    }
-    let rows: Awaited<ReturnType<typeof runSql>>;
-    try {
-      rows = await runSql(engine, args.query, [], { readOnly: !args.write, otherwise: 'use xt head, xt ls or xt stats instead' });
-    } catch (error) {
-      if (!args.write && isXetrackError(error, 'READ_ONLY')) {
-        throw new UsageError('The statement changes the database (or would): add --write to run it.');
-      }
-      throw error;
-    }
+    const rows = await guardedSql(opened.engine, args.query, [], {
+      write: args.write,
+      otherwise: 'use xt head, xt ls or xt stats instead',
+      refuse: (why) => new UsageError(`${why}: add --write to run it.`),
+    });
     // Without rows there are no column names to show (the engine contract returns rows only).
     if (rows.length === 0 && !args.json) context.stderr.write('The statement returned no rows.\n');
     else printRows(context, rows[0] ? Object.keys(rows[0]) : [], rows, args.json);

@@ -1,5 +1,6 @@
-import { isXetrackError, runSql, type CellValue } from '@xetrack/core';
+import type { CellValue } from '@xetrack/core';
 import { z } from 'zod';
+import { guardedSql } from '../commands/guarded-sql.js';
 import { fitList } from './bounds.js';
 import { defineTool, readOnlyServer } from './tool.js';
 
@@ -25,16 +26,7 @@ export const sqlTool = defineTool({
   async run({ query, params = [] }, session) {
     const write = session.options.write;
     return session.engine(async ({ engine }) => {
-      if (engine.sql && !write && !engine.capabilities.readOnlySql) {
-        throw readOnlyServer(`The ${engine.name} engine cannot run a statement read-only, so whether it writes is unknown`);
-      }
-      let rows: Awaited<ReturnType<typeof runSql>>;
-      try {
-        rows = await runSql(engine, query, params as CellValue[], { readOnly: !write, otherwise: 'use the rows tool instead' });
-      } catch (error) {
-        if (!write && isXetrackError(error, 'READ_ONLY')) throw readOnlyServer('The statement changes the database (or would)');
-        throw error;
-      }
+      const rows = await guardedSql(engine, query, params as CellValue[], { write, otherwise: 'use the rows tool instead', refuse: readOnlyServer });
       const fitted = fitList(rows, session.limits);
       const hints = [];
       if (fitted.cut) hints.push(`The statement returned ${rows.length} rows; the first ${fitted.items.length} are shown: add LIMIT and OFFSET (or select fewer columns) to read the rest.`);

@@ -2,26 +2,17 @@
  * Which columns are params, metrics, system readings or tracked-call fields: where the page shows
  * each one. Names follow what the tracker and @xetrack/sysmon (and Python xetrack) write.
  */
+import { SYSTEM_MONITOR_COLUMNS } from '@xetrack/sysmon/columns';
 import type { ColumnRole } from '../common/types.js';
 
 export const KEY_COLUMNS = ['track_id', 'timestamp'];
 /** Fields every tracked call writes. */
 export const CALL_COLUMNS = ['function_name', 'function_time', 'args', 'error', 'cache', 'kwargs', 'function_result'];
-/** Readings @xetrack/sysmon (and Python's system monitor) add to tracked calls. */
-export const SYSTEM_COLUMNS = [
-  'cpu_percent',
-  'p_cpu_percent',
-  'ram_percent',
-  'memory_percent',
-  'p_memory_percent',
-  'disk_percent',
-  'bytes_sent',
-  'bytes_recv',
-  'event_loop_delay_p99_ms',
-  'heap_used_mb',
-  'gpu_percent',
-  'gpu_memory_mb',
-];
+/**
+ * Readings @xetrack/sysmon adds to tracked calls (its list, bundled into this package's build, so
+ * the UI does not need sysmon installed), and Python xetrack's `memory_percent`.
+ */
+export const SYSTEM_COLUMNS = [...SYSTEM_MONITOR_COLUMNS, 'memory_percent'];
 /** Names of a step axis, in order of preference. */
 export const STEP_COLUMNS = ['step', 'global_step', 'epoch', 'iteration', 'iter', 'batch'];
 
