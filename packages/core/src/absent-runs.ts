@@ -44,7 +44,8 @@ export class AbsentRuns {
     const engine = this.#engine;
     const where = (some: CellValue[]): Where[] => {
       const texts = some.filter((id) => id !== null);
-      return [{ or: [{ column: 'track_id', op: 'in', value: texts }, ...(texts.length < some.length ? [{ column: 'track_id', op: 'is null' } as const] : [])] }];
+      const listed: Where = { column: 'track_id', op: 'in', value: texts };
+      return [texts.length < some.length ? { or: [listed, { column: 'track_id', op: 'is null' }] } : listed];
     };
     if (engine.capabilities.aggregate && engine.aggregate) {
       const groups = await engine.aggregate(this.#table, { where: where(ids), groupBy: ['track_id'], measures: [{ fn: 'count', as: 'rows' }] });
