@@ -19,14 +19,21 @@ export async function runCli(argv: readonly string[], context: CliContext, env: 
   const specs = await loadSpecs(argv);
   const exit = { code: EXIT.ok as number };
   try {
-    const [spec] = specs;
-    const args = specs.length === 1 && spec !== undefined && !isGroup(spec) ? simpleArgs(argv, spec) : undefined;
-    if (spec !== undefined && !isGroup(spec) && args !== undefined) await runCommand(spec, context, args, exit);
+    const simple = simpleLine(argv, specs);
+    if (simple) await runCommand(simple.spec, context, simple.args, exit);
     else await (await buildParser(context, [...argv], specs, exit)).parseAsync();
     return exit.code;
   } catch (error) {
     return report(error, [...argv], specs, context, env);
   }
+}
+
+/** The one command `argv` names and its arguments, when the line needs no parser (`simpleArgs`). */
+function simpleLine(argv: readonly string[], specs: readonly Spec[]): { spec: CommandSpec; args: Record<string, unknown> } | undefined {
+  const [spec, ...others] = specs;
+  if (spec === undefined || others.length > 0 || isGroup(spec)) return undefined;
+  const args = simpleArgs(argv, spec);
+  return args && { spec, args };
 }
 
 /** A command the arguments name: its words (`stats top`) and how it is called (`xt stats top <db> <column>`). */

@@ -3,8 +3,8 @@ import { yargsCommand, type CommandSpec } from './commands/spec.js';
 
 /**
  * The arguments of a command line simple enough to need no parser: `xt head track.db --n 5`.
- * Loading and running yargs was about 30% of what `xt head` cost beyond a bare `node`, so `runCli` reads such a
- * line here and gives every other line to yargs. `undefined` means "ask yargs", and is the answer
+ * Loading and running yargs was about 30% of what `xt head` cost beyond a bare `node`, so
+ * `runCli` reads such a line here and gives every other line to yargs. `undefined` means "ask yargs", and is the answer
  * to anything this reader is not sure yargs would read the same way: a help or version flag, a
  * flag the command does not declare, a repeated flag, a value starting with `-` or empty, a
  * missing value, a wrong number of positionals, `--`, short flags, `--no-x`, `--bool=value`. So
