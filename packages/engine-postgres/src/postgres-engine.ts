@@ -22,6 +22,7 @@ import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalColumnN
 import { resolveOptions, type PostgresEngineOptions, type ResolvedPostgresOptions } from './postgres-options.js';
 import { checkOut, type PostgresField, type PostgresPool, type PostgresPoolClient, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
 import { findColumn, readSchema, specsOf, type Column, type TableSchema } from './postgres-schema.js';
+import { WriteConnection } from './postgres-writer.js';
 import { keysetComparison, orderClause, Params, sortKeys, whereClause, type SortKey } from './postgres-sql.js';
 import { arrayElement, declaredType, decodeVariant, encode, READ_TYPES, sqlParameter, type ColumnKind, type Widening } from './postgres-types.js';
 
@@ -130,6 +131,8 @@ export class PostgresEngine implements Engine {
   readonly options: ResolvedPostgresOptions;
 
   #pool: PostgresPool | undefined;
+  /** The connection single-statement inserts run on, held across consecutive writes. */
+  readonly #writer: WriteConnection;
   readonly #owned: boolean;
   readonly #schemas = new Map<string, TableSchema>();
   /** INSERT statement text and name by table and column list. */
@@ -139,6 +142,7 @@ export class PostgresEngine implements Engine {
     this.options = options;
     this.location = options.location;
     this.#pool = pool;
+    this.#writer = new WriteConnection(pool);
     this.#owned = owned;
   }
 
@@ -415,11 +419,11 @@ export class PostgresEngine implements Engine {
     const pool = this.#handle();
     const statement = this.#insertStatement(schema, plan.columns, 'values' in plan);
     if ('values' in plan) {
-      await pool.query({ ...this.#named(statement.name), text: statement.text, values: plan.values as string[] });
+      await this.#writer.query({ ...this.#named(statement.name), text: statement.text, values: plan.values as string[] });
       return;
     }
     if (plan.chunks.length === 1) {
-      await pool.query({ ...this.#named(statement.name), text: statement.text, values: plan.chunks[0] as string[] });
+      await this.#writer.query({ ...this.#named(statement.name), text: statement.text, values: plan.chunks[0] as string[] });
       return;
     }
     const client = await checkOut(pool);
@@ -810,6 +814,7 @@ export class PostgresEngine implements Engine {
     const pool = this.#pool;
     if (pool === undefined) return;
     this.#pool = undefined;
+    this.#writer.close();
     this.#schemas.clear();
     this.#inserts.clear();
     if (!this.#owned) return;
