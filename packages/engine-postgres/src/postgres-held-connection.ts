@@ -1,21 +1,22 @@
 import { isConnectionError } from './postgres-errors.js';
-import { checkOut, type PostgresPool, type PostgresPoolClient, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
+import { checkOut, type PostgresPool, type PostgresPoolClient, type PostgresQueryable, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
 
 /**
- * The connection inserts run on: checked out of the pool for a run of writes that follow each
- * other and returned as soon as the event loop finds no write in flight (the next turn), so it is
- * out of the pool no longer than a write keeps it busy, give or take one turn. `pool.query()`
- * checks a connection out and back in for every statement (two timers, listeners, a queue pulse),
- * which cost a third of the client's CPU time per `await log()`; holding one across consecutive
- * writes pays that once per run of writes.
+ * The connection the engine's statements run on: checked out of the pool for a run of statements
+ * that follow each other, and returned as soon as a turn of the event loop finds none in flight,
+ * so it is out of the pool no longer than its statements keep it busy, give or take one turn.
+ * `pool.query()` checks a connection out and back in for every statement (two timers, listeners,
+ * a queue pulse), which was a third of the client's CPU time per `await log()`; holding one across
+ * consecutive statements pays that once per run of them.
  *
- * A write that arrives while the held connection is busy (another tracker on the same engine) goes
- * through the pool, in parallel, as before. A held connection that fails (a connection error on a
- * statement, or `error` emitted while it waits) is released as broken, so the pool opens a new one
- * for the next write; a statement that failed on a lost connection is never retried here (whether
- * it committed is unknown), the caller reports it.
+ * A statement that arrives while the held connection is busy (another tracker on the same engine)
+ * goes through the pool, in parallel, as before; `checkOut()` (a transaction, `sql()`) first hands
+ * an idle held connection back, so the pool gives that one instead of opening another. A held
+ * connection that fails (a connection error on a statement, or `error` emitted while it waits) is
+ * released as broken and the pool opens a new one for the next statement; the failed statement
+ * is not retried here (whether a write committed is unknown): the caller decides.
  */
-export class WriteConnection {
+export class HeldConnection implements PostgresQueryable {
   readonly #pool: PostgresPool;
   #client: PostgresPoolClient | undefined;
   #busy = false;
@@ -32,6 +33,12 @@ export class WriteConnection {
   query(config: PostgresQueryConfig): Promise<PostgresQueryResult> {
     if (this.#busy || this.#closed) return this.#pool.query(config);
     return this.#run(config);
+  }
+
+  /** A connection of its own for the caller (see `checkOut`), the idle held one handed back to the pool first. */
+  checkOut(): Promise<PostgresPoolClient> {
+    if (!this.#busy) this.#release();
+    return checkOut(this.#pool);
   }
 
   /** Returns the held connection to the pool (at once, or when the statement in flight ends); later statements use the pool. */
@@ -81,7 +88,7 @@ export class WriteConnection {
     client.release();
   }
 
-  /** One check per event-loop turn: an `await log()` loop starts its next write before the check runs, so the connection stays. */
+  /** One check per event-loop turn: an `await log()` loop starts its next statement before the check runs, so the connection stays. */
   #scheduleCheck(): void {
     if (this.#checkScheduled || this.#client === undefined) return;
     this.#checkScheduled = true;
