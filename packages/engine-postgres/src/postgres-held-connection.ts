@@ -1,13 +1,16 @@
 import { isConnectionError } from './postgres-errors.js';
 import { checkOut, type PostgresPool, type PostgresPoolClient, type PostgresQueryable, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
 
+/** How often a held connection is checked for use: one left idle from one check to the next goes back to the pool. */
+const CHECK_MS = 1;
+
 /**
  * The connection the engine's statements run on: checked out of the pool for a run of statements
- * that follow each other, and returned as soon as a turn of the event loop finds none in flight,
- * so it is out of the pool no longer than its statements keep it busy, give or take one turn.
+ * that follow each other, and returned once it has been idle from one check to the next (a
+ * millisecond or two), so it is out of the pool little longer than its statements keep it busy.
  * `pool.query()` checks a connection out and back in for every statement (two timers, listeners,
- * a queue pulse), which was a third of the client's CPU time per `await log()`; holding one across
- * consecutive statements pays that once per run of them.
+ * a queue pulse: 25-30 µs of CPU per statement measured here, as much as the rest of our write
+ * path); holding one across consecutive statements pays that once per run of them.
  *
  * A statement that arrives while the held connection is busy (another tracker on the same engine)
  * goes through the pool, in parallel, as before; `checkOut()` (a transaction, `sql()`) first hands
@@ -22,8 +25,11 @@ export class HeldConnection implements PostgresQueryable {
   #busy = false;
   /** The held connection emitted `error` while a statement was in flight on it. */
   #broken = false;
-  #checkScheduled = false;
   #closed = false;
+  /** Statements started, and their count at the last check: a check that sees no new one releases. */
+  #uses = 0;
+  #usesChecked = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(pool: PostgresPool) {
     this.#pool = pool;
@@ -44,11 +50,14 @@ export class HeldConnection implements PostgresQueryable {
   /** Returns the held connection to the pool (at once, or when the statement in flight ends); later statements use the pool. */
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     if (!this.#busy) this.#release();
   }
 
   async #run(config: PostgresQueryConfig): Promise<PostgresQueryResult> {
     this.#busy = true;
+    this.#uses++;
     let client = this.#client;
     try {
       if (client === undefined) {
@@ -88,15 +97,17 @@ export class HeldConnection implements PostgresQueryable {
     client.release();
   }
 
-  /** One check per event-loop turn: an `await log()` loop starts its next statement before the check runs, so the connection stays. */
+  /** Arms the check (a timer per millisecond, not per statement): an `await log()` loop runs many statements between two checks. */
   #scheduleCheck(): void {
-    if (this.#checkScheduled || this.#client === undefined) return;
-    this.#checkScheduled = true;
-    setImmediate(this.#check);
+    if (this.#timer !== undefined || this.#client === undefined) return;
+    this.#usesChecked = this.#uses;
+    this.#timer = setTimeout(this.#check, CHECK_MS);
   }
 
   readonly #check = (): void => {
-    this.#checkScheduled = false;
-    if (!this.#busy) this.#release();
+    this.#timer = undefined;
+    if (this.#busy) return; // the statement's end arms the next check
+    if (this.#uses !== this.#usesChecked) this.#scheduleCheck();
+    else this.#release();
   };
 }
