@@ -291,8 +291,9 @@ export class SqliteEngine implements Engine {
     rebuildAsReal(db, table, new Set(prepared.fractionalKeys()?.map(fold)));
     this.#forgetSchema(db, table);
     const fresh = this.#insertFor(db, table, row, undefined);
-    // every column that refused the row is REAL now, so this writes it
-    return fresh.run(row) ? fresh : this.#widenAndRun(db, table, row, fresh);
+    // every column that refused the row is REAL now, so `run` writes it; if not, write the values as bound
+    if (!fresh.run(row)) fresh.statement.run(fresh.params);
+    return fresh;
   }
 
   /** Drops cached statements and schemas (after a table rebuild, or its rollback); re-reads `table`'s schema unless null. */
