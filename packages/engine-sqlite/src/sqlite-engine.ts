@@ -241,11 +241,9 @@ export class SqliteEngine implements Engine {
       let prepared: PreparedInsert;
       if (count === 1) {
         const row = rows[0] as Row;
-        const bound = this.#bound(db, table, row, this.#lastInsert.get(table));
-        if (bound.fractionalKeys() === undefined) {
-          bound.statement.run(bound.params); // autocommit
-          prepared = bound;
-        } else prepared = this.#inTransaction(db, () => this.#widenAndRun(db, table, row, bound));
+        const first = this.#insertFor(db, table, row, this.#lastInsert.get(table));
+        // autocommit; a row that must widen a column first takes a transaction
+        prepared = first.run(row) ? first : this.#inTransaction(db, () => this.#widenAndRun(db, table, row, first));
       } else {
         prepared = this.#inTransaction(db, () => {
           let current = this.#lastInsert.get(table);
@@ -279,23 +277,22 @@ export class SqliteEngine implements Engine {
 
   /** Inside a transaction: writes one row (widening a column first if it must); returns the insert used. */
   #write(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
-    const bound = this.#bound(db, table, row, previous);
-    if (bound.fractionalKeys() !== undefined) return this.#widenAndRun(db, table, row, bound);
-    bound.statement.run(bound.params);
-    return bound;
+    const prepared = this.#insertFor(db, table, row, previous);
+    return prepared.run(row) ? prepared : this.#widenAndRun(db, table, row, prepared);
   }
 
   /**
-   * Inside the insert's transaction: the INTEGER columns `prepared` just bound a fractional number
-   * to are rebuilt as REAL (so the declared type says what the column holds; the rebuild re-reads
-   * the schema under the write lock, so two writers widen once), then the row is bound again and
-   * written. Returns the insert to use for the rows after it.
+   * Inside the insert's transaction: the INTEGER columns `prepared` just refused a fractional number
+   * for are rebuilt as REAL (so the declared type says what the column holds; the rebuild re-reads
+   * the schema under the write lock, so two writers widen once), then the row is written by a
+   * fresh insert. Returns the insert to use for the rows after it.
    */
   #widenAndRun(db: SqliteDatabase, table: string, row: Row, prepared: PreparedInsert): PreparedInsert {
     rebuildAsReal(db, table, new Set(prepared.fractionalKeys()?.map(fold)));
     this.#forgetSchema(db, table);
-    const fresh = this.#bound(db, table, row, undefined);
-    fresh.statement.run(fresh.params);
+    const fresh = this.#insertFor(db, table, row, undefined);
+    // every column that refused the row is REAL now, so `run` writes it; if not, write the values as bound
+    if (!fresh.run(row)) fresh.statement.run(fresh.params);
     return fresh;
   }
 
@@ -309,17 +306,14 @@ export class SqliteEngine implements Engine {
   }
 
   /**
-   * The insert for `row`'s keys, with the row bound: `previous` when the keys are the same, in the
-   * same order (the common case, checked without allocating), else one from the cache.
+   * The insert for `row`'s keys: `previous` when the keys are the same, in the same order (the
+   * common case, checked without allocating), else one from the cache.
    */
-  #bound(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
-    if (previous === undefined || !previous.matches(row)) {
-      const keys = Object.keys(row);
-      // The key count in front keeps the join unambiguous even for (refused) names containing NUL.
-      previous = this.#inserts.get(`${keys.length}\0${table}\0${keys.join('\0')}`, () => this.#prepareInsert(db, table, keys));
-    }
-    previous.bind(row);
-    return previous;
+  #insertFor(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
+    if (previous !== undefined && previous.matches(row)) return previous;
+    const keys = Object.keys(row);
+    // The key count in front keeps the join unambiguous even for (refused) names containing NUL.
+    return this.#inserts.get(`${keys.length}\0${table}\0${keys.join('\0')}`, () => this.#prepareInsert(db, table, keys));
   }
 
   #prepareInsert(db: SqliteDatabase, table: string, keys: string[]): PreparedInsert {
@@ -360,6 +354,21 @@ export class SqliteEngine implements Engine {
    * written meanwhile may or may not appear.
    */
   async *iterate(table: string, options: SelectOptions = {}): AsyncGenerator<Row> {
+    for await (const batch of this.#stream(table, options, false)) {
+      for (const row of batch) {
+        this.#handle(); // rows read ahead are not handed out after close()
+        yield row as Row;
+      }
+    }
+  }
+
+  /** `iterate`, each row as the array of its values (`options.columns` order, else table order), in batches. */
+  async *iterateArrays(table: string, options: SelectOptions = {}): AsyncGenerator<CellValue[][]> {
+    yield* this.#stream(table, options, true) as AsyncGenerator<CellValue[][]>;
+  }
+
+  /** The rows of `iterate`, as objects or (with `arrays`) as arrays, in batches (of `STREAM_BATCH` from a snapshot's cursor). */
+  async *#stream(table: string, options: SelectOptions, arrays: boolean): AsyncGenerator<(Row | CellValue[])[]> {
     const db = this.#handle();
     const action = `iterate over ${JSON.stringify(table)}`;
     let schema: TableSchema | undefined;
@@ -372,7 +381,8 @@ export class SqliteEngine implements Engine {
       throw this.#fail(error, action);
     }
     if (snapshot === undefined) {
-      yield* this.#iteratePages(table, schema, options, action);
+      const names = options.columns ?? schema.columns.map((c) => c.name);
+      for await (const row of this.#iteratePages(table, schema, options, action)) yield [arrays ? names.map((name) => row[name] ?? null) : row];
       return;
     }
     let rows: IterableIterator<unknown[]> | undefined;
@@ -388,7 +398,8 @@ export class SqliteEngine implements Engine {
       const statement = asArrays(snapshot.prepare(sql), true);
       const decoder = new RowDecoder(statement.columns());
       rows = statement.iterate(params) as IterableIterator<unknown[]>;
-      for (const values of rows) yield decoder.row(values, true) as Row;
+      const decode = arrays ? (values: unknown[]): Row | CellValue[] => decoder.values(values, true) as CellValue[] : (values: unknown[]): Row | CellValue[] => decoder.row(values, true) as Row;
+      yield* batches(rows, decode);
       this.#handle(); // close() ends the cursor early: say so rather than end quietly
     } catch (error) {
       this.#handle();
@@ -687,6 +698,22 @@ function writes(statement: SqliteStatement, query: string): boolean {
 
 // Statements are shared through the cache, so each use sets its row mode. better-sqlite3's toggles
 // only leave their own mode: raw(false) leaves raw, pluck(false) leaves pluck.
+
+/** How many rows `iterate` and `iterateArrays` read before handing them on. */
+const STREAM_BATCH = 256;
+
+/** `items` mapped by `map`, in arrays of `STREAM_BATCH` (read synchronously: no await per row). */
+function* batches<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U[]> {
+  let batch: U[] = [];
+  for (const item of items) {
+    batch.push(map(item));
+    if (batch.length === STREAM_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
 
 /** Rows as objects, integers as numbers. */
 function asObjects(statement: SqliteStatement): SqliteStatement {
