@@ -18,14 +18,25 @@ export interface OpenedTracker {
 export async function openTracker(path: string, trackId?: string): Promise<OpenedTracker> {
   const engine = await sqliteEngine.create({ path, synchronous: 'normal' });
   const tracker = await Tracker.open<BenchRow>(path, { engine, trackId });
-  return {
+  const opened: OpenedTracker = {
     tracker,
     async close() {
       await tracker.close();
       await engine.close();
+      lastClosed = opened;
     },
   };
+  return opened;
 }
+
+/**
+ * The last tracker closed, kept reachable: the warm-up round is there to measure warm code, but
+ * the full GC before each measurement collected the closed tracker of the round before, and with
+ * it the hidden classes (V8 maps) of its objects; optimized code checks those maps, so V8 dropped
+ * it and every round ran cold code for its first thousands of rows. A user's process, with a
+ * tracker open, keeps them. The raw side keeps its last handle the same way (`raw-sqlite.ts`).
+ */
+let lastClosed: OpenedTracker | undefined;
 
 /** A Reader on an existing file, same engine and pragmas. */
 export async function openReader(path: string): Promise<{ reader: Reader<BenchRow>; close(): Promise<void> }> {

@@ -94,8 +94,12 @@ async function timedRaw(path: string, work: (raw: RawSqlite) => void): Promise<T
     return await timeMs(() => work(raw));
   } finally {
     raw.close();
+    lastClosed = raw;
   }
 }
+
+/** The last handle closed, kept reachable so its hidden classes (and the code optimized for them) survive the GC between rounds, as ours does (`core-sqlite.ts`). */
+let lastClosed: RawSqlite | undefined;
 
 const RAW_TRACK_ID = 'raw-run';
 

@@ -241,11 +241,9 @@ export class SqliteEngine implements Engine {
       let prepared: PreparedInsert;
       if (count === 1) {
         const row = rows[0] as Row;
-        const bound = this.#bound(db, table, row, this.#lastInsert.get(table));
-        if (bound.fractionalKeys() === undefined) {
-          bound.statement.run(bound.params); // autocommit
-          prepared = bound;
-        } else prepared = this.#inTransaction(db, () => this.#widenAndRun(db, table, row, bound));
+        const first = this.#insertFor(db, table, row, this.#lastInsert.get(table));
+        // autocommit; a row that must widen a column first takes a transaction
+        prepared = first.run(row) ? first : this.#inTransaction(db, () => this.#widenAndRun(db, table, row, first));
       } else {
         prepared = this.#inTransaction(db, () => {
           let current = this.#lastInsert.get(table);
@@ -279,24 +277,22 @@ export class SqliteEngine implements Engine {
 
   /** Inside a transaction: writes one row (widening a column first if it must); returns the insert used. */
   #write(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
-    const bound = this.#bound(db, table, row, previous);
-    if (bound.fractionalKeys() !== undefined) return this.#widenAndRun(db, table, row, bound);
-    bound.statement.run(bound.params);
-    return bound;
+    const prepared = this.#insertFor(db, table, row, previous);
+    return prepared.run(row) ? prepared : this.#widenAndRun(db, table, row, prepared);
   }
 
   /**
-   * Inside the insert's transaction: the INTEGER columns `prepared` just bound a fractional number
-   * to are rebuilt as REAL (so the declared type says what the column holds; the rebuild re-reads
-   * the schema under the write lock, so two writers widen once), then the row is bound again and
-   * written. Returns the insert to use for the rows after it.
+   * Inside the insert's transaction: the INTEGER columns `prepared` just refused a fractional number
+   * for are rebuilt as REAL (so the declared type says what the column holds; the rebuild re-reads
+   * the schema under the write lock, so two writers widen once), then the row is written by a
+   * fresh insert. Returns the insert to use for the rows after it.
    */
   #widenAndRun(db: SqliteDatabase, table: string, row: Row, prepared: PreparedInsert): PreparedInsert {
     rebuildAsReal(db, table, new Set(prepared.fractionalKeys()?.map(fold)));
     this.#forgetSchema(db, table);
-    const fresh = this.#bound(db, table, row, undefined);
-    fresh.statement.run(fresh.params);
-    return fresh;
+    const fresh = this.#insertFor(db, table, row, undefined);
+    // every column that refused the row is REAL now, so this writes it
+    return fresh.run(row) ? fresh : this.#widenAndRun(db, table, row, fresh);
   }
 
   /** Drops cached statements and schemas (after a table rebuild, or its rollback); re-reads `table`'s schema unless null. */
@@ -309,17 +305,14 @@ export class SqliteEngine implements Engine {
   }
 
   /**
-   * The insert for `row`'s keys, with the row bound: `previous` when the keys are the same, in the
-   * same order (the common case, checked without allocating), else one from the cache.
+   * The insert for `row`'s keys: `previous` when the keys are the same, in the same order (the
+   * common case, checked without allocating), else one from the cache.
    */
-  #bound(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
-    if (previous === undefined || !previous.matches(row)) {
-      const keys = Object.keys(row);
-      // The key count in front keeps the join unambiguous even for (refused) names containing NUL.
-      previous = this.#inserts.get(`${keys.length}\0${table}\0${keys.join('\0')}`, () => this.#prepareInsert(db, table, keys));
-    }
-    previous.bind(row);
-    return previous;
+  #insertFor(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
+    if (previous !== undefined && previous.matches(row)) return previous;
+    const keys = Object.keys(row);
+    // The key count in front keeps the join unambiguous even for (refused) names containing NUL.
+    return this.#inserts.get(`${keys.length}\0${table}\0${keys.join('\0')}`, () => this.#prepareInsert(db, table, keys));
   }
 
   #prepareInsert(db: SqliteDatabase, table: string, keys: string[]): PreparedInsert {

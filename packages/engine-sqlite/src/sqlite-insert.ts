@@ -2,7 +2,8 @@ import { compiledFunction, type ColumnType, type Row } from '@xetrack/core/engin
 import type { SqliteStatement } from './sqlite-database.js';
 import { bindValue } from './sqlite-sql.js';
 
-type Binder = (row: Row, params: unknown[]) => void;
+/** Binds and runs a row; false (nothing written, `params` holding the bound values) when an INTEGER column got a fractional number. */
+type Runner = (row: Row, statement: SqliteStatement, params: unknown[]) => boolean;
 
 /**
  * The INSERT for one key list of one table, with what binding a row of those keys needs: the
@@ -17,8 +18,8 @@ export class PreparedInsert {
   readonly #integers: readonly number[];
   /** Per key: must a whole number be bound as an integer? Yes unless the column's affinity is numeric. */
   readonly #exactIntegers: readonly boolean[];
-  /** Compiled on the second row bound: a key list seen once costs no compilation. */
-  #bind: Binder | undefined;
+  /** Compiled on the second row run: a key list seen once costs no compilation. */
+  #run: Runner | undefined;
 
   /** `types` gives each key's column type (undefined when the table lacks it). */
   constructor(
@@ -45,16 +46,19 @@ export class PreparedInsert {
     return i === keys.length;
   }
 
-  /** Fills `params` from a row that `matches`. */
-  bind(row: Row): void {
-    if (this.#bind !== undefined) {
-      this.#bind(row, this.params);
-      return;
-    }
+  /**
+   * Writes a row that `matches`: true when written; false when an INTEGER column got a fractional
+   * number (nothing written; `params` holds the row's bound values for `fractionalKeys`).
+   */
+  run(row: Row): boolean {
+    if (this.#run !== undefined) return this.#run(row, this.statement, this.params);
     const { keys, params } = this;
     const exact = this.#exactIntegers;
     for (let i = 0; i < keys.length; i++) params[i] = bindCell(row[keys[i]!], exact[i]!);
-    this.#bind = compileBinder(keys, exact);
+    this.#run = compileRunner(keys, exact, this.#integers);
+    if (this.fractionalKeys() !== undefined) return false;
+    this.statement.run(params);
+    return true;
   }
 
   /** The keys of INTEGER columns whose bound value is a fractional number (SQLite would store a REAL there). */
@@ -69,16 +73,24 @@ export class PreparedInsert {
 }
 
 /**
- * A binder for rows with `keys`: one property load and bind per column, no key checks (the caller
- * checked them). Loads by constant name are fast on rows of one hidden class. Keys are embedded
- * as JSON string literals, so no key can change the code.
+ * A runner for rows with `keys`: one property load and bind per column, no key checks (the caller
+ * checked them), then `statement.run(b0, b1, ...)`: better-sqlite3 binds arguments faster than the
+ * elements of an array (about 20% of the native insert). Loads by constant name are fast on rows
+ * of one hidden class. Keys are embedded as JSON string literals, so no key can change the code.
  */
-function compileBinder(keys: readonly string[], exactIntegers: readonly boolean[]): Binder {
+function compileRunner(keys: readonly string[], exactIntegers: readonly boolean[], integers: readonly number[]): Runner {
   const lines = keys.map((key, i) => {
     const load = `const v${i} = row[${JSON.stringify(key)}];`;
-    return exactIntegers[i] ? `${load} p[${i}] = bindValue(v${i});` : `${load} p[${i}] = typeof v${i} === "number" ? (v${i} === v${i} ? v${i} : null) : bindValue(v${i});`;
+    return exactIntegers[i] ? `${load} const b${i} = bindValue(v${i});` : `${load} const b${i} = typeof v${i} === "number" ? (v${i} === v${i} ? v${i} : null) : bindValue(v${i});`;
   });
-  return compiledFunction<Binder>(`return function bind(row, p) {\n${lines.join('\n')}\n};`, { bindValue });
+  const bound = keys.map((_, i) => `b${i}`);
+  if (integers.length > 0) {
+    // a fractional, finite number bound to an INTEGER column: hand the values back instead (the column widens first)
+    const fractional = integers.map((i) => `(typeof b${i} === "number" && b${i} % 1 !== 0 && b${i} - b${i} === 0)`).join(' || ');
+    lines.push(`if (${fractional}) {\n${bound.map((b, i) => `p[${i}] = ${b};`).join(' ')}\nreturn false;\n}`);
+  }
+  lines.push(`statement.run(${bound.join(', ')});`, 'return true;');
+  return compiledFunction<Runner>(`return function run(row, statement, p) {\n${lines.join('\n')}\n};`, { bindValue });
 }
 
 /**

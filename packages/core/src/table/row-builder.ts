@@ -148,14 +148,16 @@ function property(name: string): string {
   return name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name);
 }
 
-/** True when `data`'s own enumerable keys are exactly `keys`, in order (no allocation). */
+/**
+ * True when `data`'s own enumerable keys are exactly `keys`, in order. `Object.keys`, not `for-in`:
+ * rows built key by key past a dozen keys are V8 dictionaries, and `for-in` looks each key up again
+ * to check it still exists (about a third more per key); on other objects both read V8's enum cache.
+ */
 function hasKeysInOrder(data: Record<string, unknown>, keys: readonly string[]): boolean {
-  let i = 0;
-  for (const key in data) {
-    if (i === keys.length || keys[i] !== key) return false;
-    i++;
-  }
-  return i === keys.length;
+  const own = Object.keys(data);
+  if (own.length !== keys.length) return false;
+  for (let i = 0; i < own.length; i++) if (own[i] !== keys[i]) return false;
+  return true;
 }
 
 /** Sets an own property, even one named `__proto__` (an assignment would change the object's prototype). */

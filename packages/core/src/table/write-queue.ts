@@ -1,7 +1,8 @@
 import type { Row } from '../engine/contract.js';
 
 /** The failures of a group's calls by call index; undefined when every call was committed. */
-type Failures = unknown[] | undefined;
+export type WriteFailures = unknown[] | undefined;
+type Failures = WriteFailures;
 
 /**
  * Rows queued for one group commit. Every caller awaits the same `done`, which never rejects: it
