@@ -2,6 +2,7 @@ import { KEY_COLUMNS, type Engine, type Row } from './engine/contract.js';
 import { guardEngine } from './engine/guard-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { XetrackError } from './errors.js';
+import { AbsentRuns } from './absent-runs.js';
 import { copyAssets } from './copy-assets.js';
 import { insertNewRows, type RowConflict } from './insert-new-rows.js';
 import { checkTableName } from './schema/identifiers.js';
@@ -153,36 +154,63 @@ export async function copyTable(from: Engine, to: Engine, table: string, options
   const stampName = stamp ? targetName.get(stamp.name.toLowerCase())! : undefined;
   const result: TableCopyResult = { copied: 0, skipped: 0, conflicts: 0, columnsAdded };
   let done = 0;
-  let batch: Row[] = [];
-  const flush = async () => {
-    const written = await insertNewRows(to, table, batch, stampName ? [stampName] : []);
+  const absent = new AbsentRuns(to, table);
+  const write = async (batch: Row[]) => {
+    const written = await insertNewRows(to, table, batch, stampName ? [stampName] : [], await absent.of(batch));
     result.copied += written.inserted;
     result.skipped += batch.length - written.inserted;
     result.conflicts += written.conflicts.length;
     for (const conflict of written.conflicts) options.onConflict?.(conflict);
     done += batch.length;
-    batch = [];
     options.onProgress?.({ table, done, total, copied: result.copied });
   };
-  for await (const row of readRows(from, table, batchSize)) {
-    for (const column of rename) {
-      row[targetName.get(column.name.toLowerCase())!] = row[column.name] ?? null;
-      delete row[column.name];
+  // A batch is read while the one before is written (reading is this process's work, writing
+  // mostly the target's), one write at a time, in order; the reading pauses now and then so that
+  // the write can go on.
+  let writing: Promise<void> | undefined;
+  const handOver = async (batch: Row[]) => {
+    await writing;
+    writing = write(batch);
+    writing.catch(() => undefined); // its failure is thrown by the next hand-over, or at the end
+  };
+  try {
+    let batch: Row[] = [];
+    for await (const row of readRows(from, table, batchSize)) {
+      for (const column of rename) {
+        row[targetName.get(column.name.toLowerCase())!] = row[column.name] ?? null;
+        delete row[column.name];
+      }
+      if (stampName) row[stampName] ??= stamp!.value;
+      batch.push(row);
+      if (batch.length >= batchSize) {
+        await handOver(batch);
+        batch = [];
+      } else if (batch.length % YIELD_EVERY === 0 && writing !== undefined) {
+        await new Promise(setImmediate);
+      }
     }
-    if (stampName) row[stampName] ??= stamp!.value;
-    batch.push(row);
-    if (batch.length >= batchSize) await flush();
+    if (batch.length > 0 || writing === undefined) await handOver(batch);
+    await writing;
+  } finally {
+    await writing?.catch(() => undefined); // a failed read leaves no write running under the caller's close()
   }
-  if (batch.length > 0 || done === 0) await flush();
   return result;
 }
 
+/** Rows read between two turns of the event loop while a batch is written (see `copyTable`). */
+const YIELD_EVERY = 500;
+
+/**
+ * The source's rows: streamed in the source's own order where it can (a copy's outcome does not
+ * depend on the order, and a sort of the whole table would cost more than the copy), else in
+ * pages of a fixed order.
+ */
 async function* readRows(engine: Engine, table: string, pageSize: number): AsyncIterable<Row> {
-  const order = { orderBy: [{ column: 'timestamp' }, { column: 'track_id' }] };
   if (engine.iterate) {
-    yield* engine.iterate(table, order);
+    yield* engine.iterate(table);
     return;
   }
+  const order = { orderBy: [{ column: 'timestamp' }, { column: 'track_id' }] };
   for (let offset = 0; ; offset += pageSize) {
     const page = await engine.select(table, { ...order, offset, limit: pageSize });
     yield* page;

@@ -24,14 +24,19 @@ export interface NewRowsResult {
  * by timestamp alone, so two runs that logged at the same microsecond both land. A key the target
  * has is compared value by value (columns in `ignore` aside): equal is "already there", different
  * is a conflict, and the target's row is kept. Safe to repeat, and against concurrent writers.
+ *
+ * `unheld` marks rows known to be new (their run was absent from the target, see `AbsentRuns`):
+ * they are written without a lookup. Should one collide after all (another writer added its key
+ * since), nothing of the write is kept and every row of the batch is looked up, as without `unheld`.
  */
-export async function insertNewRows(to: Engine, table: string, batch: Row[], ignore: readonly string[] = []): Promise<NewRowsResult> {
+export async function insertNewRows(to: Engine, table: string, batch: Row[], ignore: readonly string[] = [], unheld?: (row: Row) => boolean): Promise<NewRowsResult> {
   const result: NewRowsResult = { inserted: 0, same: 0, conflicts: [] };
   if (batch.length === 0) return result;
-  const existing = await existingRows(to, table, batch);
+  const lookedUp = unheld && to.capabilities.transactions ? batch.filter((row) => !unheld(row)) : batch;
+  const existing = lookedUp.length > 0 ? await existingRows(to, table, lookedUp) : new Map<string, Row>();
   const fresh: Row[] = [];
   for (const row of batch) {
-    const held = existing.get(keyOf(row));
+    const held = existing.size === 0 ? undefined : existing.get(keyOf(row));
     if (!held) {
       fresh.push(row);
       continue;
@@ -39,6 +44,15 @@ export async function insertNewRows(to: Engine, table: string, batch: Row[], ign
     const columns = differingColumns(held, row, ignore);
     if (columns.length === 0) result.same++;
     else result.conflicts.push({ table, track_id: String(row.track_id), timestamp: String(row.timestamp), columns });
+  }
+  if (lookedUp.length < batch.length) {
+    try {
+      result.inserted = await to.insert(table, fresh);
+      return result;
+    } catch (error) {
+      if (!isXetrackError(error, 'DUPLICATE_KEY')) throw error;
+    }
+    return insertNewRows(to, table, batch, ignore); // atomic, so nothing was kept: look every row up
   }
   result.inserted = await insertSkippingDuplicates(to, table, fresh);
   result.same += fresh.length - result.inserted; // written by a concurrent writer meanwhile

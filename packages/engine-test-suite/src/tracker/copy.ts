@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { copy, openEngine, type Engine } from '@xetrack/core';
+import { copy, openEngine, type Engine, type Row, type RowConflict } from '@xetrack/core';
 import { defineGroup, type TrackerGroup } from './tracker-suite-context.js';
 
 export const copyGroup: TrackerGroup = defineGroup({ name: 'copy', title: 'copy' }, (suite) => {
@@ -57,5 +57,48 @@ export const copyGroup: TrackerGroup = defineGroup({ name: 'copy', title: 'copy'
         { track_id: 'run-a', timestamp: later, machine: 'a', loss: 0.4 },
       ]);
     }
+  });
+
+  it('reports a row another writer adds mid-copy to a run the target lacked as a conflict, and keeps it', async () => {
+    // Rows of a run the target does not hold are written without a lookup; a collision must still
+    // roll the batch back and report the other writer's row, never overwrite it.
+    const stamps = ['2026-03-01 12:00:00.000001', '2026-03-01 12:00:00.000002', '2026-03-01 12:00:00.000003'];
+    const elsewhere = await factory.newLocation();
+    if (elsewhere.cleanup) cleanups.push(elsewhere.cleanup);
+    const source = await engineAt(elsewhere.location);
+    await source.ensureColumns('default', [{ name: 'loss', type: 'float' }]);
+    await source.insert(
+      'default',
+      stamps.map((timestamp, i) => ({ track_id: 'run-c', timestamp, loss: i / 4 })),
+    );
+    const target = await engineAt(suite.location);
+    await target.ensureColumns('default', [{ name: 'loss', type: 'float' }]);
+    let interfered = false;
+    const racing = new Proxy(target, {
+      get(engine, key) {
+        if (key === 'insert') {
+          return async (table: string, rows: Row[]) => {
+            if (!interfered) {
+              interfered = true;
+              await engine.insert(table, [{ track_id: 'run-c', timestamp: stamps[1]!, loss: 9 }]);
+            }
+            return engine.insert(table, rows);
+          };
+        }
+        const value = Reflect.get(engine, key) as unknown;
+        return typeof value === 'function' ? value.bind(engine) : value;
+      },
+    });
+    const conflicts: RowConflict[] = [];
+    const first = await copy(source, racing, { onConflict: (c) => conflicts.push(c) });
+    expect(first).toMatchObject({ copied: 2, skipped: 1 });
+    if (target.capabilities.transactions) {
+      // Without atomic inserts, a row written between the lookup and the write counts as already there.
+      expect(first.conflicts).toBe(1);
+      expect(conflicts).toEqual([{ table: 'default', track_id: 'run-c', timestamp: stamps[1], columns: [{ column: 'loss', target: 9, incoming: 0.25 }] }]);
+    }
+    const rows = await target.select('default', { orderBy: [{ column: 'timestamp' }] });
+    expect(rows.map((r) => r.loss)).toEqual([0, 9, 0.5]);
+    expect(await copy(source, target)).toMatchObject({ copied: 0, skipped: 3, conflicts: 1 });
   });
 });
