@@ -478,7 +478,7 @@ export class SqliteEngine implements Engine {
     try {
       const schema = this.#checkedSchema(db, table, referencedColumns(options));
       if (schema === undefined) return [];
-      const { sql, params, columns } = aggregateSql(table, options, (name) => schema.columns.find((c) => fold(c.name) === fold(name))?.type);
+      const { sql, params, columns } = aggregateSql(table, options, (name) => schema.columns.find((c) => fold(c.name) === fold(name))?.type, rowidAlias(schema));
       const statement = this.#prepare(db, sql);
       const decoder = new RowDecoder(columns);
       return decoder.rows(asArrays(statement, false).all(params) as unknown[][], false) ?? (decoder.rows(asArrays(statement, true).all(params) as unknown[][], true) as Row[]);
