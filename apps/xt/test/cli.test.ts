@@ -143,6 +143,25 @@ describe('xt (the built binary) on a database written by the Tracker', () => {
     expect(json.find((r) => r.statistic === 'top')).toMatchObject({ model: 'lr', ok: true });
   });
 
+  it('stats describe counts a numeric column holding text as categories, ties to the value first in timestamp order (not storage order)', async () => {
+    const db = path.join(tempDir(), 'mixed.db');
+    const engine = await sqliteEngine.create({ path: db });
+    await engine.ensureColumns('default', [
+      { name: 'x', type: 'float' },
+      { name: 'y', type: 'float' },
+    ]);
+    // Stored newest first: storage order is the reverse of timestamp order.
+    await engine.sql!(`INSERT INTO "default" VALUES ('r', '2025-01-01 00:00:03.000000', 1.5, 3), ('r', '2025-01-01 00:00:02.000000', 'b', 2), ('r', '2025-01-01 00:00:01.000000', 'a', 1)`);
+    await engine.close();
+    const json = JSON.parse(runXt(['stats', 'describe', db, '--json']).stdout) as Record<string, unknown>[];
+    const row = (statistic: string) => json.find((r) => r.statistic === statistic);
+    expect(row('top')).toMatchObject({ x: 'a', y: null });
+    expect(row('freq')).toMatchObject({ x: 1, y: null });
+    expect(row('unique')).toMatchObject({ x: 3, y: null });
+    expect(row('50%')).toMatchObject({ x: null, y: 2 });
+    expect(row('mean')).toMatchObject({ x: null, y: 2 });
+  });
+
   it('stats top and bottom print every row holding the extreme value', async () => {
     const db = await database();
     const top = parseMarkdown(runXt(['stats', 'top', db, 'acc']).stdout);

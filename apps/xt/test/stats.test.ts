@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ColumnStats } from '../src/format/column-stats.js';
-import { describeColumns, quantile } from '../src/format/stats.js';
+import { describeColumns } from '../src/format/stats.js';
 
 describe('describeColumns', () => {
   it('computes pandas-style statistics for numbers', () => {
@@ -39,7 +39,16 @@ describe('describeColumns', () => {
   });
 });
 
-describe('quantile', () => {
+/** The `q` quantile of sorted values by linear interpolation (numpy's default): the oracle of the selection below. */
+function quantile(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const low = sorted[lower] ?? Number.NaN;
+  const high = sorted[Math.min(lower + 1, sorted.length - 1)] ?? low;
+  return low + (high - low) * (position - lower);
+}
+
+describe('quantile (the test oracle)', () => {
   it('interpolates linearly between neighbours', () => {
     expect(quantile([1, 2], 0.25)).toBe(1.25);
     expect(quantile([5], 0.75)).toBe(5);

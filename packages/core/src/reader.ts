@@ -97,6 +97,17 @@ export class Reader<R = Record<string, unknown>> {
     yield* this.reads.iterate(query) as AsyncIterable<TrackedRow<R>>;
   }
 
+  /**
+   * Like `iterate`, each row as the array of its values, in `query.columns` order (table order
+   * without it), yielded in batches of rows: no object per row, for reading many rows quickly.
+   * `anyOrder` (without `orderBy`): rows in the order the engine reads them fastest, not sorted by
+   * timestamp, for results that do not depend on the order (a sort of a large table costs a lot).
+   */
+  async *iterateArrays(query: Omit<RowQuery<R>, 'tail'> & { anyOrder?: boolean } = {}): AsyncIterable<unknown[][]> {
+    this.check();
+    yield* this.reads.iterateArrays(query);
+  }
+
   /** Writes the rows `query` selects to a CSV file (streamed); resolves the row count. */
   async toCsv(file: string, query: RowQuery<R> = {}): Promise<number> {
     return this.exportTo(file, query, 'csv');

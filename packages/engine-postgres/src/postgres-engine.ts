@@ -20,8 +20,9 @@ import { openPool } from './postgres-connect.js';
 import { isConnectionError, sqlState, toXetrackError } from './postgres-errors.js';
 import { checkName, formatComment, literal, LOCK_CLASS, lockKey, physicalColumnName, physicalName, quote } from './postgres-names.js';
 import { resolveOptions, type PostgresEngineOptions, type ResolvedPostgresOptions } from './postgres-options.js';
-import { checkOut, type PostgresField, type PostgresPool, type PostgresPoolClient, type PostgresQueryConfig, type PostgresQueryResult } from './postgres-pool.js';
+import type { PostgresField, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './postgres-pool.js';
 import { findColumn, readSchema, specsOf, type Column, type TableSchema } from './postgres-schema.js';
+import { HeldConnection } from './postgres-held-connection.js';
 import { keysetComparison, orderClause, Params, sortKeys, whereClause, type SortKey } from './postgres-sql.js';
 import { arrayElement, declaredType, decodeVariant, encode, READ_TYPES, sqlParameter, type ColumnKind, type Widening } from './postgres-types.js';
 
@@ -50,39 +51,84 @@ function isStaleSchema(error: unknown): boolean {
   return state === '42P01' || state === '42703' || state === '42804' || state === '0A000';
 }
 
+/** An INSERT statement: its text, and its prepared-statement name ('' for none). */
+interface InsertStatement {
+  readonly text: string;
+  readonly name: string;
+}
+
 /**
  * The rows of one INSERT call, ready to send: column arrays for many rows, or for a single row its
- * values as plain parameters (`VALUES ($1, ...)`: no array literal to build or for the server to unnest).
+ * values as plain parameters (`VALUES ($1, ...)`: no array literal to build or for the server to
+ * unnest) and the shape it was planned with (whose statement is built once).
  */
 type InsertPlan =
   | { readonly columns: readonly Column[] /** Each chunk: one array literal per column. */; readonly chunks: readonly string[][] }
-  | { readonly columns: readonly Column[]; readonly values: readonly (string | null)[] };
+  | { readonly columns: readonly Column[]; readonly values: readonly (string | null)[]; readonly shape: RowShape };
 
 /** Columns that must be widened before the rows fit, by physical name. */
 type Widenings = Map<string, Widening['widen']>;
 
+/**
+ * How a single row of given keys (in order) maps to a schema's columns: each key's slot among the
+ * statement's columns (two keys of one column share one, the later value wins). Kept per schema
+ * object for the last shape seen, so a run of rows of one shape looks up no column and builds no
+ * statement key: a refreshed schema is a new object, so a cached shape never outlives its columns.
+ */
+interface RowShape {
+  readonly keys: readonly string[];
+  readonly slots: readonly number[];
+  readonly columns: readonly Column[];
+  statement?: InsertStatement;
+}
+
+const rowShapes = new WeakMap<TableSchema, RowShape>();
+
+/** True when `row`'s enumerable keys are exactly `keys`, in order (no allocation). */
+function hasKeysInOrder(row: Row, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const key in row) {
+    if (i === keys.length || keys[i] !== key) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+/** The shape of `row` on `schema`: the cached one when the keys match, else a new one (undefined when a key names no column). */
+function rowShape(schema: TableSchema, row: Row): RowShape | undefined {
+  const known = rowShapes.get(schema);
+  if (known !== undefined && hasKeysInOrder(row, known.keys)) return known;
+  const keys = Object.keys(row);
+  const slots = new Array<number>(keys.length);
+  const columns: Column[] = [];
+  for (let k = 0; k < keys.length; k++) {
+    const column = findColumn(schema, keys[k] as string);
+    if (column === undefined) return undefined;
+    const slot = columns.indexOf(column);
+    slots[k] = slot === -1 ? columns.push(column) - 1 : slot;
+  }
+  const shape: RowShape = { keys, slots, columns };
+  rowShapes.set(schema, shape);
+  return shape;
+}
+
 /** One row's plan: its columns and their values as text parameters; widenings or undefined as for many rows. */
 function planRow(schema: TableSchema, row: Row): InsertPlan | Widenings | undefined {
-  const columns: Column[] = [];
-  const values: (string | null)[] = [];
+  const shape = rowShape(schema, row);
+  if (shape === undefined) return undefined;
+  const { keys, slots, columns } = shape;
+  const values = new Array<string | null>(columns.length);
   let widenings: Widenings | undefined;
-  for (const key of Object.keys(row)) {
-    const column = findColumn(schema, key);
-    if (column === undefined) return undefined;
-    const encoded = encode(column.kind, row[key], column.name);
-    if (encoded === null || typeof encoded === 'string') {
-      // two keys of one column (the arrays path keeps the later value too)
-      const slot = columns.indexOf(column);
-      if (slot === -1) {
-        columns.push(column);
-        values.push(encoded);
-      } else values[slot] = encoded;
-    } else {
+  for (let k = 0; k < keys.length; k++) {
+    const column = columns[slots[k] as number] as Column;
+    const encoded = encode(column.kind, row[keys[k] as string], column.name);
+    if (encoded === null || typeof encoded === 'string') values[slots[k] as number] = encoded;
+    else {
       widenings ??= new Map();
       if (widenings.get(column.physical) !== 'variant') widenings.set(column.physical, encoded.widen);
     }
   }
-  return widenings ?? { columns, values };
+  return widenings ?? { columns, values, shape };
 }
 
 /** Builds row objects from rows read as arrays; keeps a column named `__proto__` as a plain key. */
@@ -130,15 +176,18 @@ export class PostgresEngine implements Engine {
   readonly options: ResolvedPostgresOptions;
 
   #pool: PostgresPool | undefined;
+  /** The pool's connection statements run on, held across consecutive statements. */
+  readonly #connection: HeldConnection;
   readonly #owned: boolean;
   readonly #schemas = new Map<string, TableSchema>();
   /** INSERT statement text and name by table and column list. */
-  readonly #inserts = new Map<string, { text: string; name: string }>();
+  readonly #inserts = new Map<string, InsertStatement>();
 
   private constructor(options: ResolvedPostgresOptions, pool: PostgresPool, owned: boolean) {
     this.options = options;
     this.location = options.location;
     this.#pool = pool;
+    this.#connection = new HeldConnection(pool);
     this.#owned = owned;
   }
 
@@ -154,6 +203,7 @@ export class PostgresEngine implements Engine {
     try {
       await engine.#prepareSchema();
     } catch (error) {
+      engine.#connection.close();
       if (owned) await pool.end().catch(() => undefined);
       throw error;
     }
@@ -412,22 +462,23 @@ export class PostgresEngine implements Engine {
 
   /** Sends the planned chunks: one autocommit statement, or a transaction around several. */
   async #runInsert(schema: TableSchema, plan: InsertPlan): Promise<void> {
-    const pool = this.#handle();
-    const statement = this.#insertStatement(schema, plan.columns, 'values' in plan);
+    const connection = this.#handle();
     if ('values' in plan) {
-      await pool.query({ ...this.#named(statement.name), text: statement.text, values: plan.values as string[] });
+      const statement = (plan.shape.statement ??= this.#insertStatement(schema, plan.columns, true));
+      await connection.query(this.#insertConfig(statement, plan.values as string[]));
       return;
     }
+    const statement = this.#insertStatement(schema, plan.columns, false);
     if (plan.chunks.length === 1) {
-      await pool.query({ ...this.#named(statement.name), text: statement.text, values: plan.chunks[0] as string[] });
+      await connection.query(this.#insertConfig(statement, plan.chunks[0] as string[]));
       return;
     }
-    const client = await checkOut(pool);
+    const client = await connection.checkOut();
     let broken: unknown;
     try {
       await client.query({ text: 'BEGIN' });
       try {
-        for (const chunk of plan.chunks) await client.query({ ...this.#named(statement.name), text: statement.text, values: chunk });
+        for (const chunk of plan.chunks) await client.query(this.#insertConfig(statement, chunk));
         await client.query({ text: 'COMMIT' });
       } catch (error) {
         await client.query({ text: 'ROLLBACK' }).catch((e: unknown) => {
@@ -440,12 +491,12 @@ export class PostgresEngine implements Engine {
     }
   }
 
-  /** The `name` of a prepared statement, unless prepared statements are switched off. */
-  #named(name: string): { name?: string } {
-    return name !== '' && this.options.prepareStatements ? { name } : {};
+  /** The query of an INSERT statement: prepared under its name, unless prepared statements are switched off. */
+  #insertConfig(statement: InsertStatement, values: string[]): PostgresQueryConfig {
+    return statement.name !== '' && this.options.prepareStatements ? { name: statement.name, text: statement.text, values } : { text: statement.text, values };
   }
 
-  #insertStatement(schema: TableSchema, columns: readonly Column[], single: boolean): { text: string; name: string } {
+  #insertStatement(schema: TableSchema, columns: readonly Column[], single: boolean): InsertStatement {
     let key = `${single ? 'row' : 'arrays'}\0${schema.qualified}`;
     for (const column of columns) key += `\0${column.physical}\0${column.sqlType}`;
     let statement = this.#inserts.get(key);
@@ -552,7 +603,7 @@ export class PostgresEngine implements Engine {
   }
 
   async #underTableLockOnce(table: string, lockTimeoutMs: number, work: (client: PostgresPoolClient, current: TableSchema | undefined) => Promise<boolean>): Promise<void> {
-    const client = await checkOut(this.#handle());
+    const client = await this.#handle().checkOut();
     let broken: unknown;
     try {
       await client.query({ text: 'BEGIN' });
@@ -748,13 +799,13 @@ export class PostgresEngine implements Engine {
    * transaction between calls.
    */
   async sql(query: string, params: CellValue[] = [], options: SqlOptions = {}): Promise<Row[]> {
-    const pool = this.#handle();
+    const connection = this.#handle();
     const action = 'run sql()';
     if (typeof query !== 'string') throw new XetrackError('INVALID_ARGUMENT', 'postgres: sql() takes the statement as a string.');
     const values = params.map(sqlParameter);
     let client: PostgresPoolClient;
     try {
-      client = await checkOut(pool);
+      client = await connection.checkOut();
     } catch (error) {
       throw this.#fail(error, action);
     }
@@ -810,6 +861,7 @@ export class PostgresEngine implements Engine {
     const pool = this.#pool;
     if (pool === undefined) return;
     this.#pool = undefined;
+    this.#connection.close();
     this.#schemas.clear();
     this.#inserts.clear();
     if (!this.#owned) return;
@@ -820,23 +872,23 @@ export class PostgresEngine implements Engine {
     }
   }
 
-  #handle(): PostgresPool {
-    const pool = this.#pool;
-    if (pool === undefined) {
+  /** The connection to run statements on; CLOSED once the engine is closed. */
+  #handle(): HeldConnection {
+    if (this.#pool === undefined) {
       throw new XetrackError('CLOSED', `postgres: the engine for ${this.location} was closed. Open a new engine to use it again.`);
     }
-    return pool;
+    return this.#connection;
   }
 
   /**
-   * One query on the pool. `retry` runs a read a second time when the connection failed (a server
+   * One query on the engine's connection. `retry` runs a read a second time when the connection failed (a server
    * restart drops the pool's connections; the retry gets a new one); writes are never retried,
    * since a lost connection leaves unknown whether they committed.
    */
   async #query(config: PostgresQueryConfig, action: string, write: boolean, retry = false, raw = false): Promise<PostgresQueryResult> {
-    const pool = this.#handle();
+    const connection = this.#handle();
     try {
-      return await pool.query(config);
+      return await connection.query(config);
     } catch (error) {
       if (retry && isConnectionError(error) && this.#pool !== undefined) {
         try {
@@ -858,10 +910,10 @@ export class PostgresEngine implements Engine {
 
   /** Reads the schema of `table` now and caches it; undefined when the table does not exist. */
   async #refresh(table: string, action: string): Promise<TableSchema | undefined> {
-    const pool = this.#handle();
+    const connection = this.#handle();
     let schema: TableSchema | undefined;
     try {
-      schema = await readSchema(pool, this.options.schema, table, this.options.prepareStatements);
+      schema = await readSchema(connection, this.options.schema, table, this.options.prepareStatements);
     } catch (error) {
       if (!isConnectionError(error)) throw this.#fail(error, action);
       try {

@@ -55,14 +55,14 @@ export interface PostgresPoolClient extends PostgresQueryable {
  * `error` on a checked-out connection that dies between two of its queries (a reset after a cut
  * link, a server that ended the session), and with no listener that crashes the process; with
  * one, the next query on it fails, the caller releases it as broken, and the pool opens a new one.
+ * `onError` hears of it at once (a holder that is not querying can release it straight away).
  */
-export async function checkOut(pool: PostgresPool): Promise<PostgresPoolClient> {
+export async function checkOut(pool: PostgresPool, onError: (error: Error) => void = () => undefined): Promise<PostgresPoolClient> {
   const client = await pool.connect();
-  const ignore = () => undefined;
-  client.on?.('error', ignore);
+  client.on?.('error', onError);
   const release = client.release.bind(client);
   client.release = (destroy) => {
-    client.removeListener?.('error', ignore);
+    client.removeListener?.('error', onError);
     release(destroy);
   };
   return client;

@@ -291,8 +291,9 @@ export class SqliteEngine implements Engine {
     rebuildAsReal(db, table, new Set(prepared.fractionalKeys()?.map(fold)));
     this.#forgetSchema(db, table);
     const fresh = this.#insertFor(db, table, row, undefined);
-    // every column that refused the row is REAL now, so this writes it
-    return fresh.run(row) ? fresh : this.#widenAndRun(db, table, row, fresh);
+    // every column that refused the row is REAL now, so `run` writes it; if not, write the values as bound
+    if (!fresh.run(row)) fresh.statement.run(fresh.params);
+    return fresh;
   }
 
   /** Drops cached statements and schemas (after a table rebuild, or its rollback); re-reads `table`'s schema unless null. */
@@ -353,6 +354,21 @@ export class SqliteEngine implements Engine {
    * written meanwhile may or may not appear.
    */
   async *iterate(table: string, options: SelectOptions = {}): AsyncGenerator<Row> {
+    for await (const batch of this.#stream(table, options, false)) {
+      for (const row of batch) {
+        this.#handle(); // rows read ahead are not handed out after close()
+        yield row as Row;
+      }
+    }
+  }
+
+  /** `iterate`, each row as the array of its values (`options.columns` order, else table order), in batches. */
+  async *iterateArrays(table: string, options: SelectOptions = {}): AsyncGenerator<CellValue[][]> {
+    yield* this.#stream(table, options, true) as AsyncGenerator<CellValue[][]>;
+  }
+
+  /** The rows of `iterate`, as objects or (with `arrays`) as arrays, in batches (of `STREAM_BATCH` from a snapshot's cursor). */
+  async *#stream(table: string, options: SelectOptions, arrays: boolean): AsyncGenerator<(Row | CellValue[])[]> {
     const db = this.#handle();
     const action = `iterate over ${JSON.stringify(table)}`;
     let schema: TableSchema | undefined;
@@ -365,7 +381,8 @@ export class SqliteEngine implements Engine {
       throw this.#fail(error, action);
     }
     if (snapshot === undefined) {
-      yield* this.#iteratePages(table, schema, options, action);
+      const names = options.columns ?? schema.columns.map((c) => c.name);
+      for await (const row of this.#iteratePages(table, schema, options, action)) yield [arrays ? names.map((name) => row[name] ?? null) : row];
       return;
     }
     let rows: IterableIterator<unknown[]> | undefined;
@@ -381,7 +398,8 @@ export class SqliteEngine implements Engine {
       const statement = asArrays(snapshot.prepare(sql), true);
       const decoder = new RowDecoder(statement.columns());
       rows = statement.iterate(params) as IterableIterator<unknown[]>;
-      for (const values of rows) yield decoder.row(values, true) as Row;
+      const decode = arrays ? (values: unknown[]): Row | CellValue[] => decoder.values(values, true) as CellValue[] : (values: unknown[]): Row | CellValue[] => decoder.row(values, true) as Row;
+      yield* batches(rows, decode);
       this.#handle(); // close() ends the cursor early: say so rather than end quietly
     } catch (error) {
       this.#handle();
@@ -460,7 +478,7 @@ export class SqliteEngine implements Engine {
     try {
       const schema = this.#checkedSchema(db, table, referencedColumns(options));
       if (schema === undefined) return [];
-      const { sql, params, columns } = aggregateSql(table, options, (name) => schema.columns.find((c) => fold(c.name) === fold(name))?.type);
+      const { sql, params, columns } = aggregateSql(table, options, (name) => schema.columns.find((c) => fold(c.name) === fold(name))?.type, rowidAlias(schema));
       const statement = this.#prepare(db, sql);
       const decoder = new RowDecoder(columns);
       return decoder.rows(asArrays(statement, false).all(params) as unknown[][], false) ?? (decoder.rows(asArrays(statement, true).all(params) as unknown[][], true) as Row[]);
@@ -680,6 +698,22 @@ function writes(statement: SqliteStatement, query: string): boolean {
 
 // Statements are shared through the cache, so each use sets its row mode. better-sqlite3's toggles
 // only leave their own mode: raw(false) leaves raw, pluck(false) leaves pluck.
+
+/** How many rows `iterate` and `iterateArrays` read before handing them on. */
+const STREAM_BATCH = 256;
+
+/** `items` mapped by `map`, in arrays of `STREAM_BATCH` (read synchronously: no await per row). */
+function* batches<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U[]> {
+  let batch: U[] = [];
+  for (const item of items) {
+    batch.push(map(item));
+    if (batch.length === STREAM_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
 
 /** Rows as objects, integers as numbers. */
 function asObjects(statement: SqliteStatement): SqliteStatement {

@@ -1,4 +1,4 @@
-import type { Row } from '@xetrack/core/engine';
+import type { CellValue, Row } from '@xetrack/core/engine';
 import type { SqliteColumnInfo } from './sqlite-database.js';
 import { columnTypeOf, mayHoldInteger } from './sqlite-types.js';
 
@@ -52,8 +52,23 @@ export class RowDecoder {
 
   /** One row object; see `rows`. */
   row(values: unknown[], safe: boolean): Row | undefined {
+    if (this.values(values, safe) === undefined) return undefined;
     const names = this.#names;
     const n = names.length;
+    const row: Record<string, unknown> = {};
+    if (this.#special) {
+      for (let i = 0; i < n; i++) {
+        Object.defineProperty(row, names[i] as string, { value: values[i], enumerable: true, writable: true, configurable: true });
+      }
+    } else {
+      for (let i = 0; i < n; i++) row[names[i] as string] = values[i];
+    }
+    return row as Row;
+  }
+
+  /** One row's array, its values turned into their JS forms in place (no object built); see `rows`. */
+  values(values: unknown[], safe: boolean): CellValue[] | undefined {
+    const n = this.#names.length;
     if (safe) {
       for (let i = 0; i < n; i++) {
         const v = values[i];
@@ -74,14 +89,6 @@ export class RowDecoder {
       const v = values[i];
       if (typeof v === 'number' || typeof v === 'bigint') values[i] = String(v);
     }
-    const row: Record<string, unknown> = {};
-    if (this.#special) {
-      for (let i = 0; i < n; i++) {
-        Object.defineProperty(row, names[i] as string, { value: values[i], enumerable: true, writable: true, configurable: true });
-      }
-    } else {
-      for (let i = 0; i < n; i++) row[names[i] as string] = values[i];
-    }
-    return row as Row;
+    return values as CellValue[];
   }
 }

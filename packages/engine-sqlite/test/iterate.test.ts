@@ -127,6 +127,21 @@ describe('iterate()', () => {
     await expect(iterator.next()).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
+  it('on a WAL file, close() during iterateArrays makes the next batch reject with CLOSED', async () => {
+    const engine = await sqliteEngine.create({ path: path.join(tempDir(), 'close-arrays.db') });
+    await engine.ensureColumns('t', []);
+    await engine.insert(
+      't',
+      Array.from({ length: 1000 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(4, '0') })),
+    );
+    const iterator = (engine.iterateArrays as NonNullable<Engine['iterateArrays']>)('t', { columns: ['timestamp'] })[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.done).toBe(false);
+    expect((first.value as unknown[][])[0]).toEqual(['0000']);
+    await engine.close();
+    await expect(iterator.next()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
   it('a rollback-journal file is left in its mode by reading, and read in pages (rows deleted ahead are not yielded)', async () => {
     const file = path.join(tempDir(), 'journal.db');
     const raw = new Database(file);

@@ -161,14 +161,47 @@ function selectItems(list: string): string[] {
 }
 
 function isAggregate(shape: string): boolean {
-  const match = AGGREGATE.exec(shape);
-  if (!match) return false;
-  if (match[2] !== undefined && !clauseTokensOnly(match[2])) return false;
-  return selectItems(match[1]!).every((item) => {
-    if (MEASURES.some((m) => m.test(item))) return true;
+  return aggregateOf(shape, (item) => {
     const sub = END_OF_GROUP.exec(item);
     return sub !== null && clauseTokensOnly(sub[1]!, /^i\.I$/);
   });
+}
+
+/** The GROUP BY of `shape` when its WHERE is clause tokens only and `item` accepts each item no measure matches. */
+function aggregateOf(shape: string, item: (item: string) => boolean): boolean {
+  const match = AGGREGATE.exec(shape);
+  if (!match) return false;
+  if (match[2] !== undefined && !clauseTokensOnly(match[2])) return false;
+  return selectItems(match[1]!).every((i) => MEASURES.some((m) => m.test(i)) || item(i));
+}
+
+/**
+ * aggregate() grouped by `track_id` alone with several end-of-group measures: the GROUP BY (its
+ * measures named `AS I`, plus the rowids of each group's first and last rows) inside
+ * `SELECT ... FROM (...) AS e LEFT JOIN I AS f ON f.rowid = e.I LEFT JOIN I AS l ON l.rowid = e.I ORDER BY e.I`,
+ * whose items are `e.I` or `coalesce(f.I, <end-of-group subquery of group e>)`.
+ */
+const END_ROWS = /^SELECT (.+) FROM \((SELECT .+)\) AS e LEFT JOIN I AS f ON f\.(?:rowid|_rowid_|oid) = e\.I LEFT JOIN I AS l ON l\.(?:rowid|_rowid_|oid) = e\.I ORDER BY e\.I$/;
+const END_ROW = /^\(SELECT i\.(?:rowid|_rowid_|oid) FROM I AS i WHERE (.+) ORDER BY i\.I (?:ASC|DESC) LIMIT 1\) AS I$/;
+const FROM_END_ROW = /^coalesce\([fl]\.I, (\(SELECT .+\))\)$/;
+
+function isEndRowsAggregate(shape: string): boolean {
+  const match = END_ROWS.exec(shape);
+  if (!match) return false;
+  const grouped = aggregateOf(match[2]!, (item) => {
+    const named = /^(.+) AS I$/.exec(item);
+    if (named !== null && MEASURES.some((m) => m.test(named[1]!))) return true;
+    const row = END_ROW.exec(item);
+    return row !== null && clauseTokensOnly(row[1]!, /^i\.I$/);
+  });
+  return (
+    grouped &&
+    selectItems(match[1]!).every((item) => {
+      if (item === 'e.I') return true;
+      const sub = END_OF_GROUP.exec(FROM_END_ROW.exec(item)?.[1] ?? '');
+      return sub !== null && clauseTokensOnly(sub[1]!, /^(i|e)\.I$/);
+    })
+  );
 }
 
 /** Statements whose skeleton is not an allowed one (an empty list means no foreign SQL ran). */
@@ -180,7 +213,7 @@ export function foreignStatements(statements: readonly string[]): { sql: string;
     if (FIXED_SKELETONS.some((pattern) => pattern.test(shape))) return;
     const step = REBUILD_STEPS.find((s) => s.shape.test(shape));
     if (step && (!step.previous || step.previous.test(shapes[i - 1] ?? '')) && (!step.next || step.next.test(shapes[i + 1] ?? ''))) return;
-    if (isAggregate(shape)) return;
+    if (isAggregate(shape) || isEndRowsAggregate(shape)) return;
     let ok = CLAUSE_SKELETONS.some((pattern) => pattern.test(shape));
     if (ok && / WHERE | ORDER BY /.test(shape)) {
       ok = clauseTokensOnly(shape.slice(shape.search(/ WHERE | ORDER BY /)));

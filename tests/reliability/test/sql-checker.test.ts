@@ -22,6 +22,8 @@ describe('the SQL checker of the fuzz tests', () => {
       'SELECT o."track_id", count(*), (SELECT i."timestamp" FROM "t" AS i WHERE i."timestamp" IS NOT NULL AND i."track_id" IS o."track_id" ORDER BY i."timestamp" ASC LIMIT 1), count(o."a"), min(o."a"), max(o."a") FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id"',
       'SELECT o."m", o."track_id", count(*), avg(o."acc"), (SELECT i."loss" FROM "t" AS i WHERE "b" < ? AND i."loss" IS NOT NULL AND i."m" IS o."m" AND i."track_id" IS o."track_id" ORDER BY i."timestamp" DESC LIMIT 1) FROM "t" AS o WHERE "b" < ? GROUP BY +o."track_id", o."m" ORDER BY o."m", o."track_id"',
       'SELECT count(*), CASE WHEN count(o."a") > 0 THEN total(o."a") END FROM "t" AS o WHERE "a" IN (?, ?)',
+      // runs(): each run's first and last rows read once, joined back by rowid
+      'SELECT e."track_id", e."m0", coalesce(f."timestamp", (SELECT i."timestamp" FROM "t" AS i WHERE "b" < ? AND i."timestamp" IS NOT NULL AND i."track_id" IS e."track_id" ORDER BY i."timestamp" ASC LIMIT 1)), e."m2", coalesce(l."a", (SELECT i."a" FROM "t" AS i WHERE "b" < ? AND i."a" IS NOT NULL AND i."track_id" IS e."track_id" ORDER BY i."timestamp" DESC LIMIT 1)) FROM (SELECT o."track_id", count(*) AS "m0", min(o."a") AS "m2", (SELECT i.rowid FROM "t" AS i WHERE "b" < ? AND i."track_id" IS o."track_id" ORDER BY i."timestamp" ASC LIMIT 1) AS "first_row", (SELECT i._rowid_ FROM "t" AS i WHERE "b" < ? AND i."track_id" IS o."track_id" ORDER BY i."timestamp" DESC LIMIT 1) AS "last_row" FROM "t" AS o WHERE "b" < ? GROUP BY o."track_id" ORDER BY o."track_id") AS e LEFT JOIN "t" AS f ON f.rowid = e."first_row" LEFT JOIN "t" AS l ON l._rowid_ = e."last_row" ORDER BY e."track_id"',
       'PRAGMA journal_mode = WAL',
       `SELECT m.name FROM sqlite_master AS m WHERE m.type = 'table'
            AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) AS p WHERE lower(p.name) = 'track_id')
@@ -45,6 +47,10 @@ describe('the SQL checker of the fuzz tests', () => {
       'SELECT o."track_id", (SELECT i."a" FROM "t" AS i WHERE i."a" IS NOT NULL AND i.b = 1 ORDER BY i."timestamp" DESC LIMIT 1) FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id"',
       'SELECT o."track_id", (SELECT sqlite_version()) FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id"',
       'SELECT o."track_id", max(o."a") FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id"; DROP TABLE "t"',
+      'SELECT e."track_id", coalesce(f."a", (SELECT i."a" FROM "t" AS i WHERE i."a" IS NOT NULL OR 1=1 AND i."track_id" IS e."track_id" ORDER BY i."timestamp" ASC LIMIT 1)) FROM (SELECT o."track_id", (SELECT i.rowid FROM "t" AS i WHERE i."track_id" IS o."track_id" ORDER BY i."timestamp" ASC LIMIT 1) AS "f" FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id") AS e LEFT JOIN "t" AS f ON f.rowid = e."f" LEFT JOIN "t" AS l ON l.rowid = e."l" ORDER BY e."track_id"',
+      'SELECT e."track_id", coalesce(f."a", sqlite_version()) FROM (SELECT o."track_id", (SELECT i.rowid FROM "t" AS i WHERE i."track_id" IS o."track_id" ORDER BY i."timestamp" ASC LIMIT 1) AS "f" FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id") AS e LEFT JOIN "t" AS f ON f.rowid = e."f" LEFT JOIN "t" AS l ON l.rowid = e."l" ORDER BY e."track_id"',
+      'SELECT e."track_id", e."m0" FROM (SELECT o."track_id", count(*) AS "m0", (SELECT i.rowid FROM "t" AS i WHERE i."track_id" IS o."track_id" OR 1=1 ORDER BY i."timestamp" ASC LIMIT 1) AS "f" FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id") AS e LEFT JOIN "t" AS f ON f.rowid = e."f" LEFT JOIN "t" AS l ON l.rowid = e."l" ORDER BY e."track_id"',
+      'SELECT e."track_id", e."m0" FROM (SELECT o."track_id", load_extension(?) AS "m0" FROM "t" AS o GROUP BY o."track_id" ORDER BY o."track_id") AS e LEFT JOIN "t" AS f ON f.rowid = e."f" LEFT JOIN "t" AS l ON l.rowid = e."l" ORDER BY e."track_id"',
     ];
     expect(foreignStatements(injected).map((s) => s.sql)).toEqual(injected);
   });

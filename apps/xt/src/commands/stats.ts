@@ -3,7 +3,7 @@ import type { CliContext } from '../context.js';
 import { ColumnStats } from '../format/column-stats.js';
 import { describeSummaries } from '../format/stats.js';
 import { UsageError } from '../usage-error.js';
-import { resolveColumn, rowsWith } from './columns-of.js';
+import { resolveColumn } from './columns-of.js';
 import { printRows } from './print-rows.js';
 import { withReader, type TableArgs } from './table-args.js';
 import { tableOptions, TRACK_ID } from './options.js';
@@ -22,21 +22,34 @@ export interface ExtremeArgs extends TableArgs {
   json: boolean;
 }
 
-/** `xt stats describe`: count, mean, std, min, quartiles, max per numeric column; count, unique, top, freq per other column. */
+/**
+ * `xt stats describe`: count, mean, std, min, quartiles, max per numeric column; count, unique, top,
+ * freq per other column. Columns declared numeric are read in storage order, not sorted by
+ * timestamp (their statistics do not depend on the order, and the sort of a large table costs more
+ * than the read); a category's `top` breaks ties by the value seen first, so a table with other
+ * columns, or a numeric column found holding text, is read in timestamp order.
+ */
 export async function describe(context: CliContext, args: DescribeArgs): Promise<void> {
   await withReader(context, args, false, async (reader) => {
     const specs = await selectedColumns(reader, args.columns);
-    const columns = specs.map((s) => new ColumnStats(s.name, s.type));
-    for await (const row of rowsWith(
-      reader,
-      specs.map((s) => s.name),
-      args.trackId,
-    )) {
-      for (const column of columns) column.add(row[column.name]);
-    }
+    const numeric = specs.every((s) => s.type === 'integer' || s.type === 'float');
+    let columns = await summarize(reader, specs, args.trackId, numeric);
+    if (numeric && columns.some((c) => c.categorical)) columns = await summarize(reader, specs, args.trackId, false);
     const table = describeSummaries(columns.map((c) => c.result()));
     printRows(context, table.columns, table.rows, args.json);
   });
+}
+
+/** `specs` read once into `ColumnStats`, as arrays of values in batches (no object per row). */
+async function summarize(reader: Reader, specs: readonly ColumnSpec[], trackId: string | undefined, anyOrder: boolean): Promise<ColumnStats[]> {
+  const columns = specs.map((s) => new ColumnStats(s.name, s.type));
+  for await (const batch of reader.iterateArrays({ trackId, columns: specs.map((s) => s.name), anyOrder })) {
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c] as ColumnStats;
+      for (const values of batch) column.add(values[c]);
+    }
+  }
+  return columns;
 }
 
 async function selectedColumns(reader: Reader, list: string | undefined): Promise<ColumnSpec[]> {

@@ -30,6 +30,11 @@ export class ColumnStats {
     readonly type: string,
   ) {}
 
+  /** A value other than a number was seen: the column is counted as categories (see `result`). */
+  get categorical(): boolean {
+    return this.#numbers === undefined;
+  }
+
   add(value: unknown): void {
     if (value === null || value === undefined) return;
     if (this.#numbers !== undefined) {

@@ -57,15 +57,6 @@ export function numbersOf(values: readonly unknown[]): number[] {
   return out;
 }
 
-/** The `q` quantile of sorted values by linear interpolation (pandas' and numpy's default). */
-export function quantile(sorted: readonly number[], q: number): number {
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const low = sorted[lower] ?? NaN;
-  const high = sorted[Math.min(lower + 1, sorted.length - 1)] ?? low;
-  return low + (high - low) * (position - lower);
-}
-
 function uniqueLabel(names: readonly string[]): string {
   let label = 'statistic';
   while (names.includes(label)) label = `_${label}`;

@@ -176,6 +176,13 @@ export interface Engine {
   /** Like `select`, one row at a time, without holding the whole result (capability `streaming`). */
   iterate?(table: string, options?: SelectOptions): AsyncIterable<Row>;
 
+  /**
+   * Like `iterate`, each row as the array of its values (in `options.columns` order, else table
+   * order), yielded in batches of rows: no row object per row, for reads of many rows such as
+   * `xt stats describe`. Optional: core builds the arrays from `iterate` (or `select`) without it.
+   */
+  iterateArrays?(table: string, options?: SelectOptions): AsyncIterable<CellValue[][]>;
+
   /** Rows matching `where` (all rows when empty); 0 when the table does not exist. */
   count(table: string, where?: Where[]): Promise<number>;
 

@@ -1,6 +1,6 @@
 import { isXetrackError, messageOf, XetrackError } from '../errors.js';
 import { aggregateRows } from './aggregate.js';
-import type { Engine } from './contract.js';
+import type { Engine, SelectOptions } from './contract.js';
 import { checkAggregateOptions, checkSelectOptions, checkWhere } from './where.js';
 
 const REQUIRED = ['tables', 'describe', 'ensureColumns', 'insert', 'select', 'count', 'update', 'delete', 'close'] as const;
@@ -71,16 +71,19 @@ export function guardEngine(engine: Engine): Engine {
       }
     };
   }
-  if (engine.iterate) {
-    const iterate = engine.iterate.bind(engine);
-    guarded.iterate = async function* (t, o) {
-      try {
-        checkSelectOptions(o);
-        yield* iterate(t, o);
-      } catch (error) {
-        wrap(error);
-      }
-    };
-  }
+  if (engine.iterate) guarded.iterate = guardStream(engine.iterate.bind(engine), wrap);
+  if (engine.iterateArrays) guarded.iterateArrays = guardStream(engine.iterateArrays.bind(engine), wrap);
   return guarded;
+}
+
+/** A streaming read of the engine (`iterate`, `iterateArrays`), its options checked and its failures wrapped. */
+function guardStream<T>(stream: (table: string, options?: SelectOptions) => AsyncIterable<T>, wrap: (error: unknown) => never) {
+  return async function* (table: string, options?: SelectOptions): AsyncIterable<T> {
+    try {
+      checkSelectOptions(options);
+      yield* stream(table, options);
+    } catch (error) {
+      wrap(error);
+    }
+  };
 }

@@ -30,6 +30,17 @@ export class TableReads<R> {
     yield* this.store.iterate(options);
   }
 
+  /**
+   * The rows `query` selects as arrays of their values (in `query.columns` order, else table order),
+   * streamed in batches; with `anyOrder` and no `orderBy`, in the order the engine reads them (no sort).
+   */
+  async *iterateArrays(query: Omit<RowQuery<R>, 'tail'> & { anyOrder?: boolean }, scope: Where[] = []): AsyncIterable<Value[][]> {
+    const { anyOrder, ...rest } = query;
+    const { options } = await this.queries.select(rest, scope);
+    if (anyOrder === true && !rest.orderBy?.length) delete options.orderBy;
+    yield* this.store.iterateArrays(options);
+  }
+
   /** Writes the rows `query` selects to `file` in `format` (streamed); resolves the row count. */
   async exportTo(file: string, query: RowQuery<R>, format: ExportFormat, scope: Where[] = []): Promise<number> {
     const { tail, ...rest } = query;

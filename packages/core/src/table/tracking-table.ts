@@ -1,4 +1,4 @@
-import { KEY_COLUMNS, type ColumnSpec, type ColumnType, type Engine, type Filter, type Row, type SelectOptions, type Where } from '../engine/contract.js';
+import { KEY_COLUMNS, type CellValue, type ColumnSpec, type ColumnType, type Engine, type Filter, type Row, type SelectOptions, type Where } from '../engine/contract.js';
 import { isXetrackError, XetrackError } from '../errors.js';
 import { checkTableName } from '../schema/identifiers.js';
 import { advancePast, nextTimestamp, parseTimestamp } from '../schema/timestamp.js';
@@ -176,6 +176,27 @@ export class TrackingTable {
   }
 
   /**
+   * Like `iterate`, each row as the array of its values (in `options.columns` order, else table
+   * order), in batches, JSON columns parsed: through the engine's `iterateArrays` where it has one,
+   * else built from the rows of `iterateCells`. Waits for queued writes first.
+   */
+  async *iterateArrays(options: SelectOptions = {}): AsyncIterable<Value[][]> {
+    const specs = await this.columns();
+    const names = options.columns ?? specs.map((s) => s.name);
+    const json = names.flatMap((name, i) => (specs.find((s) => s.name === name)?.type === 'json' ? [i] : []));
+    const read = { ...options, columns: names };
+    let batches: AsyncIterable<CellValue[][]>;
+    if (this.engine.iterateArrays) {
+      await this.flush();
+      batches = this.engine.iterateArrays(this.name, read);
+    } else batches = arraysOf(this.iterateCells(read), names);
+    for await (const batch of batches) {
+      if (json.length > 0) for (const values of batch) for (const i of json) values[i] = decodeValue(values[i] as CellValue, 'json') as CellValue;
+      yield batch as Value[][];
+    }
+  }
+
+  /**
    * Rows as the engine stores them (JSON columns as text), streamed: through the engine's `iterate`
    * where it has one, else in pages of `select`. Waits for queued writes first.
    */
@@ -223,6 +244,22 @@ export class TrackingTable {
     for (const row of rows) decodeRow(row, json);
     return rows;
   }
+}
+
+/** How many rows `arraysOf` puts in a batch. */
+const ARRAY_BATCH = 1_000;
+
+/** `rows` as arrays of the values of `names`, in batches (for engines without `iterateArrays`). */
+async function* arraysOf(rows: AsyncIterable<Row>, names: readonly string[]): AsyncIterable<CellValue[][]> {
+  let batch: CellValue[][] = [];
+  for await (const row of rows) {
+    batch.push(names.map((name) => row[name] ?? null));
+    if (batch.length === ARRAY_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function jsonColumns(specs: ColumnSpec[]): string[] {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Engine, Row } from '@xetrack/core/engine';
+import type { CellValue, Engine, Row } from '@xetrack/core/engine';
 import { byKey, declares, defineGroup, type EngineGroup, expectCode, HEAVY, keyRow } from './engine-suite-context.js';
 
 export const iterateGroup: EngineGroup = defineGroup({ name: 'iterate', title: 'iterate (streaming)', unavailable: declares('streaming') }, ({ engine, table }) => {
@@ -86,6 +86,33 @@ export const iterateGroup: EngineGroup = defineGroup({ name: 'iterate', title: '
     }
     expect(await engine.insert('it', [keyRow(1000, { n: 1000 })])).toBe(1);
     expect(await engine.count('it')).toBe(101);
+  });
+
+  it('iterateArrays (optional) gives the rows of iterate as arrays of values, columns order or table order, in non-empty batches', HEAVY, async () => {
+    const iterateArrays = engine.iterateArrays?.bind(engine);
+    if (iterateArrays === undefined) return; // core builds the arrays from iterate
+    const arrays = async (t: string, options?: Parameters<Engine['select']>[1]): Promise<CellValue[][]> => {
+      const out: CellValue[][] = [];
+      for await (const batch of iterateArrays(t, options)) {
+        expect(batch.length).toBeGreaterThan(0);
+        out.push(...batch);
+      }
+      return out;
+    };
+    await big(12_345);
+    const all = (await engine.describe('it')).map((c) => c.name);
+    const cases: NonNullable<Parameters<Engine['select']>[1]>[] = [
+      { orderBy: [{ column: 'n', desc: true }] },
+      { columns: ['big', 'ok', 'n', 'big'], where: [{ column: 'grp', op: '=', value: 1 }], orderBy: [{ column: 'timestamp' }] },
+      { columns: ['s', 'n'], orderBy: [{ column: 'n' }], limit: 7000, offset: 10 },
+    ];
+    for (const options of cases) {
+      const names = options.columns ?? all;
+      const expected = (await engine.select('it', options)).map((row) => names.map((name) => row[name]));
+      expect(await arrays('it', options), JSON.stringify(options)).toEqual(expected);
+    }
+    expect(await arrays('missing')).toEqual([]);
+    await expectCode(arrays('it', { columns: ['nope'] }), 'UNKNOWN_COLUMN');
   });
 
   it('yields nothing for a missing table', async () => {

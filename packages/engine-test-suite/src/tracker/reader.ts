@@ -90,6 +90,26 @@ export const readerGroup: TrackerGroup = defineGroup({ name: 'reader', title: 'R
     expect(await r.count()).toBe(12_002);
   });
 
+  it('iterateArrays() gives the rows of iterate() as arrays of values, in batches, JSON decoded; anyOrder the same rows', HEAVY, async () => {
+    const t = await tracker({ trackId: 'it' });
+    await t.logBatch(Array.from({ length: 3_000 }, (_, i) => ({ i, obj: { i }, s: `s${i % 3}`, ok: i % 2 === 0 })));
+    const other = await tracker({ trackId: 'other' });
+    await other.logBatch([{ i: -1 }]);
+    const r = await reader();
+    const arrays = async (query: Parameters<typeof r.iterateArrays>[0]) => {
+      const out: unknown[][] = [];
+      for await (const batch of r.iterateArrays(query)) out.push(...batch);
+      return out;
+    };
+    const rows = await r.toRows({ trackId: 'it' });
+    const picked = rows.map((row) => [row.obj, row.ok, row.i]);
+    expect(await arrays({ trackId: 'it', columns: ['obj', 'ok', 'i'] })).toEqual(picked);
+    const unordered = await arrays({ trackId: 'it', columns: ['obj', 'ok', 'i'], anyOrder: true });
+    expect([...unordered].sort((a, b) => (a[2] as number) - (b[2] as number))).toEqual(picked);
+    const columns = await r.columns();
+    expect(await arrays({ where: { i: { lt: 2 } } })).toEqual((await r.toRows({ where: { i: { lt: 2 } } })).map((row) => columns.map((c) => row[c] ?? null)));
+  });
+
   /** An evaluation sweep: 2 models x 2 temperatures, each run scoring 3 splits. */
   const sweep = async () => {
     let run = 0;
