@@ -19,6 +19,8 @@ import { COLUMNS, load, SERVER } from './suites/postgres.js';
 export interface CopyChildResult {
   rows: number;
   ms: number;
+  /** CPU time (user + system) of this process, all its threads (DuckDB's too; not the PostgreSQL server's). */
+  cpuMs: number;
   growthMb: number;
 }
 
@@ -39,11 +41,13 @@ async function main(): Promise<void> {
   collectGarbage();
   const base = (peak = rssMb());
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const rows = side === 'ours' ? await ours(target, source, into, sample) : await raw(target, source, into, sample);
   const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
   sample();
   clearInterval(timer);
-  console.log(JSON.stringify({ rows, ms, growthMb: peak - base } satisfies CopyChildResult));
+  console.log(JSON.stringify({ rows, ms, cpuMs: (used.user + used.system) / 1000, growthMb: peak - base } satisfies CopyChildResult));
 }
 
 async function ours(target: string, source: string, into: string, sample: () => void): Promise<number> {

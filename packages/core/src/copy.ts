@@ -154,51 +154,30 @@ export async function copyTable(from: Engine, to: Engine, table: string, options
   const stampName = stamp ? targetName.get(stamp.name.toLowerCase())! : undefined;
   const result: TableCopyResult = { copied: 0, skipped: 0, conflicts: 0, columnsAdded };
   let done = 0;
+  let batch: Row[] = [];
   const absent = new AbsentRuns(to, table);
-  const write = async (batch: Row[]) => {
+  const flush = async () => {
     const written = await insertNewRows(to, table, batch, stampName ? [stampName] : [], await absent.of(batch));
     result.copied += written.inserted;
     result.skipped += batch.length - written.inserted;
     result.conflicts += written.conflicts.length;
     for (const conflict of written.conflicts) options.onConflict?.(conflict);
     done += batch.length;
+    batch = [];
     options.onProgress?.({ table, done, total, copied: result.copied });
   };
-  // A batch is read while the one before is written (reading is this process's work, writing
-  // mostly the target's), one write at a time, in order; the reading pauses now and then so that
-  // the write can go on.
-  let writing: Promise<void> | undefined;
-  const handOver = async (batch: Row[]) => {
-    await writing;
-    writing = write(batch);
-    writing.catch(() => undefined); // its failure is thrown by the next hand-over, or at the end
-  };
-  try {
-    let batch: Row[] = [];
-    for await (const row of readRows(from, table, batchSize)) {
-      for (const column of rename) {
-        row[targetName.get(column.name.toLowerCase())!] = row[column.name] ?? null;
-        delete row[column.name];
-      }
-      if (stampName) row[stampName] ??= stamp!.value;
-      batch.push(row);
-      if (batch.length >= batchSize) {
-        await handOver(batch);
-        batch = [];
-      } else if (batch.length % YIELD_EVERY === 0 && writing !== undefined) {
-        await new Promise(setImmediate);
-      }
+  for await (const row of readRows(from, table, batchSize)) {
+    for (const column of rename) {
+      row[targetName.get(column.name.toLowerCase())!] = row[column.name] ?? null;
+      delete row[column.name];
     }
-    if (batch.length > 0 || writing === undefined) await handOver(batch);
-    await writing;
-  } finally {
-    await writing?.catch(() => undefined); // a failed read leaves no write running under the caller's close()
+    if (stampName) row[stampName] ??= stamp!.value;
+    batch.push(row);
+    if (batch.length >= batchSize) await flush();
   }
+  if (batch.length > 0 || done === 0) await flush();
   return result;
 }
-
-/** Rows read between two turns of the event loop while a batch is written (see `copyTable`). */
-const YIELD_EVERY = 500;
 
 /**
  * The source's rows: streamed in the source's own order where it can (a copy's outcome does not

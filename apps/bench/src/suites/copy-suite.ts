@@ -26,7 +26,8 @@ async function copyInChild(side: 'ours' | 'raw', target: 'duckdb' | 'postgres', 
  * doing the same job (better-sqlite3's cursor into DuckDB's appender, or into `pg` column-array
  * INSERTs of 5,000 rows in one transaction), and the RSS growth of ours. Targets: at least half the
  * raw rate (copy also checks each batch against the target's existing rows, so a second copy adds
- * nothing), and under 200 MB of RSS growth.
+ * nothing), and under 200 MB of RSS growth. The JSON's `cpu` is rows per CPU-second of each child
+ * (all its threads; the PostgreSQL server's work is on neither side's account).
  */
 function copySuite(target: 'duckdb' | 'postgres'): Suite {
   const name = `copy.sqlite-to-${target}`;
@@ -54,11 +55,12 @@ function copySuite(target: 'duckdb' | 'postgres'): Suite {
           result = await withSchema((schema) => copyInChild(side, target, source, schema, size));
         }
         results[side].push(result);
-        return result.ms;
+        return { ms: result.ms, cpuMs: result.cpuMs };
       };
       try {
         const ms = await interleave(rounds, measure('ours'), measure('raw'), { warmup: false });
-        const rate = { ours: ms.ours.map((m) => rowsPerSecond(size, m)), raw: ms.raw.map((m) => rowsPerSecond(size, m)) };
+        const perSecond = (times: number[]) => times.map((m) => rowsPerSecond(size, m));
+        const rate = { ours: perSecond(ms.ours), raw: perSecond(ms.raw), ...(ms.cpu ? { cpu: { ours: perSecond(ms.cpu.ours), raw: perSecond(ms.cpu.raw) } } : {}) };
         const growth = { ours: results.ours.map((r) => r.growthMb), raw: results.raw.map((r) => r.growthMb) };
         const baseline = target === 'duckdb' ? "better-sqlite3 cursor into DuckDB's appender" : 'better-sqlite3 cursor into pg unnest INSERTs of 5,000 rows, one transaction';
         return [
