@@ -17,7 +17,10 @@ const CHECK_MS = 1;
  * an idle held connection back, so the pool gives that one instead of opening another. A held
  * connection that fails (a connection error on a statement, or `error` emitted while it waits) is
  * released as broken and the pool opens a new one for the next statement; the failed statement
- * is not retried here (whether a write committed is unknown): the caller decides.
+ * is not retried here (whether a write committed is unknown): the caller decides. When the pool has
+ * callers waiting for a connection (`waitingCount`, e.g. a transaction behind a stream of `log()`
+ * calls on a pool of one), the held connection goes back at the end of its statement, so nobody
+ * waits for a pause in the stream.
  */
 export class HeldConnection implements PostgresQueryable {
   readonly #pool: PostgresPool;
@@ -71,7 +74,8 @@ export class HeldConnection implements PostgresQueryable {
     } finally {
       this.#busy = false;
       if (this.#broken && client !== undefined) this.#drop(client, true);
-      if (this.#closed) this.#release();
+      // someone waits for a connection of the pool (a transaction, `sql()`, a pool of one): hand this one back now
+      if (this.#closed || (this.#pool.waitingCount ?? 0) > 0) this.#release();
       else this.#scheduleCheck();
     }
   }

@@ -72,6 +72,8 @@ export async function checkOut(pool: PostgresPool, onError: (error: Error) => vo
 export interface PostgresPool extends PostgresQueryable {
   connect(): Promise<PostgresPoolClient>;
   end(): Promise<void>;
+  /** How many callers wait for a connection (`pg.Pool` has it; a pool without it is taken to have none). */
+  readonly waitingCount?: number;
   /** `pg.Pool` emits `error` when an idle connection dies (e.g. the server restarts). */
   on?(event: 'error', listener: (error: Error) => void): unknown;
   /** `pg.Pool`'s resolved connection settings, read for messages only. */

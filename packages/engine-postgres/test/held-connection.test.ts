@@ -1,7 +1,11 @@
 import { EventEmitter } from 'node:events';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { Tracker } from '@xetrack/core';
+import { postgresEngine } from '../src/index.js';
 import { HeldConnection } from '../src/postgres-held-connection.js';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from '../src/postgres-pool.js';
+import { BASE_URL, dropSchema, uniqueSchema } from './support/server.js';
 
 const RESULT: PostgresQueryResult = { rows: [], fields: [], rowCount: 1, command: 'INSERT' };
 
@@ -112,5 +116,52 @@ describe('the held connection', () => {
     held.close();
     await held.query({ text: 'SELECT 1' });
     expect(log.at(-1)).toBe('pool: SELECT 1');
+  });
+
+  it('hands the held connection back at the end of its statement when the pool has callers waiting', async () => {
+    const { pool, log } = fakePool();
+    const waiting = Object.assign(pool, { waitingCount: 0 });
+    const held = new HeldConnection(waiting);
+    await held.query({ text: 'INSERT 0' });
+    expect(log.at(-1)).toBe('client 1: INSERT 0'); // nobody waits: kept for the next statement
+    waiting.waitingCount = 1;
+    await held.query({ text: 'INSERT 1' });
+    expect(log.slice(-2)).toEqual(['client 1: INSERT 1', 'release 1']);
+    held.close();
+  });
+});
+
+describe('the held connection on a real pool of one connection', () => {
+  it('lets sql() run while a stream of awaited log() calls goes on, instead of waiting for the stream to end', async () => {
+    const schema = uniqueSchema('held');
+    const pool = new pg.Pool({ connectionString: BASE_URL, max: 1 });
+    const engine = await postgresEngine.create({ pool, schema });
+    const tracker = await Tracker.open(BASE_URL, { engine, warnings: false });
+    try {
+      await tracker.log({ i: 0 });
+      const LOGS = 3_000;
+      let logged = 0;
+      const stream = (async () => {
+        for (let i = 1; i <= LOGS; i++) {
+          await tracker.log({ i });
+          logged = i;
+        }
+      })();
+      while (logged < 20) await new Promise((resolve) => setImmediate(resolve));
+      // each sql() is asked for while a log() statement is in flight or between two of them
+      const seenAt: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        expect(await engine.sql!('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+        seenAt.push(logged);
+      }
+      await stream;
+      expect(seenAt.every((at) => at < LOGS)).toBe(true);
+      expect(await engine.sql!(`SELECT count(*)::int AS n FROM "${schema}"."default"`)).toEqual([{ n: LOGS + 1 }]);
+    } finally {
+      await tracker.close();
+      await engine.close();
+      await pool.end();
+      await dropSchema(schema);
+    }
   });
 });
