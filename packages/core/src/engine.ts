@@ -7,3 +7,4 @@ export { removeOnExit, sweepStale, tempName } from './export/temp-files.js';
 export { keysetCondition, keysetPages, type KeysetComparison, type KeysetKey, type KeysetPage } from './engine/keyset.js';
 export { holdFile, isFileHeld, fileKey } from './engine/held-files.js';
 export { compiledFunction } from './engine/compiled-functions.js';
+export { hasKeysInOrder } from './engine/row-keys.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   XetrackError,
   keysetCondition,
+  hasKeysInOrder,
   keysetPages,
   type AggregateOptions,
   type CellValue,
@@ -83,16 +84,6 @@ interface RowShape {
 }
 
 const rowShapes = new WeakMap<TableSchema, RowShape>();
-
-/** True when `row`'s enumerable keys are exactly `keys`, in order (no allocation). */
-function hasKeysInOrder(row: Row, keys: readonly string[]): boolean {
-  let i = 0;
-  for (const key in row) {
-    if (i === keys.length || keys[i] !== key) return false;
-    i++;
-  }
-  return i === keys.length;
-}
 
 /** The shape of `row` on `schema`: the cached one when the keys match, else a new one (undefined when a key names no column). */
 function rowShape(schema: TableSchema, row: Row): RowShape | undefined {

@@ -1,4 +1,4 @@
-import { compiledFunction, type ColumnType, type Row } from '@xetrack/core/engine';
+import { compiledFunction, hasKeysInOrder, type ColumnType, type Row } from '@xetrack/core/engine';
 import type { SqliteStatement } from './sqlite-database.js';
 import { bindValue } from './sqlite-sql.js';
 
@@ -37,13 +37,7 @@ export class PreparedInsert {
    * literal share a hidden class, so this walk reads V8's enum cache: cheap even for wide rows.
    */
   matches(row: Row): boolean {
-    const keys = this.keys;
-    let i = 0;
-    for (const key in row) {
-      if (i === keys.length || keys[i] !== key) return false;
-      i++;
-    }
-    return i === keys.length;
+    return hasKeysInOrder(row, this.keys);
   }
 
   /**

@@ -96,7 +96,7 @@ export class RowBuilder {
    */
   build(trackId: string, timestamp: string, params: Row, data: Record<string, unknown>, onKeyColumn?: (key: string) => void): BuiltRow {
     const last = this.lastPlan;
-    if (last?.build !== undefined && last.params === params && hasKeysInOrder(data, last.dataKeys)) {
+    if (last?.build !== undefined && last.params === params && dataHasKeysInOrder(data, last.dataKeys)) {
       return { row: last.build(trackId, timestamp, params, data), json: undefined };
     }
     const row: Row = { track_id: trackId, timestamp };
@@ -149,11 +149,12 @@ function property(name: string): string {
 }
 
 /**
- * True when `data`'s own enumerable keys are exactly `keys`, in order. `Object.keys`, not `for-in`:
- * rows built key by key past a dozen keys are V8 dictionaries, and `for-in` looks each key up again
- * to check it still exists (about a third more per key); on other objects both read V8's enum cache.
+ * True when `data`'s own enumerable keys are exactly `keys`, in order. Unlike the engines' check on
+ * rows core built (`engine/row-keys.ts`, `for-in`), this one reads what callers pass: `Object.keys`,
+ * because rows built key by key past a dozen keys are V8 dictionaries, and `for-in` looks each key
+ * up again to check it still exists (about a third more per key).
  */
-function hasKeysInOrder(data: Record<string, unknown>, keys: readonly string[]): boolean {
+function dataHasKeysInOrder(data: Record<string, unknown>, keys: readonly string[]): boolean {
   const own = Object.keys(data);
   if (own.length !== keys.length) return false;
   for (let i = 0; i < own.length; i++) if (own[i] !== keys[i]) return false;
