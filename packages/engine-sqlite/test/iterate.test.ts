@@ -14,6 +14,17 @@ async function collect(engine: Engine, table: string, options?: SelectOptions): 
   return rows;
 }
 
+/** An engine opened with `options`, holding table `t` of `count` key-only rows of run 'x' (timestamps zero-padded to `width`). */
+async function engineWithKeyRows(options: Parameters<typeof sqliteEngine.create>[0], count: number, width: number): Promise<Engine> {
+  const engine = await sqliteEngine.create(options);
+  await engine.ensureColumns('t', []);
+  await engine.insert(
+    't',
+    Array.from({ length: count }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(width, '0') })),
+  );
+  return engine;
+}
+
 describe('iterate()', () => {
   it('property: for any mix of value types, order keys, directions, limit, offset and page size, iterate equals select (one cursor on a WAL file, pages in memory)', async () => {
     const dir = tempDir();
@@ -115,12 +126,7 @@ describe('iterate()', () => {
   });
 
   it('on a WAL file, close() during an iteration makes the next row reject with CLOSED', async () => {
-    const engine = await sqliteEngine.create({ path: path.join(tempDir(), 'close.db') });
-    await engine.ensureColumns('t', []);
-    await engine.insert(
-      't',
-      Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })),
-    );
+    const engine = await engineWithKeyRows({ path: path.join(tempDir(), 'close.db') }, 25, 3);
     const iterator = (engine.iterate as NonNullable<Engine['iterate']>)('t')[Symbol.asyncIterator]();
     for (let i = 0; i < 10; i++) expect((await iterator.next()).done).toBe(false);
     await engine.close();
@@ -128,12 +134,7 @@ describe('iterate()', () => {
   });
 
   it('on a WAL file, close() during iterateArrays makes the next batch reject with CLOSED', async () => {
-    const engine = await sqliteEngine.create({ path: path.join(tempDir(), 'close-arrays.db') });
-    await engine.ensureColumns('t', []);
-    await engine.insert(
-      't',
-      Array.from({ length: 1000 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(4, '0') })),
-    );
+    const engine = await engineWithKeyRows({ path: path.join(tempDir(), 'close-arrays.db') }, 1000, 4);
     const iterator = (engine.iterateArrays as NonNullable<Engine['iterateArrays']>)('t', { columns: ['timestamp'] })[Symbol.asyncIterator]();
     const first = await iterator.next();
     expect(first.done).toBe(false);
@@ -168,12 +169,7 @@ describe('iterate()', () => {
   });
 
   it('after close() the next page rejects with CLOSED', async () => {
-    const engine = await sqliteEngine.create({ path: ':memory:', iteratePageSize: 10 });
-    await engine.ensureColumns('t', []);
-    await engine.insert(
-      't',
-      Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })),
-    );
+    const engine = await engineWithKeyRows({ path: ':memory:', iteratePageSize: 10 }, 25, 3);
     const iterator = (engine.iterate as NonNullable<Engine['iterate']>)('t')[Symbol.asyncIterator]();
     for (let i = 0; i < 10; i++) expect((await iterator.next()).done).toBe(false);
     await engine.close();
@@ -181,12 +177,7 @@ describe('iterate()', () => {
   });
 
   it('a table dropped while iterating ends the iteration', async () => {
-    const engine = await sqliteEngine.create({ path: ':memory:', iteratePageSize: 10 });
-    await engine.ensureColumns('t', []);
-    await engine.insert(
-      't',
-      Array.from({ length: 25 }, (_, n) => ({ track_id: 'x', timestamp: String(n).padStart(3, '0') })),
-    );
+    const engine = await engineWithKeyRows({ path: ':memory:', iteratePageSize: 10 }, 25, 3);
     let seen = 0;
     for await (const _ of (engine.iterate as NonNullable<Engine['iterate']>)('t')) {
       if (seen++ === 0) await (engine.sql as NonNullable<Engine['sql']>)('DROP TABLE "t"');
