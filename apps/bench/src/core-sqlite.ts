@@ -2,7 +2,7 @@ import { Reader, Tracker } from '@xetrack/core';
 import { sqliteEngine } from '@xetrack/engine-sqlite';
 import { benchRow, type BenchRow } from './bench-rows.js';
 import { timeMs, type Timing } from './measure.js';
-import { PRIME_INDEX, type Workloads } from './workloads.js';
+import { BENCH_TRACK_ID, PRIME_INDEX, type Workloads } from './workloads.js';
 
 /** A Tracker and how to close it with its engine. */
 export interface OpenedTracker {
@@ -15,7 +15,7 @@ export interface OpenedTracker {
  * baseline's pragmas). The engine is created here and passed in, so no lazy import happens inside
  * a timed region; `close()` closes both.
  */
-export async function openTracker(path: string, trackId?: string): Promise<OpenedTracker> {
+export async function openTracker(path: string, trackId: string = BENCH_TRACK_ID): Promise<OpenedTracker> {
   const engine = await sqliteEngine.create({ path, synchronous: 'normal' });
   const tracker = await Tracker.open<BenchRow>(path, { engine, trackId });
   const opened: OpenedTracker = {

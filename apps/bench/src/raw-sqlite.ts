@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { BENCH_COLUMNS, benchRow, type BenchRow } from './bench-rows.js';
 import { timeMs, type Timing } from './measure.js';
-import { FIRST_INDEX, PRIME_INDEX, type Workloads } from './workloads.js';
+import { BENCH_TRACK_ID, FIRST_INDEX, PRIME_INDEX, type Workloads } from './workloads.js';
 
 /** The table name xetrack uses by default. */
 export const TABLE = 'default';
@@ -90,7 +90,7 @@ export class RawSqlite {
 async function timedRaw(path: string, work: (raw: RawSqlite) => void): Promise<Timing> {
   const raw = RawSqlite.open(path);
   try {
-    raw.insertRow(benchRow(PRIME_INDEX), RAW_TRACK_ID, PRIME_INDEX);
+    raw.insertRow(benchRow(PRIME_INDEX), BENCH_TRACK_ID, PRIME_INDEX);
     return await timeMs(() => work(raw));
   } finally {
     raw.close();
@@ -101,21 +101,19 @@ async function timedRaw(path: string, work: (raw: RawSqlite) => void): Promise<T
 /** The last handle closed, kept reachable so its hidden classes (and the code optimized for them) survive the GC between rounds, as ours does (`core-sqlite.ts`). */
 let lastClosed: RawSqlite | undefined;
 
-const RAW_TRACK_ID = 'raw-run';
-
 /** The raw better-sqlite3 side of the SQLite figures. */
 export const rawSqlite: Workloads = {
   label: 'better-sqlite3',
 
   logSingle: (path, rows) =>
     timedRaw(path, (raw) => {
-      for (let k = 0; k < rows.length; k++) raw.insertRow(rows[k]!, RAW_TRACK_ID, FIRST_INDEX + k);
+      for (let k = 0; k < rows.length; k++) raw.insertRow(rows[k]!, BENCH_TRACK_ID, FIRST_INDEX + k);
     }),
 
   // A raw driver has no group commit: the fastest honest equivalent of a burst is one transaction.
-  logBurst: (path, rows) => timedRaw(path, (raw) => raw.insertMany(rows, RAW_TRACK_ID, FIRST_INDEX)),
+  logBurst: (path, rows) => timedRaw(path, (raw) => raw.insertMany(rows, BENCH_TRACK_ID, FIRST_INDEX)),
 
-  logBatch: (path, rows) => timedRaw(path, (raw) => raw.insertMany(rows, RAW_TRACK_ID, FIRST_INDEX)),
+  logBatch: (path, rows) => timedRaw(path, (raw) => raw.insertMany(rows, BENCH_TRACK_ID, FIRST_INDEX)),
 
   async readRun(path, trackId) {
     const raw = RawSqlite.open(path);

@@ -4,6 +4,7 @@ import { openTracker } from './core-sqlite.js';
 import { timeMs, type Timing } from './measure.js';
 import { rawTimestamp, TABLE } from './raw-sqlite.js';
 import { scratchPath } from './scratch.js';
+import { BENCH_TRACK_ID } from './workloads.js';
 
 /**
  * Wide rows: one column per metric or param, as evaluation tables have (a few hundred keys is
@@ -91,13 +92,6 @@ function cell(value: number | string | boolean): number | string {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
-/**
- * The run both sides write: the same `track_id`, so both append at the same place of the
- * (track_id, timestamp) primary-key index of the pre-filled table (a generated id, as ours had,
- * lands before or after the pre-filled runs by its first letter).
- */
-const WIDE_TRACK_ID = 'raw-run';
-
 /** How rows are written: each awaited on its own (`log`), or all in one call (`batch`). */
 export type WideKind = 'log' | 'batch';
 
@@ -118,7 +112,7 @@ export async function rawWideWrite(path: string, kind: WideKind, width: number, 
         .join(', ')})`,
     );
     const params: unknown[] = new Array(width + 2);
-    params[0] = WIDE_TRACK_ID;
+    params[0] = BENCH_TRACK_ID;
     const write = (row: WideRow, i: number) => {
       params[1] = rawTimestamp(i);
       for (let j = 0; j < width; j++) params[j + 2] = cell(row[names[j]!]!);
@@ -139,7 +133,7 @@ export async function rawWideWrite(path: string, kind: WideKind, width: number, 
 
 /** Ours: `await tracker.log(row)` per row, or one `tracker.logBatch(rows)`, after one untimed priming row. */
 export async function oursWideWrite(path: string, kind: WideKind, rows: readonly WideRow[]): Promise<Timing> {
-  const opened = await openTracker(path, WIDE_TRACK_ID);
+  const opened = await openTracker(path);
   try {
     const tracker = opened.tracker as unknown as { log(row: WideRow): Promise<unknown>; logBatch(rows: readonly WideRow[]): Promise<unknown> };
     await tracker.log(rows[0]!);

@@ -242,7 +242,14 @@ export class SqliteEngine implements Engine {
       } else {
         prepared = this.#inTransaction(db, () => {
           let current = this.#lastInsert.get(table);
-          for (index = 0; index < count; index++) current = this.#write(db, table, rows[index] as Row, current);
+          for (index = 0; index < count; ) {
+            current = this.#insertFor(db, table, rows[index] as Row, current);
+            if (this.#wroteChunk(db, rows, index, current)) index += current.chunkRows;
+            else {
+              current = this.#write(db, table, rows[index] as Row, current);
+              index++;
+            }
+          }
           return current as PreparedInsert;
         });
       }
@@ -266,6 +273,24 @@ export class SqliteEngine implements Engine {
     } catch (error) {
       this.#rollbackQuietly(db);
       this.#forgetSchema(db, null);
+      throw error;
+    }
+  }
+
+  /**
+   * Inside a transaction: writes `rows[at]` (which `prepared` matches) and the rows after it in one
+   * multi-row statement when enough of them have its keys; false when it wrote nothing. A failing
+   * statement is undone on its own (SQLite aborts the statement, not the transaction), so the rows
+   * are then written one by one: the error names the row that caused it.
+   */
+  #wroteChunk(db: SqliteDatabase, rows: Row[], at: number, prepared: PreparedInsert): boolean {
+    const end = at + prepared.chunkRows;
+    if (prepared.chunkRows === 1 || end > rows.length) return false;
+    for (let i = at + 1; i < end; i++) if (!prepared.matches(rows[i] as Row)) return false;
+    try {
+      return prepared.runChunk(rows, at);
+    } catch (error) {
+      if (db.inTransaction) return false;
       throw error;
     }
   }
@@ -314,13 +339,16 @@ export class SqliteEngine implements Engine {
   #prepareInsert(db: SqliteDatabase, table: string, keys: string[]): PreparedInsert {
     const target = quoteIdentifier(table);
     const list = keys.map(quoteIdentifier).join(', ');
-    const statement = db.prepare(keys.length === 0 ? `INSERT INTO ${target} DEFAULT VALUES` : `INSERT INTO ${target} (${list}) VALUES (${'?, '.repeat(keys.length - 1)}?)`);
+    const values = `(${'?, '.repeat(keys.length - 1)}?)`;
+    const insert = (rows: number) => `INSERT INTO ${target} (${list}) VALUES ${`${values}, `.repeat(rows - 1)}${values}`;
+    const statement = db.prepare(keys.length === 0 ? `INSERT INTO ${target} DEFAULT VALUES` : insert(1));
     const schema = this.#schema(db, table, false);
     const types = new Map(schema?.columns.map((c) => [fold(c.name), c.type]) ?? []);
     return new PreparedInsert(
       keys,
       statement,
       keys.map((key) => types.get(fold(key))),
+      (rows) => db.prepare(insert(rows)),
     );
   }
 

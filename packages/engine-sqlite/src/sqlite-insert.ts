@@ -5,31 +5,51 @@ import { bindValue } from './sqlite-sql.js';
 /** Binds and runs a row; false (nothing written, `params` holding the bound values) when an INTEGER column got a fractional number. */
 type Runner = (row: Row, statement: SqliteStatement, params: unknown[]) => boolean;
 
+/** Binds and runs `rows[at]` onwards through a multi-row INSERT; false (nothing written) when an INTEGER column got a fractional number. */
+type ChunkRunner = (rows: readonly Row[], at: number, statement: SqliteStatement) => boolean;
+
+/**
+ * Bound values per multi-row INSERT: rows of 14 keys go 9 at a time. One statement per several
+ * rows saves a call into the native addon and a `sqlite3_step`/`reset` per row (about 15% of a
+ * narrow row's insert); past a few hundred values a statement gains nothing and costs compile time.
+ */
+const CHUNK_VALUES = 128;
+
 /**
  * The INSERT for one key list of one table, with what binding a row of those keys needs: the
  * reused parameter array, which keys need an exact integer binding, and which land in INTEGER
  * columns (a fractional number there widens the column first). Every per-row step costs one
- * operation per key: no lookups by name, no allocation.
+ * operation per key: no lookups by name, no allocation. Rows of few keys also go several to a
+ * statement (`runChunk`).
  */
 export class PreparedInsert {
   /** Reused for every row (better-sqlite3 copies the bindings). */
   readonly params: unknown[];
+  /** Rows per multi-row INSERT (`runChunk`); 1 when rows are too wide to gain from it. */
+  readonly chunkRows: number;
   /** Indexes of the keys that name INTEGER columns. */
   readonly #integers: readonly number[];
   /** Per key: must a whole number be bound as an integer? Yes unless the column's affinity is numeric. */
   readonly #exactIntegers: readonly boolean[];
   /** Compiled on the second row run: a key list seen once costs no compilation. */
   #run: Runner | undefined;
+  /** The multi-row INSERT and its runner, made on first use. */
+  #chunk: { statement: SqliteStatement; run: ChunkRunner } | undefined;
 
-  /** `types` gives each key's column type (undefined when the table lacks it). */
+  /**
+   * `types` gives each key's column type (undefined when the table lacks it); `prepare(n)` prepares
+   * this INSERT with `n` rows of values.
+   */
   constructor(
     readonly keys: readonly string[],
     readonly statement: SqliteStatement,
     types: readonly (ColumnType | undefined)[],
+    private readonly prepare: (rows: number) => SqliteStatement,
   ) {
     this.params = new Array<unknown>(keys.length);
     this.#exactIntegers = types.map((type) => !(type === 'integer' || type === 'float' || type === 'boolean' || type === 'json'));
     this.#integers = types.flatMap((type, i) => (type === 'integer' ? [i] : []));
+    this.chunkRows = keys.length === 0 ? 1 : Math.max(1, Math.floor(CHUNK_VALUES / keys.length));
   }
 
   /**
@@ -55,6 +75,16 @@ export class PreparedInsert {
     return true;
   }
 
+  /**
+   * Writes `rows[at]` to `rows[at + chunkRows - 1]`, which must all `match`, in one statement: true
+   * when written; false when an INTEGER column got a fractional number (nothing written: `run` them
+   * one by one, which widens the column). A failing statement (a duplicate key) writes none of them.
+   */
+  runChunk(rows: readonly Row[], at: number): boolean {
+    this.#chunk ??= { statement: this.prepare(this.chunkRows), run: compileChunkRunner(this.keys, this.#exactIntegers, this.#integers, this.chunkRows) };
+    return this.#chunk.run(rows, at, this.#chunk.statement);
+  }
+
   /** The keys of INTEGER columns whose bound value is a fractional number (SQLite would store a REAL there). */
   fractionalKeys(): string[] | undefined {
     let found: string[] | undefined;
@@ -73,18 +103,46 @@ export class PreparedInsert {
  * of one hidden class. Keys are embedded as JSON string literals, so no key can change the code.
  */
 function compileRunner(keys: readonly string[], exactIntegers: readonly boolean[], integers: readonly number[]): Runner {
-  const lines = keys.map((key, i) => {
-    const load = `const v${i} = row[${JSON.stringify(key)}];`;
-    return exactIntegers[i] ? `${load} const b${i} = bindValue(v${i});` : `${load} const b${i} = typeof v${i} === "number" ? (v${i} === v${i} ? v${i} : null) : bindValue(v${i});`;
-  });
-  const bound = keys.map((_, i) => `b${i}`);
-  if (integers.length > 0) {
+  const { lines, bound, fractional } = bindRow(keys, exactIntegers, integers, 'row', '');
+  if (fractional !== undefined) {
     // a fractional, finite number bound to an INTEGER column: hand the values back instead (the column widens first)
-    const fractional = integers.map((i) => `(typeof b${i} === "number" && b${i} % 1 !== 0 && b${i} - b${i} === 0)`).join(' || ');
     lines.push(`if (${fractional}) {\n${bound.map((b, i) => `p[${i}] = ${b};`).join(' ')}\nreturn false;\n}`);
   }
   lines.push(`statement.run(${bound.join(', ')});`, 'return true;');
   return compiledFunction<Runner>(`return function run(row, statement, p) {\n${lines.join('\n')}\n};`, { bindValue });
+}
+
+/** The runner of `rowCount` rows per statement: `compileRunner`'s code once per row, one `statement.run` with every value. */
+function compileChunkRunner(keys: readonly string[], exactIntegers: readonly boolean[], integers: readonly number[], rowCount: number): ChunkRunner {
+  const lines: string[] = [];
+  const bound: string[] = [];
+  const fractional: string[] = [];
+  for (let r = 0; r < rowCount; r++) {
+    const row = bindRow(keys, exactIntegers, integers, `r${r}`, `_${r}`);
+    lines.push(`const r${r} = rows[at + ${r}];`, ...row.lines);
+    bound.push(...row.bound);
+    if (row.fractional !== undefined) fractional.push(row.fractional);
+  }
+  if (fractional.length > 0) lines.push(`if (${fractional.join(' || ')}) return false;`);
+  lines.push(`statement.run(${bound.join(', ')});`, 'return true;');
+  return compiledFunction<ChunkRunner>(`return function runChunk(rows, at, statement) {\n${lines.join('\n')}\n};`, { bindValue });
+}
+
+/**
+ * The code that loads and binds one row's values from the variable `row` into `b<i><suffix>`, and
+ * the test that is true when an INTEGER column got a fractional, finite number (undefined: no
+ * INTEGER columns). Numbers into numeric-affinity columns are bound as they are (NaN as NULL).
+ */
+function bindRow(keys: readonly string[], exactIntegers: readonly boolean[], integers: readonly number[], row: string, suffix: string) {
+  const lines = keys.map((key, i) => {
+    const v = `v${i}${suffix}`;
+    const b = `b${i}${suffix}`;
+    const load = `const ${v} = ${row}[${JSON.stringify(key)}];`;
+    return exactIntegers[i] ? `${load} const ${b} = bindValue(${v});` : `${load} const ${b} = typeof ${v} === "number" ? (${v} === ${v} ? ${v} : null) : bindValue(${v});`;
+  });
+  const bound = keys.map((_, i) => `b${i}${suffix}`);
+  const fractional = integers.length === 0 ? undefined : integers.map((i) => `(typeof b${i}${suffix} === "number" && b${i}${suffix} % 1 !== 0 && b${i}${suffix} - b${i}${suffix} === 0)`).join(' || ');
+  return { lines, bound, fractional };
 }
 
 /**

@@ -10,7 +10,7 @@ const tempDir = useTempDirs();
 
 const row = (i: number, data: Row): Row => ({ track_id: 'run', timestamp: `2025-01-01 00:00:00.${String(i).padStart(6, '0')}`, ...data });
 
-async function engineWith(columns: { name: string; type: 'integer' | 'float' | 'text' }[]): Promise<{ engine: Engine; file: string }> {
+async function engineWith(columns: { name: string; type: 'integer' | 'float' | 'text' | 'boolean' }[]): Promise<{ engine: Engine; file: string }> {
   const file = path.join(tempDir(), 'insert.db');
   const engine = await sqliteEngine.create({ path: file });
   await engine.ensureColumns('t', columns);
@@ -85,6 +85,61 @@ describe('widening inside the insert', () => {
     await engine.insert('t', [row(4, { n: 7.25 })]);
     expect(declared(file, 'n')).toBe('REAL');
     expect(await engine.select('t', { columns: ['n'] })).toEqual([{ n: 1 }, { n: 7 }, { n: 7.25 }]);
+    await engine.close();
+  });
+});
+
+describe('long batches, written several rows to a statement', () => {
+  // Rows of 6 keys go 21 to a multi-row INSERT: 100 rows are 4 full statements and 16 single rows.
+  const columns = [
+    { name: 'n', type: 'integer' },
+    { name: 'x', type: 'float' },
+    { name: 's', type: 'text' },
+    { name: 'ok', type: 'boolean' },
+  ] as const;
+  const data = (i: number): Row => ({ n: i, x: i % 7 === 0 ? Number.NaN : i / 4 + 0.1, s: i % 5 === 0 ? null : `s${i}`, ok: i % 2 === 0 });
+  const stored = (i: number) => {
+    const d = data(i);
+    return { n: d.n, x: Number.isNaN(d.x) ? null : d.x, s: d.s, ok: d.ok };
+  };
+
+  it('every row lands with its own values, in order, also where the key order changes mid-statement', async () => {
+    const { engine } = await engineWith([...columns]);
+    const rows = Array.from({ length: 100 }, (_, i) => {
+      if (i === 30) return row(i, { ok: false, s: 's30', x: 7.6, n: 30 }); // other key order inside the second statement
+      if (i === 50) return row(i, { n: 50 }); // fewer keys
+      return row(i, data(i));
+    });
+    await engine.insert('t', rows);
+    const got = await engine.select('t', { columns: ['n', 'x', 's', 'ok'], orderBy: [{ column: 'timestamp' }] });
+    const expected = Array.from({ length: 100 }, (_, i) => (i === 30 ? { n: 30, x: 7.6, s: 's30', ok: false } : i === 50 ? { n: 50, x: null, s: null, ok: null } : stored(i)));
+    expect(got).toEqual(expected);
+    await engine.close();
+  });
+
+  it('a duplicate key inside a statement names its row, keeps nothing of the call, and the engine writes on', async () => {
+    const { engine } = await engineWith([...columns]);
+    await engine.insert('t', [row(0, data(0))]);
+    const rows = Array.from({ length: 100 }, (_, i) => row(i === 57 ? 0 : i + 1000, data(i)));
+    const failed = await engine.insert('t', rows).catch((error: unknown) => error);
+    expect(isXetrackError(failed, 'DUPLICATE_KEY')).toBe(true);
+    expect((failed as Error).message).toContain('row 58 of 100');
+    expect(await engine.count('t')).toBe(1);
+    await engine.insert(
+      't',
+      Array.from({ length: 50 }, (_, i) => row(i + 2000, data(i))),
+    );
+    expect(await engine.count('t')).toBe(51);
+    await engine.close();
+  });
+
+  it('a fractional number deep in a batch widens its INTEGER column; every row keeps its value', async () => {
+    const { engine, file } = await engineWith([...columns]);
+    const rows = Array.from({ length: 100 }, (_, i) => row(i, i === 45 ? { ...data(i), n: 45.5 } : data(i)));
+    await engine.insert('t', rows);
+    expect(declared(file, 'n')).toBe('REAL');
+    const got = (await engine.select('t', { columns: ['n'], orderBy: [{ column: 'timestamp' }] })).map((r) => r.n);
+    expect(got).toEqual(Array.from({ length: 100 }, (_, i) => (i === 45 ? 45.5 : i)));
     await engine.close();
   });
 });

@@ -5,6 +5,7 @@ import { BENCH_COLUMNS, benchRows, type BenchRow } from '../bench-rows.js';
 import { pairSuite } from '../pair-suite.js';
 import { removeDatabase, scratchPath } from '../scratch.js';
 import type { Suite } from '../suite.js';
+import { BENCH_TRACK_ID } from '../workloads.js';
 
 /** DuckDB's types for the bench columns, as the engine declares them (so both tables match). */
 const DUCK_TYPES: Record<string, string> = { INTEGER: 'BIGINT', REAL: 'DOUBLE', TEXT: 'VARCHAR', BOOLEAN: 'BOOLEAN' };
@@ -17,7 +18,7 @@ function stamp(i: number): string {
 
 /** Appends one bench row with the appender's typed calls: the fastest raw path node-api offers. */
 function appendRow(a: DuckDBAppender, row: BenchRow, i: number): void {
-  a.appendVarchar('raw');
+  a.appendVarchar(BENCH_TRACK_ID);
   a.appendVarchar(stamp(i));
   a.appendBigInt(BigInt(row.epoch));
   a.appendBigInt(BigInt(row.step));
@@ -50,7 +51,7 @@ async function rawTable(path: string) {
 
 /** A Tracker on a fresh DuckDB file with its columns created by one untimed row. */
 async function tracker(path: string) {
-  const t = await Tracker.open(path, { engine: duckdbEngine, warnings: false });
+  const t = await Tracker.open(path, { engine: duckdbEngine, warnings: false, trackId: BENCH_TRACK_ID });
   await t.log(benchRows(1)[0]!);
   return {
     t,

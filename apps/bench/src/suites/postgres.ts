@@ -7,7 +7,7 @@ import { timeMs, type Timing } from '../measure.js';
 import { pairSuite } from '../pair-suite.js';
 import { rawTimestamp } from '../raw-sqlite.js';
 import type { Suite } from '../suite.js';
-import { FIRST_INDEX, PRIME_INDEX } from '../workloads.js';
+import { BENCH_TRACK_ID, FIRST_INDEX, PRIME_INDEX } from '../workloads.js';
 
 /**
  * PostgreSQL figures: `@xetrack/engine-postgres` under a Tracker against `pg` used by hand on the
@@ -64,10 +64,9 @@ export const COLUMNS: readonly (readonly [keyof BenchRow, string])[] = [
 const NAMES = ['track_id', 'timestamp', ...COLUMNS.map(([name]) => name)];
 const QUOTED_NAMES = NAMES.map((n) => `"${n}"`).join(', ');
 const TYPES = ['text', 'text', ...COLUMNS.map(([, type]) => type)];
-const RAW_TRACK_ID = 'raw-run';
 
 function values(r: BenchRow, i: number): unknown[] {
-  return [RAW_TRACK_ID, rawTimestamp(i), r.epoch, r.step, r.batch, r.seed, r.loss, r.accuracy, r.lr, r.f1, r.model, r.split, r.note, r.ok];
+  return [BENCH_TRACK_ID, rawTimestamp(i), r.epoch, r.step, r.batch, r.seed, r.loss, r.accuracy, r.lr, r.f1, r.model, r.split, r.note, r.ok];
 }
 
 async function admin(sql: string): Promise<void> {
@@ -98,7 +97,7 @@ function ours(work: (tracker: Tracker<BenchRow>, rows: readonly BenchRow[]) => P
     withSchema(async (schema): Promise<Timing> => {
       const { plugin } = await load();
       const engine: Engine = await plugin.create({ url: SERVER, schema });
-      const tracker = await Tracker.open<BenchRow>(SERVER, { engine, warnings: false });
+      const tracker = await Tracker.open<BenchRow>(SERVER, { engine, warnings: false, trackId: BENCH_TRACK_ID });
       try {
         await tracker.log(benchRow(PRIME_INDEX));
         return await timeMs(() => work(tracker, rows));
