@@ -75,29 +75,39 @@ export function readIndexFile(bucket: string, key: string): { entry: IndexEntry 
   } finally {
     closeSync(fd);
   }
-  return { entry: latestEntry(data.toString('utf8'), key), stat };
+  return { entry: latestEntry(data, key), stat };
 }
 
-/** The newest good line of `key` in an index file's text (searched from the end), as cacache's find. */
-function latestEntry(data: string, key: string): IndexEntry | null {
-  const lines = data.split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!;
-    const tab = line.indexOf('\t');
-    if (tab === -1) continue;
-    const json = line.slice(tab + 1);
-    if (hash('sha1', json, 'hex') !== line.slice(0, tab)) continue; // damaged line: cacache skips it too
-    let entry: { key?: unknown; integrity?: string | null; size?: number; time: number; metadata?: unknown } | undefined;
-    try {
-      entry = JSON.parse(json) as typeof entry;
-    } catch {
-      continue;
+/**
+ * The newest good line of `key` in an index file (searched from the end), as cacache's find. A line
+ * is `<sha1 of the JSON>\t<JSON>`; the checksum is taken over the file's bytes, which are the UTF-8
+ * of the text cacache hashed, so only the JSON of a good line is decoded.
+ */
+function latestEntry(data: Buffer, key: string): IndexEntry | null {
+  for (let end = data.length; end > 0; ) {
+    const newline = data.lastIndexOf(NEWLINE, end - 1);
+    const start = newline + 1;
+    const tab = data.indexOf(TAB, start);
+    if (tab !== -1 && tab < end) {
+      const json = data.subarray(tab + 1, end);
+      // a damaged line fails its checksum: cacache skips it too
+      if (hash('sha1', json, 'hex') === data.toString('latin1', start, tab)) {
+        let entry: { key?: unknown; integrity?: string | null; size?: number; time: number; metadata?: unknown } | undefined;
+        try {
+          entry = JSON.parse(json.toString('utf8')) as typeof entry;
+        } catch {
+          entry = undefined;
+        }
+        if (entry && entry.key === key) return entry.integrity ? { integrity: entry.integrity, size: entry.size, time: entry.time, metadata: entry.metadata } : null;
+      }
     }
-    if (!entry || entry.key !== key) continue;
-    return entry.integrity ? { integrity: entry.integrity, size: entry.size, time: entry.time, metadata: entry.metadata } : null;
+    end = newline;
   }
   return null;
 }
+
+const NEWLINE = 0x0a;
+const TAB = 0x09;
 
 /** True when the sync reader can check `integrity` itself (cacache writes one sha512). */
 export function isPlainSha512(integrity: string): boolean {

@@ -141,7 +141,7 @@ class Encoder {
 
   private object(v: object): void {
     if (this.ancestors.includes(v)) throw this.uncacheable('circular reference');
-    if (Array.isArray(v)) return this.within(v, () => this.array(v));
+    if (Array.isArray(v)) return this.array(v);
     if (v instanceof Date) return this.text(`D${Number.isNaN(v.getTime()) ? 'NaN' : v.getTime()};`);
     if (v instanceof RegExp) return this.text(`R${JSON.stringify(v.source)}/${v.flags};`);
     if (ArrayBuffer.isView(v)) {
@@ -175,7 +175,7 @@ class Encoder {
         ),
       );
     const proto = Object.getPrototypeOf(v) as object | null;
-    if (proto === Object.prototype || proto === null) return this.within(v, () => this.record(v as Record<string, unknown>));
+    if (proto === Object.prototype || proto === null) return this.record(v as Record<string, unknown>);
     const className = (proto as { constructor?: { name?: string } }).constructor?.name || 'anonymous';
     const toJSON = (v as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function' && !isThenable(v)) {
@@ -196,13 +196,17 @@ class Encoder {
     }
   }
 
+  // arrays and records (most of a key) enter the ancestors without a closure; an error ends the whole encoding anyway
   private array(v: readonly unknown[]): void {
+    this.ancestors.push(v);
     this.text('[');
     for (let i = 0; i < v.length; i++) this.value(v[i], i);
     this.text(']');
+    this.ancestors.pop();
   }
 
   private record(v: Record<string, unknown>): void {
+    this.ancestors.push(v);
     const keys = Object.keys(v).sort();
     this.text('{');
     for (const key of keys) {
@@ -210,6 +214,7 @@ class Encoder {
       this.value(v[key], key);
     }
     this.text('}');
+    this.ancestors.pop();
   }
 
   /** The canonical form of one member on its own (sharing the ancestors and the place, so cycles are still seen and named). */
