@@ -28,7 +28,7 @@ import { aggregateSql } from './sqlite-aggregate.js';
 import { bindValue, foldIdentifier as fold, quoteIdentifier, whereClause } from './sqlite-sql.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { rebuildAsReal } from './sqlite-widen.js';
-import { PreparedInsert } from './sqlite-insert.js';
+import { ChunkFailed, PreparedInsert } from './sqlite-insert.js';
 import { columnTypeOf, declaredType } from './sqlite-types.js';
 
 const CAPABILITIES: EngineCapabilities = Object.freeze({
@@ -230,7 +230,7 @@ export class SqliteEngine implements Engine {
     const db = this.#handle();
     const count = rows.length;
     if (count === 0) return 0;
-    let index = -1; // the row being written, for the message
+    const progress = { index: -1 }; // the row being written, for the message
     try {
       this.#beforeWrite(db);
       let prepared: PreparedInsert;
@@ -240,27 +240,42 @@ export class SqliteEngine implements Engine {
         // autocommit; a row that must widen a column first takes a transaction
         prepared = first.run(row) ? first : this.#inTransaction(db, () => this.#widenAndRun(db, table, row, first));
       } else {
-        prepared = this.#inTransaction(db, () => {
-          let current = this.#lastInsert.get(table);
-          for (index = 0; index < count; ) {
-            current = this.#insertFor(db, table, rows[index] as Row, current);
-            if (this.#wroteChunk(db, rows, index, current)) index += current.chunkRows;
-            else {
-              current = this.#write(db, table, rows[index] as Row, current);
-              index++;
-            }
-          }
-          return current as PreparedInsert;
-        });
+        try {
+          prepared = this.#inTransaction(db, () => this.#writeAll(db, table, rows, true, progress));
+        } catch (error) {
+          if (!(error instanceof ChunkFailed)) throw error;
+          // nothing of the call was kept; one row at a time, the error (if it comes again) names its row
+          prepared = this.#inTransaction(db, () => this.#writeAll(db, table, rows, false, progress));
+        }
       }
       if (this.#lastInsert.size >= 64) this.#lastInsert.clear();
       this.#lastInsert.set(table, prepared);
       return count;
     } catch (error) {
       if (isCode(error, 'SQLITE_ERROR')) this.#schemas.delete(table);
+      const { index } = progress;
       const where = index >= 0 && index < count ? ` (row ${index + 1} of ${count}; the whole call was rolled back)` : '';
       throw this.#fail(error, `insert into ${JSON.stringify(table)}${where}`);
     }
+  }
+
+  /**
+   * Inside a transaction: writes every row, runs of rows with one key list several to a statement
+   * when `chunked` (see `PreparedInsert.runChunk`); `progress.index` follows the row being written.
+   */
+  #writeAll(db: SqliteDatabase, table: string, rows: Row[], chunked: boolean, progress: { index: number }): PreparedInsert {
+    let current = this.#lastInsert.get(table);
+    const count = rows.length;
+    for (let index = 0; index < count; ) {
+      progress.index = index;
+      current = this.#insertFor(db, table, rows[index] as Row, current);
+      if (chunked && current.chunkMatches(rows, index) && current.runChunk(rows, index)) index += current.chunkRows;
+      else {
+        current = this.#write(db, table, rows[index] as Row, current);
+        index++;
+      }
+    }
+    return current as PreparedInsert;
   }
 
   /** Runs `work` in one BEGIN IMMEDIATE transaction: committed, or rolled back and rethrown. */
@@ -273,24 +288,6 @@ export class SqliteEngine implements Engine {
     } catch (error) {
       this.#rollbackQuietly(db);
       this.#forgetSchema(db, null);
-      throw error;
-    }
-  }
-
-  /**
-   * Inside a transaction: writes `rows[at]` (which `prepared` matches) and the rows after it in one
-   * multi-row statement when enough of them have its keys; false when it wrote nothing. A failing
-   * statement is undone on its own (SQLite aborts the statement, not the transaction), so the rows
-   * are then written one by one: the error names the row that caused it.
-   */
-  #wroteChunk(db: SqliteDatabase, rows: Row[], at: number, prepared: PreparedInsert): boolean {
-    const end = at + prepared.chunkRows;
-    if (prepared.chunkRows === 1 || end > rows.length) return false;
-    for (let i = at + 1; i < end; i++) if (!prepared.matches(rows[i] as Row)) return false;
-    try {
-      return prepared.runChunk(rows, at);
-    } catch (error) {
-      if (db.inTransaction) return false;
       throw error;
     }
   }
@@ -340,15 +337,15 @@ export class SqliteEngine implements Engine {
     const target = quoteIdentifier(table);
     const list = keys.map(quoteIdentifier).join(', ');
     const values = `(${'?, '.repeat(keys.length - 1)}?)`;
-    const insert = (rows: number) => `INSERT INTO ${target} (${list}) VALUES ${`${values}, `.repeat(rows - 1)}${values}`;
-    const statement = db.prepare(keys.length === 0 ? `INSERT INTO ${target} DEFAULT VALUES` : insert(1));
+    const insert = (verb: string, rows: number) => `${verb} INTO ${target} (${list}) VALUES ${`${values}, `.repeat(rows - 1)}${values}`;
+    const statement = db.prepare(keys.length === 0 ? `INSERT INTO ${target} DEFAULT VALUES` : insert('INSERT', 1));
     const schema = this.#schema(db, table, false);
     const types = new Map(schema?.columns.map((c) => [fold(c.name), c.type]) ?? []);
     return new PreparedInsert(
       keys,
       statement,
       keys.map((key) => types.get(fold(key))),
-      (rows) => db.prepare(insert(rows)),
+      (rows) => db.prepare(insert('INSERT OR ROLLBACK', rows)),
     );
   }
 

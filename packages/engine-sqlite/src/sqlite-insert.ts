@@ -16,6 +16,19 @@ type ChunkRunner = (rows: readonly Row[], at: number, statement: SqliteStatement
 const CHUNK_VALUES = 128;
 
 /**
+ * A multi-row INSERT failed. It is `INSERT OR ROLLBACK`: a multi-row statement that may abort
+ * halfway makes SQLite copy every page it touches into a statement journal first (which made rows
+ * of several runs, landing on several pages of the key, slower than one row at a time), while OR
+ * ROLLBACK ends the whole transaction instead. So nothing of the call is kept, and the caller writes
+ * the rows again one by one, which names the row at fault if the error comes again.
+ */
+export class ChunkFailed extends Error {
+  constructor(readonly failure: unknown) {
+    super('a multi-row INSERT failed', { cause: failure });
+  }
+}
+
+/**
  * The INSERT for one key list of one table, with what binding a row of those keys needs: the
  * reused parameter array, which keys need an exact integer binding, and which land in INTEGER
  * columns (a fractional number there widens the column first). Every per-row step costs one
@@ -38,7 +51,7 @@ export class PreparedInsert {
 
   /**
    * `types` gives each key's column type (undefined when the table lacks it); `prepare(n)` prepares
-   * this INSERT with `n` rows of values.
+   * this INSERT, as `INSERT OR ROLLBACK`, with `n` rows of values (see `ChunkFailed`).
    */
   constructor(
     readonly keys: readonly string[],
@@ -75,14 +88,26 @@ export class PreparedInsert {
     return true;
   }
 
+  /** True when `rows[at]` to `rows[at + chunkRows - 1]` exist and all `match` (`rows[at]` must match already). */
+  chunkMatches(rows: readonly Row[], at: number): boolean {
+    const end = at + this.chunkRows;
+    if (this.chunkRows === 1 || end > rows.length) return false;
+    for (let i = at + 1; i < end; i++) if (!this.matches(rows[i]!)) return false;
+    return true;
+  }
+
   /**
-   * Writes `rows[at]` to `rows[at + chunkRows - 1]`, which must all `match`, in one statement: true
-   * when written; false when an INTEGER column got a fractional number (nothing written: `run` them
-   * one by one, which widens the column). A failing statement (a duplicate key) writes none of them.
+   * Writes the rows that `chunkMatches` in one statement, inside a transaction: true when written;
+   * false when an INTEGER column got a fractional number (nothing written: `run` them one by one,
+   * which widens the column). Throws `ChunkFailed` when the statement fails: the transaction is over.
    */
   runChunk(rows: readonly Row[], at: number): boolean {
     this.#chunk ??= { statement: this.prepare(this.chunkRows), run: compileChunkRunner(this.keys, this.#exactIntegers, this.#integers, this.chunkRows) };
-    return this.#chunk.run(rows, at, this.#chunk.statement);
+    try {
+      return this.#chunk.run(rows, at, this.#chunk.statement);
+    } catch (error) {
+      throw new ChunkFailed(error);
+    }
   }
 
   /** The keys of INTEGER columns whose bound value is a fractional number (SQLite would store a REAL there). */

@@ -232,14 +232,22 @@ export function hodgesLehmannShift(x: readonly number[], y: readonly number[], s
 
 /** mulberry32: a small, fast 32-bit generator; the same seed gives the same sequence everywhere. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let state = seed | 0; // int32: the same bits as mulberry32's uint32 state, without boxing
+  return () => mulberry32((state = (state + MULBERRY32_STEP) | 0));
+}
+
+/** mulberry32 advances its state by this constant (mod 2^32) before each output. */
+const MULBERRY32_STEP = 0x6d2b79f5;
+
+/**
+ * mulberry32's output for an (already advanced) state, a number in [0, 1). A pure function of the
+ * state, so a hot loop keeps the state in a local int32 (no boxed number per draw) and gets the
+ * same sequence as `seededRandom`.
+ */
+function mulberry32(state: number): number {
+  let t = Math.imul(state ^ (state >>> 15), state | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 export interface BootstrapOptions {
@@ -272,11 +280,11 @@ export function bootstrapMedianInterval(x: readonly number[], y: readonly number
   const seed = options.seed ?? 42;
   const of = x.every((v) => v > 0) && y.every((v) => v > 0) ? 'ratio' : 'difference';
   const statistic = (mx: number, my: number) => (of === 'ratio' ? my / mx : my - mx);
-  const random = seededRandom(seed);
   const bx = new ResampleMedian(x);
   const by = new ResampleMedian(y);
   const draws = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) draws[r] = statistic(bx.draw(random), by.draw(random));
+  const generator = { state: seed | 0 }; // seededRandom(seed)'s sequence, shared by both samples in turn
+  for (let r = 0; r < resamples; r++) draws[r] = statistic(bx.draw(generator), by.draw(generator));
   draws.sort();
   const alpha = 1 - options.confidence;
   return {
@@ -310,23 +318,36 @@ class ResampleMedian {
     this.counts = new Int32Array(values.length);
   }
 
-  draw(random: () => number): number {
-    const { sorted, rank, counts } = this;
+  /** The median of one resample drawn from `generator` (a mulberry32 state, advanced here). */
+  draw(generator: { state: number }): number {
+    const { rank, counts } = this;
     const n = rank.length;
     if (n === 0) return Number.NaN;
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[rank[Math.floor(random() * n)]!]!++;
-    // the k-th smallest drawn value (0-based) and, for an even count, the one before it
-    const k = n >> 1;
-    let seen = 0;
-    let position = 0;
-    let lower = Number.NaN;
-    for (; ; position++) {
-      seen += counts[position]!;
-      if (n % 2 === 0 && Number.isNaN(lower) && seen > k - 1) lower = sorted[position]!;
-      if (seen > k) break;
+    let state = generator.state;
+    for (let i = 0; i < n; i++) {
+      state = (state + MULBERRY32_STEP) | 0;
+      counts[rank[(mulberry32(state) * n) | 0]!]!++; // in [0, n): truncation is Math.floor
     }
-    const upper = sorted[position]!;
-    return n % 2 === 1 ? upper : (lower + upper) / 2;
+    generator.state = state;
+    return this.medianOfCounts(n);
+  }
+
+  /** The median of the counted draws, walking the counts in rank order. */
+  private medianOfCounts(n: number): number {
+    const { sorted, counts } = this;
+    // the k-th smallest drawn value (0-based): the first position whose running count passes k
+    const k = n >> 1;
+    let position = 0;
+    let seen = counts[0]!;
+    if (n % 2 === 1) {
+      while (seen <= k) seen += counts[++position]!;
+      return sorted[position]!;
+    }
+    // an even count: the mean of the (k-1)-th, where the running count first reaches k, and the k-th
+    while (seen < k) seen += counts[++position]!;
+    const lower = sorted[position]!;
+    while (seen <= k) seen += counts[++position]!;
+    return (lower + sorted[position]!) / 2;
   }
 }
