@@ -63,6 +63,12 @@ class Encoder {
   /** What was written before the pending text, once bytes were written. */
   private readonly pieces: (string | Uint8Array)[] = [];
   private readonly ancestors: object[] = [];
+  /**
+   * Where the value being written is, from the call down: an index (`[0]`), a key (`.lr`) or a
+   * step written out (`.get("a")`). Kept as steps and only joined when a value can't be keyed:
+   * joining them for every value cost more than the rest of the encoding.
+   */
+  private readonly at: (string | number | { step: string })[] = [];
 
   text(s: string): void {
     this.pending += s;
@@ -92,7 +98,14 @@ class Encoder {
     return Buffer.concat(this.pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
   }
 
-  value(v: unknown, path: string): void {
+  /** Writes `v`, found at `step` (an index, a key, a root name or a step written out) of where the encoder is. */
+  value(v: unknown, step: string | number | { step: string }): void {
+    this.at.push(step);
+    this.write(v);
+    this.at.pop();
+  }
+
+  private write(v: unknown): void {
     switch (typeof v) {
       case 'undefined':
         return this.text('u');
@@ -106,18 +119,29 @@ class Encoder {
         // JSON text escapes lone surrogates, so two different strings never share a form
         return this.text(`s${JSON.stringify(v)}`);
       case 'function':
-        throw new UncacheableValue('function', path);
+        throw this.uncacheable('function');
       case 'symbol':
-        throw new UncacheableValue('symbol', path);
+        throw this.uncacheable('symbol');
       default:
         if (v === null) return this.text('n');
-        return this.object(v as object, path);
+        return this.object(v as object);
     }
   }
 
-  private object(v: object, path: string): void {
-    if (this.ancestors.includes(v)) throw new UncacheableValue('circular reference', path);
-    if (Array.isArray(v)) return this.within(v, () => this.array(v, path));
+  /** The error for a value that can't be keyed, naming where it is (e.g. `args[0].model`). */
+  private uncacheable(type: string): UncacheableValue {
+    let path = '';
+    for (const step of this.at) {
+      if (typeof step === 'number') path += `[${step}]`;
+      else if (typeof step === 'object') path += step.step;
+      else path += path === '' ? step : `.${step}`;
+    }
+    return new UncacheableValue(type, path);
+  }
+
+  private object(v: object): void {
+    if (this.ancestors.includes(v)) throw this.uncacheable('circular reference');
+    if (Array.isArray(v)) return this.array(v);
     if (v instanceof Date) return this.text(`D${Number.isNaN(v.getTime()) ? 'NaN' : v.getTime()};`);
     if (v instanceof RegExp) return this.text(`R${JSON.stringify(v.source)}/${v.flags};`);
     if (ArrayBuffer.isView(v)) {
@@ -136,8 +160,8 @@ class Encoder {
           v.size,
           [...v].map(([k, val], i) =>
             this.encodeAlone((e) => {
-              e.value(k, `${path}.<key ${i}>`);
-              e.value(val, `${path}.get(${keyLabel(k)})`);
+              e.value(k, { step: `.<key ${i}>` });
+              e.value(val, { step: `.get(${keyLabel(k)})` });
             }),
           ),
         ),
@@ -147,20 +171,20 @@ class Encoder {
         this.sorted(
           'S',
           v.size,
-          [...v].map((member, i) => this.encodeAlone((e) => e.value(member, `${path}.<member ${i}>`))),
+          [...v].map((member, i) => this.encodeAlone((e) => e.value(member, { step: `.<member ${i}>` }))),
         ),
       );
     const proto = Object.getPrototypeOf(v) as object | null;
-    if (proto === Object.prototype || proto === null) return this.within(v, () => this.record(v as Record<string, unknown>, path));
+    if (proto === Object.prototype || proto === null) return this.record(v as Record<string, unknown>);
     const className = (proto as { constructor?: { name?: string } }).constructor?.name || 'anonymous';
     const toJSON = (v as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function' && !isThenable(v)) {
       return this.within(v, () => {
         this.text(`C${JSON.stringify(className)}`);
-        this.value((toJSON as () => unknown).call(v), `${path}.toJSON()`);
+        this.value((toJSON as () => unknown).call(v), { step: '.toJSON()' });
       });
     }
-    throw new UncacheableValue(BUILT_IN_NAMES.has(className) ? className : `class ${className}`, path);
+    throw this.uncacheable(BUILT_IN_NAMES.has(className) ? className : `class ${className}`);
   }
 
   private within(v: object, encode: () => void): void {
@@ -172,26 +196,32 @@ class Encoder {
     }
   }
 
-  private array(v: readonly unknown[], path: string): void {
+  // arrays and records (most of a key) enter the ancestors without a closure; an error ends the whole encoding anyway
+  private array(v: readonly unknown[]): void {
+    this.ancestors.push(v);
     this.text('[');
-    for (let i = 0; i < v.length; i++) this.value(v[i], `${path}[${i}]`);
+    for (let i = 0; i < v.length; i++) this.value(v[i], i);
     this.text(']');
+    this.ancestors.pop();
   }
 
-  private record(v: Record<string, unknown>, path: string): void {
+  private record(v: Record<string, unknown>): void {
+    this.ancestors.push(v);
     const keys = Object.keys(v).sort();
     this.text('{');
     for (const key of keys) {
       this.text(`s${JSON.stringify(key)}`);
-      this.value(v[key], `${path}.${key}`);
+      this.value(v[key], key);
     }
     this.text('}');
+    this.ancestors.pop();
   }
 
-  /** The canonical form of one member on its own (sharing the ancestors, so cycles are still seen). */
+  /** The canonical form of one member on its own (sharing the ancestors and the place, so cycles are still seen and named). */
   private encodeAlone(encode: (e: Encoder) => void): Buffer {
     const inner = new Encoder();
     inner.ancestors.push(...this.ancestors);
+    inner.at.push(...this.at);
     encode(inner);
     return inner.concat();
   }

@@ -3,8 +3,8 @@ import path from 'node:path';
 import cacache from 'cacache';
 import type { CachedResult } from '@xetrack/core';
 import type { CacheEntry, EntryMetadata } from './cache-entry.js';
-import { bucketPath, isPlainSha512, readContent, readIndexEntry } from './cacache-sync.js';
-import { decodeResult, encodeResult } from './cached-value.js';
+import { bucketPath, cacheLayout, isPlainSha512, readContent, readIndexFile, type CacheLayout, type IndexEntry } from './cacache-sync.js';
+import { encodeResult, StoredResult } from './cached-value.js';
 import { LineageCache } from './lineage-cache.js';
 import type { WarningOptions } from './warnings.js';
 
@@ -32,9 +32,10 @@ export class CacheStore extends LineageCache {
   readonly id: string;
   /** The cache directory (absolute). */
   readonly directory: string;
+  private readonly layout: CacheLayout;
   private readonly memo: ResultMemo;
-  /** Index entries read before, with the identity of their bucket file then (inode, size, mtime). */
-  private readonly lookups = new Map<string, { stamp: string; info: cacache.CacheObject }>();
+  /** Index entries read before, with their bucket file's path and its identity then (inode, size, times). */
+  private readonly lookups = new Map<string, KnownEntry>();
 
   constructor(directory: string, options: CacheStoreOptions = {}) {
     if (typeof directory !== 'string' || directory.length === 0) {
@@ -43,6 +44,7 @@ export class CacheStore extends LineageCache {
     super(options);
     this.directory = path.resolve(directory);
     this.id = `cacache:${this.directory}`;
+    this.layout = cacheLayout(this.directory);
     this.memo = new ResultMemo(options.memoryBytes ?? 16 * 1024 * 1024);
   }
 
@@ -54,7 +56,7 @@ export class CacheStore extends LineageCache {
     const data = encodeResult(entry.value);
     const metadata: EntryMetadata = { v: 1, trackId: entry.trackId, functionName: entry.functionName };
     const integrity = await cacache.put(this.directory, key, data, { metadata });
-    this.memo.put(String(integrity), data); // cacache resolves an ssri Integrity object; the index holds its text
+    this.memo.put(String(integrity), new StoredResult(data)); // cacache resolves an ssri Integrity object; the index holds its text
     // keep one index line per key: an overwrite (cacheForce, or two processes) leaves no history
     await cacache.index.compact(this.directory, key, (a, b) => a.key === b.key).catch(() => undefined);
   }
@@ -65,9 +67,9 @@ export class CacheStore extends LineageCache {
    * about once, removed, and reported as a miss.
    */
   async read(key: string, withResult = true): Promise<CacheEntry | undefined> {
-    let info: cacache.CacheObject | null;
+    let info: IndexEntry | null;
     try {
-      info = await this.lookup(key);
+      info = this.lookup(key);
     } catch (error) {
       return this.damaged(key, undefined, error);
     }
@@ -79,14 +81,15 @@ export class CacheStore extends LineageCache {
     const entry: CacheEntry = { key, trackId: metadata.trackId, functionName: metadata.functionName, createdAt: new Date(info.time), size: info.size ?? 0 };
     if (!withResult) return entry;
     try {
-      let data = this.memo.get(info.integrity);
-      if (!data) {
-        data = isPlainSha512(info.integrity)
-          ? readContent(this.directory, info.integrity, info.size)
+      let stored = this.memo.get(info.integrity);
+      if (!stored) {
+        const data = isPlainSha512(info.integrity)
+          ? readContent(this.layout, info.integrity, info.size)
           : await cacache.get.byDigest(this.directory, info.integrity, info.size === undefined ? {} : { size: info.size });
-        this.memo.put(info.integrity, data);
+        stored = new StoredResult(data);
+        this.memo.put(info.integrity, stored);
       }
-      entry.result = decodeResult(data);
+      entry.result = stored.value();
     } catch (error) {
       return this.damaged(key, info.integrity, error, metadata.functionName);
     }
@@ -95,36 +98,31 @@ export class CacheStore extends LineageCache {
 
   /**
    * The index entry of `key`. A key's index is one small file that every write appends to or
-   * replaces, so when its inode, size and mtime are those of the last lookup, the entry read then is
+   * replaces, so when its inode, size and times are those of the last lookup, the entry read then is
    * still the entry: one stat instead of reading and checking the file. Checked on every call, so a
    * write or delete by another process is seen at once.
    */
-  private async lookup(key: string): Promise<cacache.CacheObject | null> {
-    const bucket = bucketPath(this.directory, key);
-    // a synchronous stat: microseconds for a local file, where a thread-pool round trip costs tens
-    let s: Stats | undefined;
-    try {
-      s = statSync(bucket, { throwIfNoEntry: false });
-    } catch {
-      s = undefined; // unreadable: cacache's own read below reports it
-    }
-    if (s === undefined) {
-      // no bucket file (a miss), or an unreadable one: cacache decides, nothing is remembered
-      this.lookups.delete(key);
-      return readIndexEntry(this.directory, key);
-    }
-    const stamp = `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  private lookup(key: string): IndexEntry | null {
     const known = this.lookups.get(key);
-    if (known?.stamp === stamp) return known.info;
-    // stamped before reading: a write in between makes the next lookup read again
-    const info = readIndexEntry(this.directory, key);
-    if (info) {
-      if (this.lookups.size >= MAX_MEMO_KEYS) this.lookups.delete(this.lookups.keys().next().value!);
-      this.lookups.set(key, { stamp, info });
-    } else {
+    if (known) {
+      // a synchronous stat: microseconds for a local file, where a thread-pool round trip costs tens
+      let now: Stats | undefined;
+      try {
+        now = statSync(known.bucket, { throwIfNoEntry: false });
+      } catch {
+        now = undefined; // unreadable: the read below reports it
+      }
+      if (now !== undefined && sameFile(known, now)) return known.info;
       this.lookups.delete(key);
     }
-    return info;
+    const bucket = known?.bucket ?? bucketPath(this.layout, key);
+    // no file is a miss; a file that can't be read throws (a damaged entry)
+    const read = readIndexFile(bucket, key);
+    if (!read?.entry) return null;
+    if (this.lookups.size >= MAX_MEMO_KEYS) this.lookups.delete(this.lookups.keys().next().value!);
+    const { ino, size, mtimeMs, ctimeMs } = read.stat;
+    this.lookups.set(key, { bucket, ino, size, mtimeMs, ctimeMs, info: read.entry });
+    return read.entry;
   }
 
   /** Every entry (the latest per key), in no particular order; results are read unless `results` is false. */
@@ -176,6 +174,21 @@ export class CacheStore extends LineageCache {
   }
 }
 
+/** An index entry read before, and what its bucket file was when read. */
+interface KnownEntry {
+  bucket: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  info: IndexEntry;
+}
+
+/** Whether a bucket file is still the one read: same inode, size and times (a rewrite, append or touch changes one). */
+function sameFile(known: KnownEntry, now: Stats): boolean {
+  return now.ino === known.ino && now.size === known.size && now.mtimeMs === known.mtimeMs && now.ctimeMs === known.ctimeMs;
+}
+
 /** Opens (creating on first write) the cache in `directory`: what `Tracker.open(path, { cache: directory })` uses. */
 export function cacheStore(directory: string, options?: CacheStoreOptions): CacheStore {
   return new CacheStore(directory, options);
@@ -198,39 +211,40 @@ function describeDamage(error: unknown): string {
   return (error as Error | null)?.message ?? String(error);
 }
 
-/** Stored results by content hash, least recently used dropped first, within a byte budget. */
+/** Stored results by content hash, least recently used dropped first, within a byte budget (of their stored bytes). */
 class ResultMemo {
-  private readonly entries = new Map<string, Buffer>();
+  private readonly entries = new Map<string, StoredResult>();
   private bytes = 0;
 
   constructor(private readonly budget: number) {}
 
-  get(integrity: string): Buffer | undefined {
-    const data = this.entries.get(integrity);
-    if (data) {
+  get(integrity: string): StoredResult | undefined {
+    const result = this.entries.get(integrity);
+    if (result) {
       this.entries.delete(integrity);
-      this.entries.set(integrity, data);
+      this.entries.set(integrity, result);
     }
-    return data;
+    return result;
   }
 
-  put(integrity: string, data: Buffer): void {
-    if (data.length > MAX_MEMO_ENTRY || data.length > this.budget) return;
+  put(integrity: string, result: StoredResult): void {
+    const size = result.data.length;
+    if (size > MAX_MEMO_ENTRY || size > this.budget) return;
     this.delete(integrity);
-    this.entries.set(integrity, data);
-    this.bytes += data.length;
+    this.entries.set(integrity, result);
+    this.bytes += size;
     for (const [oldest, old] of this.entries) {
       if (this.bytes <= this.budget) break;
       this.entries.delete(oldest);
-      this.bytes -= old.length;
+      this.bytes -= old.data.length;
     }
   }
 
   delete(integrity: string): void {
-    const data = this.entries.get(integrity);
-    if (data) {
+    const result = this.entries.get(integrity);
+    if (result) {
       this.entries.delete(integrity);
-      this.bytes -= data.length;
+      this.bytes -= result.data.length;
     }
   }
 }

@@ -22,6 +22,49 @@ export function decodeResult(data: Uint8Array): unknown {
   return deserialize(data);
 }
 
+/**
+ * A stored result's bytes, for a store that keeps results in memory. A flat result (a primitive,
+ * or a plain object or dense array of primitives: most metrics) is decoded once and each later hit
+ * gets a shallow copy, which is exactly what decoding again would give, for a fraction of the cost;
+ * anything else is decoded on every hit. Either way every caller gets its own copy.
+ */
+export class StoredResult {
+  /** A private copy of the decoded result, once it is known to be flat. */
+  private flat: { value: unknown } | undefined;
+
+  constructor(readonly data: Buffer) {}
+
+  /** A fresh copy of the result. */
+  value(): unknown {
+    if (this.flat) return shallowCopy(this.flat.value);
+    const value = decodeResult(this.data);
+    if (isFlat(value)) this.flat = { value: shallowCopy(value) };
+    return value;
+  }
+}
+
+function isPrimitive(v: unknown): boolean {
+  return (typeof v !== 'object' || v === null) && typeof v !== 'function';
+}
+
+/** A primitive, a plain object of primitives, or an array of primitives with no holes and no other properties. */
+function isFlat(value: unknown): boolean {
+  if (isPrimitive(value)) return true;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype || Object.keys(value).length !== value.length) return false;
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !isPrimitive(value[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value as Record<string, unknown>) if (!isPrimitive((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+function shallowCopy(value: unknown): unknown {
+  if (isPrimitive(value)) return value;
+  return Array.isArray(value) ? value.slice() : { ...(value as Record<string, unknown>) };
+}
+
 /** Prototypes v8 serialization keeps. */
 const KEPT = new Set<unknown>([
   null,

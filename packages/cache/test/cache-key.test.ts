@@ -124,4 +124,28 @@ describe('cacheKey', () => {
     expect(why([new Set([() => 1])])?.type).toBe('function');
     expect(why([1, 'a', { a: [1] }])).toBeUndefined();
   });
+
+  it('names the place inside Maps, Sets and toJSON() results', () => {
+    class Wrapper {
+      constructor(readonly x: unknown) {}
+      toJSON() {
+        return { inner: this.x };
+      }
+    }
+    const circular: Record<string, unknown> = { a: 1 };
+    circular.self = { back: circular };
+    expect(
+      why([
+        new Map<unknown, unknown>([
+          ['a', 1],
+          ['b', () => 1],
+        ]),
+      ]),
+    ).toEqual({ type: 'function', path: 'args[0].get("b")' });
+    expect(why([new Map([[{ deep: [1, Symbol('x')] }, 1]])])).toEqual({ type: 'symbol', path: 'args[0].<key 0>.deep[1]' });
+    expect(why([{ list: [new Set([1, new Map([[3, [0, { f: () => 1 }]]])])] }])).toEqual({ type: 'function', path: 'args[0].list[0].<member 1>.get(3)[1].f' });
+    expect(why([new Wrapper(new WeakMap())])).toEqual({ type: 'WeakMap', path: 'args[0].toJSON().inner' });
+    expect(why([new Map([['c', circular]])])).toEqual({ type: 'circular reference', path: 'args[0].get("c").self.back' });
+    expect(why([], { p: new Map([[1, { '': Symbol('e') }]]) })).toEqual({ type: 'symbol', path: 'params.p.get(1).' });
+  });
 });

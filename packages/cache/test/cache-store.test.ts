@@ -75,6 +75,37 @@ describe('cacheStore', () => {
     expect((await store.get(key))!.value).toEqual({ n: [1] });
   });
 
+  it('a flat result (plain object or array of primitives) is a fresh copy on every hit too', async () => {
+    const store = cacheStore(tempDir());
+    const flat = { score: 0.5, model: 'mlp', none: null, n: -0 };
+    const objectKey = store.keyOf(call(['object']))!;
+    const arrayKey = store.keyOf(call(['array']))!;
+    await store.set(objectKey, { value: flat, trackId: 't', functionName: 'f' });
+    await store.set(arrayKey, { value: [1, 'two', true], trackId: 't', functionName: 'f' });
+    for (let hit = 0; hit < 3; hit++) {
+      const object = (await store.get(objectKey))!.value as Record<string, unknown>;
+      expect(object).toEqual(flat);
+      expect(Object.is(object.n, -0)).toBe(true);
+      object.score = hit;
+      delete object.model;
+      const array = (await store.get(arrayKey))!.value as unknown[];
+      expect(array).toEqual([1, 'two', true]);
+      array.push(hit);
+    }
+  });
+
+  it('a content file longer than its entry says is damaged too', async () => {
+    const dir = tempDir();
+    const warnings: string[] = [];
+    const writer = cacheStore(dir);
+    const key = writer.keyOf(call(['long']))!;
+    await writer.set(key, { value: 'abc', trackId: 't', functionName: 'f' });
+    const [file] = contentFiles(dir);
+    writeFileSync(file!, Buffer.concat([readFileSync(file!), Buffer.from([0])]));
+    expect(await cacheStore(dir, { onWarning: (m) => warnings.push(m) }).get(key)).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/is damaged \(its content has the wrong size\)/)]);
+  });
+
   it('refuses a result whose class would be lost, and one that cannot be serialized', async () => {
     class Model {
       w = 1;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { argumentsText, isPlainObject, isRecordLike, resultValue, unpackArguments } from '../src/tracking/function-call.js';
 import { parameterNames } from '../src/tracking/parameter-names.js';
+import { toJsonText } from '../src/schema/values.js';
 
 describe('parameterNames', () => {
   it('reads names from every function form', () => {
@@ -95,5 +96,29 @@ describe('results and args', () => {
     expect(argumentsText([1, 'a', { b: 2n }])).toBe('[1,"a",{"b":2}]');
     expect(argumentsText([cyc, 1])).toBe('["[object Object]",1]');
     expect(argumentsText([])).toBe('[]');
+  });
+
+  it('writes plain data exactly as toJsonText does, and everything else by its rules', () => {
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const bare = Object.assign(Object.create(null) as object, { a: 1 });
+    const values: unknown[] = [
+      { lr: 0.25, opt: { name: 'adam', betas: [0.9, 0.999] }, tags: ['a', 'b'], on: true, none: null },
+      [NaN, -0, Infinity, 'lone \ud800', 1e21],
+      bare,
+      { skipped: undefined, kept: 1 },
+      [1, undefined, 3],
+      Object.assign(new Array(3), { 0: 1, 2: 3 }), // a hole at 1
+      { n: 2n, big: 2n ** 70n },
+      { m: new Map([['a', 1]]), s: new Set([1, 2]), t: new Float32Array([0.5]) },
+      { d: new Date(0), p: new Point(1) },
+      { toJSON: () => ({ replaced: true }) },
+      Object.assign([1, 2], { extra: 'x' }),
+      Object.assign([1, 2], { toJSON: () => new Map([['replaced', 1n]]) }),
+      { deep: JSON.parse(`${'['.repeat(40)}1${']'.repeat(40)}`) as unknown },
+    ];
+    for (const value of values) expect(argumentsText([value])).toBe(`[${toJsonText(value, 'args', { lenient: true })}]`);
+    expect(argumentsText([{ m: new Map([['a', 1]]) }])).toBe('[{"m":{"a":1}}]');
   });
 });

@@ -67,12 +67,35 @@ function unpack(obj: Record<string, unknown>, prefix: string, depth: number, anc
 export function argumentsText(args: readonly unknown[]): string {
   const parts = args.map((arg) => {
     try {
-      return toJsonText(arg, 'args', { lenient: true });
+      // most arguments are plain data, which JSON.stringify writes alone as toJsonText would, without its replacer
+      return isPlainJson(arg, 0) ? JSON.stringify(arg) : toJsonText(arg, 'args', { lenient: true });
     } catch {
       return JSON.stringify(String(arg));
     }
   });
   return `[${parts.join(',')}]`;
+}
+
+/** Deepest plain data `isPlainJson` accepts (deeper, or a cycle, goes to toJsonText). */
+const PLAIN_JSON_DEPTH = 32;
+
+/**
+ * True for plain data JSON writes as is: strings, numbers, booleans and null, in arrays and plain
+ * objects (no `toJSON`, no holes, no undefined). Anything else (bigint, Map, class instances...)
+ * needs toJsonText's rules.
+ */
+function isPlainJson(v: unknown, depth: number): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return true;
+  if (typeof v !== 'object' || depth >= PLAIN_JSON_DEPTH || (v as { toJSON?: unknown }).toJSON !== undefined) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key of Object.keys(v)) if (!isPlainJson((v as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
 }
 
 /**
