@@ -292,9 +292,8 @@ export class SqliteEngine implements Engine {
     }
   }
 
-  /** Inside a transaction: writes one row (widening a column first if it must); returns the insert used. */
-  #write(db: SqliteDatabase, table: string, row: Row, previous: PreparedInsert | undefined): PreparedInsert {
-    const prepared = this.#insertFor(db, table, row, previous);
+  /** Inside a transaction: writes one row that `prepared` matches (widening a column first if it must); returns the insert to use next. */
+  #write(db: SqliteDatabase, table: string, row: Row, prepared: PreparedInsert): PreparedInsert {
     return prepared.run(row) ? prepared : this.#widenAndRun(db, table, row, prepared);
   }
 
