@@ -35,6 +35,21 @@ async function tableNames(db: string): Promise<string[]> {
   return rows.map((r) => String(r.name));
 }
 
+describe('xt: a group of short flags is not a help request', () => {
+  const tempDir = useTempDir();
+
+  it('refuses `-1attach` (yargs read its h as -h: help, exit 0, nothing done) with a usage error, the database unchanged; -h alone still helps', async () => {
+    const db = await writeDatabase(sqliteEngine, tempDir());
+    const before = digest(db);
+    expectOneLineError(runXt(['set', db, '-1attach', 'x']), 2, /Unknown option "-1attach".*-h or --help alone/);
+    expect(digest(db)).toBe(before);
+    const help = runXt(['set', '-h']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('xt set <db> <key> <value>');
+    expect(runXt(['set', db, 'lr', '-1']).status).toBe(0); // a negative number is a value
+  });
+});
+
 describe('xt (the built binary) on a database written by the Tracker', () => {
   const tempDir = useTempDir();
   const database = () => writeDatabase(sqliteEngine, tempDir());
