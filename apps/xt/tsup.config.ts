@@ -8,22 +8,36 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const { version } = JSON.parse(readFileSync(path.join(here, 'package.json'), 'utf8')) as { version: string };
 
 /**
- * yargs and its dependencies are bundled into dist/cli.js: loading them as ~30 separate ES modules
- * (plus two `Intl.Segmenter`s that `string-width` builds on import) cost more start-up time than
- * the rest of `xt head`. `string-width` is replaced by a small width function for the help text.
- * The MCP SDK and what its stdio server imports (zod, ajv) are bundled into the chunk only `xt mcp`
- * loads, so installing the CLI does not bring the SDK's HTTP servers (express, hono) along.
- * `node:assert`, which yargs imports for two checks, is replaced by `src/assert-lite.ts`, and
- * its search for the working directory's package.json by `src/find-up-none.ts`.
+ * Third-party code bundled into dist rather than loaded from node_modules: yargs and its
+ * dependencies (loading them as ~30 separate ES modules, plus two `Intl.Segmenter`s that
+ * `string-width` builds on import, cost more start-up time than the rest of `xt head`), and the MCP
+ * SDK with what its stdio server imports (zod, ajv), so installing the CLI does not bring the SDK's
+ * HTTP servers (express, hono) along. `string-width` is replaced by a small width function for the
+ * help text, `node:assert` (two checks in yargs) by `src/assert-lite.ts`, and yargs' search for
+ * the working directory's package.json by `src/find-up-none.ts`.
  */
 const BUNDLED =
   /^(@modelcontextprotocol\/sdk|zod|zod-to-json-schema|ajv|ajv-formats|fast-deep-equal|fast-uri|json-schema-traverse|yargs|yargs-parser|cliui|y18n|escalade|get-caller-file|wrap-ansi|strip-ansi|ansi-regex|ansi-styles|string-width|emoji-regex|get-east-asian-width)(\/|$)/;
 
-export default packageBuild(['src/cli.ts'], {
-  // A binary, not a library: no type declarations. One chunk per command module, so `xt head`
-  // loads only what `head` needs.
+/**
+ * One file per part loaded on its own: the binary (`cli.js`: parsing, the context, the command
+ * list), each command module `commands/index.ts` loads, the MCP server, and yargs. Node pays about
+ * 0.3 ms per ES module it loads, and esbuild's code splitting cut `xt head` into 15 of them (a chunk
+ * per set of commands sharing a file); now it loads 2. What several parts use (options, the
+ * formatters) is copied into each, so nothing in `src` may rely on one copy per process (the error
+ * classes carry a brand, see `usage-error.ts`).
+ */
+const COMMAND_MODULES = [...new Set([...readFileSync(path.join(here, 'src/commands/index.ts'), 'utf8').matchAll(/import\('\.\/([\w-]+)\.js'\)/g)].map((m) => m[1] as string))];
+const ENTRIES: Record<string, string> = {
+  cli: 'src/cli.ts',
+  ...Object.fromEntries(COMMAND_MODULES.map((name) => [`command-${name}`, `src/commands/${name}.ts`])),
+  'mcp-server': 'src/mcp/server.ts',
+  yargs: 'src/yargs.ts',
+};
+
+export default packageBuild(ENTRIES, {
+  // A binary, not a library: no type declarations.
   dts: false,
-  splitting: true,
   noExternal: [BUNDLED],
   define: { __XT_VERSION__: JSON.stringify(version) },
   esbuildOptions(options) {
@@ -34,8 +48,28 @@ export default packageBuild(['src/cli.ts'], {
       'escalade/sync': path.join(here, 'src/find-up-none.ts'),
     };
   },
-  esbuildPlugins: [thirdPartyLicenses(path.join(here, 'dist/THIRD_PARTY_LICENSES.md'))],
+  esbuildPlugins: [separateEntries(ENTRIES), thirdPartyLicenses(path.join(here, 'dist/THIRD_PARTY_LICENSES.md'))],
 });
+
+/**
+ * A dynamic `import()` of another entry (a command module from `commands/index.ts`, the MCP server,
+ * yargs) stays an import of that entry's file, so the part is loaded when it is called for, not
+ * inlined into every file that can call for it. Every output sits in dist/ itself, so `./NAME.js`
+ * is right from each of them.
+ */
+function separateEntries(entries: Record<string, string>): Plugin {
+  const byTarget = new Map(Object.entries(entries).map(([name, source]) => [path.join(here, source), name]));
+  return {
+    name: 'separate-entries',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== 'dynamic-import' || !args.path.startsWith('.')) return undefined;
+        const name = byTarget.get(path.resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts'));
+        return name === undefined ? undefined : { path: `./${name}.js`, external: true };
+      });
+    },
+  };
+}
 
 /** Writes the licence of every bundled npm package next to the bundle (their licences ask for it). */
 function thirdPartyLicenses(target: string): Plugin {

@@ -3,7 +3,7 @@ import { COMMANDS } from './commands/index.js';
 import { isGroup, listWords, yargsCommand, type CommandSpec, type Spec } from './commands/spec.js';
 import type { CliContext } from './context.js';
 import { simpleArgs } from './simple-args.js';
-import { ExitCodeError, UsageError } from './usage-error.js';
+import { exitCodeOf, isUsageError, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 done, 1 the command failed (bad file, table, column, SQL…), 2 `xt` was called wrongly. */
@@ -82,15 +82,14 @@ function usageMessage(message: string, argv: readonly string[], specs: readonly 
 }
 
 function report(error: unknown, argv: readonly string[], specs: readonly Spec[], context: CliContext, env: NodeJS.ProcessEnv): number {
-  const usage = error instanceof UsageError || (error instanceof Error && error.name === 'YError');
+  const usage = isUsageError(error) || (error instanceof Error && error.name === 'YError');
   const raw = error instanceof Error ? error.message : String(error);
   const message = usage ? usageMessage(raw, argv, specs) : raw;
   const command = commandOf(argv, specs);
   const hint = usage ? ` (see xt ${command === undefined ? '' : `${command.path} `}--help)` : '';
   context.stderr.write(`xt: ${message}${hint}\n`);
   if (env.XT_DEBUG === '1' && error instanceof Error) context.stderr.write(`${debugText(error)}\n`);
-  if (error instanceof ExitCodeError) return error.exitCode;
-  return usage ? EXIT.usage : EXIT.error;
+  return exitCodeOf(error) ?? (usage ? EXIT.usage : EXIT.error);
 }
 
 function debugText(error: Error): string {
@@ -140,7 +139,7 @@ interface ExitHolder {
 }
 
 async function buildParser(context: CliContext, argv: string[], specs: readonly Spec[], exit: ExitHolder): Promise<Argv> {
-  const { default: yargs } = await import('yargs');
+  const { default: yargs } = await import('./yargs.js');
   const parser = yargs(argv)
     .scriptName('xt')
     .usage('$0 <command> DB [options]\n\nInspect and edit xetrack experiment databases (also those written by Python xetrack).')

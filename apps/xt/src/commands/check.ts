@@ -3,7 +3,7 @@ import type { CompareConfig, CompareResult } from '@xetrack/core';
 import type { CliContext } from '../context.js';
 import { checkMarkdown, checkReport } from '../format/comparison.js';
 import { jsonValue } from '../format/json-rows.js';
-import { ExitCodeError, UsageError } from '../usage-error.js';
+import { ExitCodeError, isUsageError, UsageError } from '../usage-error.js';
 import { tableOptions } from './options.js';
 import { defineCommand } from './spec.js';
 import { withReader, type TableArgs } from './table-args.js';
@@ -41,7 +41,7 @@ export async function check(context: CliContext, args: CheckArgs): Promise<numbe
     context.stdout.write(`${args.json ? jsonValue(result) : args.md ? checkMarkdown(result) : checkReport(result)}\n`);
     return failed(result, args.strict) ? CHECK_EXIT.regressed : CHECK_EXIT.pass;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (isUsageError(error)) throw error;
     throw new ExitCodeError(error instanceof Error ? error.message : String(error), CHECK_EXIT.error, { cause: error });
   }
 }

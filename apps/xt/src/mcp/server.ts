@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { isXetrackError } from '@xetrack/core';
 import type { CliContext } from '../context.js';
+import { isUsageError } from '../usage-error.js';
 import { VERSION } from '../version.js';
 import { jsonSafe } from './bounds.js';
 import { readOnlyServer, Session, type ServerOptions, type ToolSpec } from './tool.js';
@@ -22,7 +23,7 @@ function result(value: Record<string, unknown>, isError = false): ToolResult {
 
 /** Any failure as an MCP tool error carrying the XetrackError's code and message; the server goes on. */
 function failure(error: unknown): ToolResult {
-  const code = isXetrackError(error) ? error.code : error instanceof Error && error.name === 'UsageError' ? 'INVALID_ARGUMENT' : 'ERROR';
+  const code = isXetrackError(error) ? error.code : isUsageError(error) ? 'INVALID_ARGUMENT' : 'ERROR';
   return result({ error: { code, message: error instanceof Error ? error.message : String(error) } }, true);
 }
 
