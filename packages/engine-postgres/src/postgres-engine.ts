@@ -9,6 +9,7 @@ import {
   type ColumnSpec,
   type Engine,
   type EngineCapabilities,
+  type OutsideEffect,
   referencedColumns,
   whereColumns,
   type Where,
@@ -24,6 +25,7 @@ import { resolveOptions, type PostgresEngineOptions, type ResolvedPostgresOption
 import type { PostgresField, PostgresPool, PostgresPoolClient, PostgresQueryConfig, PostgresQueryResult } from './postgres-pool.js';
 import { findColumn, readSchema, specsOf, type Column, type TableSchema } from './postgres-schema.js';
 import { HeldConnection } from './postgres-held-connection.js';
+import { outsideEffect } from './postgres-outside-effects.js';
 import { keysetComparison, orderClause, Params, sortKeys, whereClause, type SortKey } from './postgres-sql.js';
 import { arrayElement, declaredType, decodeVariant, encode, READ_TYPES, sqlParameter, type ColumnKind, type Widening } from './postgres-types.js';
 
@@ -794,6 +796,11 @@ export class PostgresEngine implements Engine {
     const action = 'run sql()';
     if (typeof query !== 'string') throw new XetrackError('INVALID_ARGUMENT', 'postgres: sql() takes the statement as a string.');
     const values = params.map(sqlParameter);
+    const outside = options.readOnly ? outsideEffect(query) : undefined;
+    if (outside !== undefined) {
+      const cause: OutsideEffect = { outsideEffect: outside };
+      throw new XetrackError('READ_ONLY', `postgres: ${outside}, which a read-only transaction does not stop, so sql() asked to only read did not run it.`, { cause });
+    }
     let client: PostgresPoolClient;
     try {
       client = await connection.checkOut();

@@ -91,6 +91,10 @@ describe('xt on a PostgreSQL store', () => {
       expect(refused.stderr).toMatch(/^xt: The statement changes the database \(or would\): add --write to run it\. \(see xt sql --help\)\n$/);
     }
     expect(rows()[0].n).toBe(before);
+    // a read-only transaction lets COPY write the server's files: refused by name, with why
+    const copy = xt('sql', url, `COPY (SELECT 1) TO PROGRAM 'true'`);
+    expect(copy.status).toBe(2);
+    expect(copy.stderr).toBe('xt: The statement acts outside the database: COPY writes or reads files on the server, or runs a program there: add --write to run it. (see xt sql --help)\n');
     expect(xt('sql', url, 'CREATE TABLE scratch (a INTEGER)', '--write').status).toBe(0);
     expect(xt('sql', url, 'INSERT INTO scratch VALUES (1)', '--write').status).toBe(0);
     expect(JSON.parse(xt('sql', url, 'SELECT a FROM scratch', '--json').stdout)).toEqual([{ a: 1 }]);

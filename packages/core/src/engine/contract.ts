@@ -130,8 +130,18 @@ export interface AggregateOptions {
 
 /** How `sql()` runs a statement. */
 export interface SqlOptions {
-  /** Refuse (READ_ONLY, nothing changed) a statement that would change the database. */
+  /**
+   * Refuse (READ_ONLY, nothing changed) a statement that would change the database, or act outside
+   * it where the engine can (a server's files, other sessions); the error's `cause` is then an
+   * `OutsideEffect` saying why.
+   */
   readOnly?: boolean;
+}
+
+/** The `cause` of a READ_ONLY refusal of a statement that would act outside the database. */
+export interface OutsideEffect {
+  /** What it would do, e.g. `COPY writes or reads files on the server, or runs a program there`. */
+  outsideEffect: string;
 }
 
 /**
