@@ -97,6 +97,10 @@ export function openDatabase(options: ResolvedSqliteOptions): OpenedDatabase {
     const memory = path === ':memory:';
     location = memory ? path : resolve(path);
     if (!memory) {
+      // SQLite says "unable to open" when writing and "disk I/O error" when reading: say it here
+      if (statSync(location, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new XetrackError('NOT_A_DATABASE', `sqlite: ${location} is a directory, not a database file. Give the path of a file (inside it, e.g. ${join(location, 'track.db')}).`);
+      }
       if (options.readonly || options.fileMustExist) {
         if (!existsSync(location)) {
           throw new XetrackError('NOT_FOUND', `sqlite: ${location} does not exist (opened with ${options.readonly ? 'readonly' : 'fileMustExist'}, so it is not created). Check the path.`);
@@ -163,11 +167,6 @@ export function enableWal(db: SqliteDatabase): boolean {
 function openFailure(error: unknown, location: string): XetrackError {
   if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN') return toXetrackError(error, { location, action: 'open' });
   const native = error instanceof Error ? error.message : String(error);
-  if (statSync(location, { throwIfNoEntry: false })?.isDirectory()) {
-    return new XetrackError('NOT_A_DATABASE', `sqlite: ${location} is a directory, not a database file. Give the path of a file (inside it, e.g. ${location}/track.db). (SQLite: ${native})`, {
-      cause: error,
-    });
-  }
   if (!writable(dirname(location))) {
     const what = existsSync(location)
       ? `${location} is in WAL mode and its directory is read-only, so SQLite cannot create the -wal/-shm files it needs even to read it. Copy the file (with its -wal file, if any) to a writable place, or, where it is writable, switch it out of WAL: sqlite3 FILE 'PRAGMA journal_mode=DELETE'`

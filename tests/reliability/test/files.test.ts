@@ -167,6 +167,11 @@ describe('files: read-only', () => {
       expect(error.code, error.message).toBe('NOT_A_DATABASE');
       expect(error.message).toContain(`${dir} is a directory`);
       expect(readdirSync(dir)).toEqual([]);
+      // opened only to read, SQLite's own word was "disk I/O error"
+      const reading = await failure(() => Reader.open(dir));
+      expect(reading.code, reading.message).toBe('NOT_A_DATABASE');
+      expect(reading.message).toContain(`${dir} is a directory`);
+      expect(readdirSync(dir)).toEqual([]);
     });
   });
 });
