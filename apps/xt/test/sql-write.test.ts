@@ -32,7 +32,7 @@ describe('xt sql without --write', () => {
 
   for (const [name, plugin, file, extra] of [
     ['sqlite', sqliteEngine, 'track.db', ['PRAGMA user_version = 3', 'PRAGMA journal_mode = DELETE', 'VACUUM', 'CREATE TEMP TABLE t (a INTEGER)']],
-    ['duckdb', duckdbEngine, 'track.duckdb', ['CREATE SEQUENCE s', 'VACUUM', `COPY "default" TO 'out.csv'`, "ATTACH 'new.duckdb' AS n"]],
+    ['duckdb', duckdbEngine, 'track.duckdb', ['CREATE SEQUENCE s', 'VACUUM', `COPY "default" TO 'out.csv'`, "ATTACH 'new.duckdb' AS n", "EXPORT DATABASE 'exported'"]],
   ] as const) {
     it(`${name}: every writing statement is refused (exit 2, one line) and the file keeps its bytes; --write runs it; reads need no flag`, async () => {
       const dir = tempDir();
@@ -50,6 +50,18 @@ describe('xt sql without --write', () => {
       expect(runXt(['sql', db, 'SELECT 1 AS one']).stdout).toContain('one');
     });
   }
+
+  it('duckdb: a setting (SET, PRAGMA) is refused naming why, since it can name a file DuckDB writes; reading pragmas need no flag', async () => {
+    const dir = tempDir();
+    const db = await writeDatabase(duckdbEngine, dir, 'track.duckdb');
+    const result = runXt(['sql', db, `SET log_query_path = '${path.join(dir, 'log.txt')}'`]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'xt: The statement acts outside the database: SET and PRAGMA change settings that outlive the statement, some naming files DuckDB then writes: add --write to run it. (see xt sql --help)\n',
+    );
+    expect(readdirSync(dir)).toEqual(['track.duckdb']);
+    expect(runXt(['sql', db, `PRAGMA table_info('default')`]).status).toBe(0);
+  });
 
   it('sqlite: ATTACH (which SQLite counts as read-only) is refused and creates no file', async () => {
     const dir = tempDir();

@@ -8,3 +8,4 @@ export { keysetCondition, keysetPages, type KeysetComparison, type KeysetKey, ty
 export { holdFile, isFileHeld, fileKey } from './engine/held-files.js';
 export { compiledFunction } from './engine/compiled-functions.js';
 export { hasKeysInOrder } from './engine/row-keys.js';
+export { sqlWords, type SqlWord } from './engine/sql-words.js';

@@ -97,6 +97,32 @@ describe('files', () => {
     expect(await reader.count('t')).toBe(1);
   });
 
+  it('sql() asked to only read refuses settings, which outlive the call and can name files DuckDB writes; reading pragmas pass', async () => {
+    const dir = tempDir();
+    const engine = await open({ path: path.join(dir, 'settings.duckdb') });
+    await engine.ensureColumns('t', [{ name: 'v', type: 'integer' }]);
+    await engine.insert('t', [keyRow(1, { v: 1 })]);
+    const profile = path.join(dir, 'profile.txt');
+    const log = path.join(dir, 'queries.log');
+    for (const statement of [`SET profiling_output = '${profile}'`, `PRAGMA profiling_output = '${profile}'`, 'PRAGMA enable_profiling', `SET log_query_path = '${log}'`, 'RESET threads']) {
+      const error = await rejectsWith(engine.sql!(statement, [], { readOnly: true }), 'READ_ONLY');
+      expect((error.cause as { outsideEffect?: string }).outsideEffect, statement).toMatch(/^SET and PRAGMA change settings/);
+    }
+    expect(await engine.sql!('SELECT v FROM t', [], { readOnly: true })).toEqual([{ v: 1 }]);
+    expect(existsSync(profile)).toBe(false);
+    expect(existsSync(log)).toBe(false);
+    expect((await engine.sql!(`PRAGMA table_info('t')`, [], { readOnly: true })).map((r) => r.name)).toContain('v');
+    // EXPORT DATABASE creates its directory while being prepared: refused before that
+    const exported = path.join(dir, 'exported');
+    await rejectsWith(engine.sql!(`/* backup */ EXPORT DATABASE '${exported}'`, [], { readOnly: true }), 'READ_ONLY');
+    expect(existsSync(exported)).toBe(false);
+    // allowed to write, the setting takes and DuckDB writes the file it names
+    await engine.sql!(`SET log_query_path = '${log}'`);
+    await engine.sql!('SELECT 42');
+    expect(existsSync(log)).toBe(true);
+    await engine.close();
+  });
+
   it('a read-only engine next to a writer of the same process shares its database and sees its writes', async () => {
     const file = path.join(tempDir(), 'shared.duckdb');
     const writer = await open({ path: file });
