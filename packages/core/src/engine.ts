@@ -9,3 +9,4 @@ export { holdFile, isFileHeld, fileKey } from './engine/held-files.js';
 export { compiledFunction } from './engine/compiled-functions.js';
 export { hasKeysInOrder } from './engine/row-keys.js';
 export { sqlWords, type SqlWord } from './engine/sql-words.js';
+export { arrayBatches } from './engine/array-batches.js';

@@ -25,6 +25,22 @@ async function engineWithKeyRows(options: Parameters<typeof sqliteEngine.create>
   return engine;
 }
 
+/**
+ * A file in rollback-journal mode (as Python xetrack leaves one), written by raw better-sqlite3:
+ * table `t` of `count` rows (`track_id`, `timestamp`, `n`), row `n` as `row(n)` gives it.
+ */
+function rollbackJournalFile(name: string, count: number, row: (n: number) => [string, string, number]): string {
+  const file = path.join(tempDir(), name);
+  const raw = new Database(file);
+  raw.exec('CREATE TABLE t (track_id TEXT, timestamp TEXT, n INTEGER, PRIMARY KEY (track_id, timestamp))');
+  const insert = raw.prepare('INSERT INTO t VALUES (?, ?, ?)');
+  raw.transaction(() => {
+    for (let n = 0; n < count; n++) insert.run(...row(n));
+  })();
+  raw.close();
+  return file;
+}
+
 describe('iterate()', () => {
   it('property: for any mix of value types, order keys, directions, limit, offset and page size, iterate equals select (one cursor on a WAL file, pages in memory)', async () => {
     const dir = tempDir();
@@ -143,15 +159,18 @@ describe('iterate()', () => {
     await expect(iterator.next()).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
+  it('a rollback-journal file gives iterateArrays batches of 256 rows, as a WAL file does, not one row at a time', async () => {
+    const file = rollbackJournalFile('journal-arrays.db', 600, (n) => ['x', String(n).padStart(4, '0'), n]);
+    const engine = await sqliteEngine.create({ path: file, iteratePageSize: 100 });
+    const batches: CellValue[][][] = [];
+    for await (const batch of (engine.iterateArrays as NonNullable<Engine['iterateArrays']>)('t', { columns: ['n', 'track_id'] })) batches.push(batch);
+    expect(batches.map((b) => b.length)).toEqual([256, 256, 88]);
+    expect(batches.flat()).toEqual(Array.from({ length: 600 }, (_, n) => [n, 'x']));
+    await engine.close();
+  });
+
   it('a rollback-journal file is left in its mode by reading, and read in pages (rows deleted ahead are not yielded)', async () => {
-    const file = path.join(tempDir(), 'journal.db');
-    const raw = new Database(file);
-    raw.exec('CREATE TABLE t (track_id TEXT, timestamp TEXT, n INTEGER, PRIMARY KEY (track_id, timestamp))');
-    const insert = raw.prepare('INSERT INTO t VALUES (?, ?, ?)');
-    raw.transaction(() => {
-      for (let n = 0; n < 300; n++) insert.run('x', String(n).padStart(4, '0'), n);
-    })();
-    raw.close();
+    const file = rollbackJournalFile('journal.db', 300, (n) => ['x', String(n).padStart(4, '0'), n]);
     const engine = await sqliteEngine.create({ path: file, iteratePageSize: 100 });
     const rows = await collect(engine, 't');
     expect(rows.map((r) => r.n)).toEqual(Array.from({ length: 300 }, (_, n) => n));
@@ -166,6 +185,57 @@ describe('iterate()', () => {
     }
     expect(seen).toBe(150);
     await engine.close();
+  });
+
+  it('in an order, a rollback-journal file is sorted once: the order goes to a temporary table, dropped at the end; rows deleted meanwhile are skipped, changed ones read as they are now', async () => {
+    const file = rollbackJournalFile('sorted.db', 300, (n) => [`run-${n % 7}`, String(1000 - n).padStart(4, '0'), n]);
+    const engine = await sqliteEngine.create({ path: file, iteratePageSize: 50 });
+    const orderTables = async () => (await engine.sql!(`SELECT name FROM sqlite_temp_master WHERE type = 'table'`)).length;
+    const options: SelectOptions = { orderBy: [{ column: 'timestamp' }], where: [{ column: 'n', op: '>=', value: 10 }], offset: 5 };
+    const expected = await engine.select('t', options);
+    expect(expected).toHaveLength(285);
+    const seen: Row[] = [];
+    for await (const row of (engine.iterate as NonNullable<Engine['iterate']>)('t', options)) {
+      if (seen.length === 0) {
+        expect(await orderTables()).toBe(1);
+        await engine.delete('t', [{ column: 'n', op: '=', value: 20 }]);
+        await engine.update('t', { n: -1 }, [{ column: 'n', op: '=', value: 15 }]);
+      }
+      seen.push(row);
+    }
+    expect(seen.map((r) => r.n)).toEqual(expected.filter((r) => r.n !== 20).map((r) => (r.n === 15 ? -1 : r.n)));
+    expect(await orderTables()).toBe(0);
+    // a limit within one page reads that page by its order keys: no table
+    const iterator = (engine.iterate as NonNullable<Engine['iterate']>)('t', { orderBy: [{ column: 'timestamp' }], limit: 3 })[Symbol.asyncIterator]();
+    await iterator.next();
+    expect(await orderTables()).toBe(0);
+    await iterator.return?.();
+    await engine.close();
+  });
+
+  it('in an order, with no room for the temporary table, pages on the order keys instead, with the same rows', async () => {
+    const engine = await engineWithKeyRows({ path: ':memory:', iteratePageSize: 10 }, 95, 3);
+    await engine.sql!('PRAGMA temp.max_page_count = 1'); // the temporary database cannot grow
+    const byTime = { orderBy: [{ column: 'timestamp', desc: true }], offset: 3 };
+    expect(await collect(engine, 't', byTime)).toEqual(await engine.select('t', byTime));
+    expect(await engine.sql!(`SELECT name FROM sqlite_temp_master`)).toEqual([]);
+    await engine.close();
+  });
+
+  it('in an order, after close() the next page rejects with CLOSED, and a dropped table ends the iteration', async () => {
+    const engine = await engineWithKeyRows({ path: ':memory:', iteratePageSize: 10 }, 25, 3);
+    const byTime = { orderBy: [{ column: 'timestamp', desc: true }] };
+    const iterator = (engine.iterate as NonNullable<Engine['iterate']>)('t', byTime)[Symbol.asyncIterator]();
+    for (let i = 0; i < 10; i++) expect((await iterator.next()).done).toBe(false);
+    await engine.close();
+    await expect(iterator.next()).rejects.toMatchObject({ code: 'CLOSED' });
+    const other = await engineWithKeyRows({ path: ':memory:', iteratePageSize: 10 }, 25, 3);
+    let seen = 0;
+    for await (const _ of (other.iterate as NonNullable<Engine['iterate']>)('t', byTime)) {
+      if (seen++ === 0) await (other.sql as NonNullable<Engine['sql']>)('DROP TABLE "t"');
+    }
+    expect(seen).toBe(10);
+    await other.close();
   });
 
   it('after close() the next page rejects with CLOSED', async () => {

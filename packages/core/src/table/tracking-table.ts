@@ -1,4 +1,5 @@
 import { KEY_COLUMNS, type CellValue, type ColumnSpec, type ColumnType, type Engine, type Filter, type Row, type SelectOptions, type Where } from '../engine/contract.js';
+import { arrayBatches } from '../engine/array-batches.js';
 import { isXetrackError, XetrackError } from '../errors.js';
 import { checkTableName } from '../schema/identifiers.js';
 import { advancePast, nextTimestamp, parseTimestamp } from '../schema/timestamp.js';
@@ -189,7 +190,7 @@ export class TrackingTable {
     if (this.engine.iterateArrays) {
       await this.flush();
       batches = this.engine.iterateArrays(this.name, read);
-    } else batches = arraysOf(this.iterateCells(read), names);
+    } else batches = arrayBatches(this.iterateCells(read), names);
     for await (const batch of batches) {
       if (json.length > 0) for (const values of batch) for (const i of json) values[i] = decodeValue(values[i] as CellValue, 'json') as CellValue;
       yield batch as Value[][];
@@ -244,22 +245,6 @@ export class TrackingTable {
     for (const row of rows) decodeRow(row, json);
     return rows;
   }
-}
-
-/** How many rows `arraysOf` puts in a batch. */
-const ARRAY_BATCH = 1_000;
-
-/** `rows` as arrays of the values of `names`, in batches (for engines without `iterateArrays`). */
-async function* arraysOf(rows: AsyncIterable<Row>, names: readonly string[]): AsyncIterable<CellValue[][]> {
-  let batch: CellValue[][] = [];
-  for await (const row of rows) {
-    batch.push(names.map((name) => row[name] ?? null));
-    if (batch.length === ARRAY_BATCH) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
 }
 
 function jsonColumns(specs: ColumnSpec[]): string[] {
