@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { COMMANDS } from './commands/index.js';
+import { dashArguments, type DashArguments } from './dash-arguments.js';
 import { isGroup, listWords, yargsCommand, type CommandSpec, type Spec } from './commands/spec.js';
 import type { CliContext } from './context.js';
 import { simpleArgs } from './simple-args.js';
@@ -18,16 +19,17 @@ export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 export async function runCli(argv: readonly string[], context: CliContext, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const specs = await loadSpecs(argv);
   const exit = { code: EXIT.ok as number };
+  const dashes = dashArguments(argv);
   try {
     const simple = simpleLine(argv, specs);
     if (simple) await runCommand(simple.spec, context, simple.args, exit);
     else {
       refuseHiddenHelp(argv);
-      await (await buildParser(context, [...argv], specs, exit)).parseAsync();
+      await (await buildParser(context, dashes, specs, exit)).parseAsync();
     }
     return exit.code;
   } catch (error) {
-    return report(error, [...argv], specs, context, env);
+    return report(error, [...argv], specs, context, env, dashes);
   }
 }
 
@@ -81,9 +83,9 @@ function usageMessage(message: string, argv: readonly string[], specs: readonly 
   return message;
 }
 
-function report(error: unknown, argv: readonly string[], specs: readonly Spec[], context: CliContext, env: NodeJS.ProcessEnv): number {
+function report(error: unknown, argv: readonly string[], specs: readonly Spec[], context: CliContext, env: NodeJS.ProcessEnv, dashes: DashArguments): number {
   const usage = isUsageError(error) || (error instanceof Error && error.name === 'YError');
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = dashes.restoreText(error instanceof Error ? error.message : String(error));
   const message = usage ? usageMessage(raw, argv, specs) : raw;
   const command = commandOf(argv, specs);
   const hint = usage ? ` (see xt ${command === undefined ? '' : `${command.path} `}--help)` : '';
@@ -138,9 +140,10 @@ interface ExitHolder {
   code: number;
 }
 
-async function buildParser(context: CliContext, argv: string[], specs: readonly Spec[], exit: ExitHolder): Promise<Argv> {
+async function buildParser(context: CliContext, dashes: DashArguments, specs: readonly Spec[], exit: ExitHolder): Promise<Argv> {
   const { default: yargs } = await import('./yargs.js');
-  const parser = yargs(argv)
+  const parser = yargs(dashes.argv)
+    .middleware((args) => dashes.restoreArgs(args), true)
     .scriptName('xt')
     .usage('$0 <command> DB [options]\n\nInspect and edit xetrack experiment databases (also those written by Python xetrack).')
     .version(VERSION)

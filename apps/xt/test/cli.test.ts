@@ -50,6 +50,32 @@ describe('xt: a group of short flags is not a help request', () => {
   });
 });
 
+describe('xt: arguments that start with -', () => {
+  const tempDir = useTempDir();
+
+  it('after --, every argument is a positional: xt set DB note -- -abc sets the text "-abc"', async () => {
+    const db = await writeDatabase(sqliteEngine, tempDir());
+    const set = runXt(['set', db, 'note', '--', '-abc']);
+    expect(set.stderr).toMatch(/^Set note on \d+ rows\.\n$/);
+    expect(set.status).toBe(0);
+    const notes = JSON.parse(runXt(['sql', db, 'SELECT DISTINCT note FROM "default"', '--json']).stdout) as { note: string }[];
+    expect(notes).toEqual([{ note: '-abc' }]);
+    // the checks still see the real arguments
+    expectOneLineError(runXt(['set', db, '--', 'track_id', 'x']), 2, /cannot change track_id/);
+    expectOneLineError(runXt(['head', db, '--', '-n', '2']), 2, /Unknown arguments: -n, 2 \(see xt head --help\)/);
+  });
+
+  it('SQL opening with a comment runs as typed, with or without --', async () => {
+    const db = await writeDatabase(sqliteEngine, tempDir());
+    const query = '-- how many rows\nSELECT count(*) AS n FROM "default"';
+    for (const argv of [['sql', db, query, '--json'], ['sql', db, '--json', '--', query]]) {
+      const result = runXt(argv);
+      expect(result.stderr, argv.join(' ')).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual([{ n: all.length }]);
+    }
+  });
+});
+
 describe('xt (the built binary) on a database written by the Tracker', () => {
   const tempDir = useTempDir();
   const database = () => writeDatabase(sqliteEngine, tempDir());
