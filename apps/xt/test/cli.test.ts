@@ -68,7 +68,10 @@ describe('xt: arguments that start with -', () => {
   it('SQL opening with a comment runs as typed, with or without --', async () => {
     const db = await writeDatabase(sqliteEngine, tempDir());
     const query = '-- how many rows\nSELECT count(*) AS n FROM "default"';
-    for (const argv of [['sql', db, query, '--json'], ['sql', db, '--json', '--', query]]) {
+    for (const argv of [
+      ['sql', db, query, '--json'],
+      ['sql', db, '--json', '--', query],
+    ]) {
       const result = runXt(argv);
       expect(result.stderr, argv.join(' ')).toBe('');
       expect(JSON.parse(result.stdout)).toEqual([{ n: all.length }]);
