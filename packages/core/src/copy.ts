@@ -2,6 +2,7 @@ import { KEY_COLUMNS, type Engine, type Row } from './engine/contract.js';
 import { guardEngine } from './engine/guard-engine.js';
 import { openEngine, type EngineChoice } from './engine/load-engine.js';
 import { XetrackError } from './errors.js';
+import { dataFileFormat } from './export/export-table.js';
 import { AbsentRuns } from './absent-runs.js';
 import { copyAssets } from './copy-assets.js';
 import { insertNewRows, type RowConflict } from './insert-new-rows.js';
@@ -58,6 +59,13 @@ export interface CopyResult {
  * source's types. The source is only read: a missing source table is an error, never created.
  */
 export async function copy(source: string | Engine, target: string | Engine, options: CopyOptions = {}): Promise<CopyResult> {
+  const format = typeof target === 'string' && options.targetEngine === undefined ? dataFileFormat(target) : undefined;
+  if (format !== undefined) {
+    throw new XetrackError(
+      'INVALID_ARGUMENT',
+      `${target as string} names a ${format} file, and copy() writes databases (it would have made a SQLite file of that name). Export a table with reader.exportTo(file) (or xt copy / xt export), or pass targetEngine to make a database of that name.`,
+    );
+  }
   const from = await openSide(source, options.sourceEngine, true);
   try {
     const to = await openSide(target, options.targetEngine, false);

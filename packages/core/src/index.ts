@@ -20,7 +20,7 @@ export { LOG_DELIMITER, TrackLogger, type LogLevel, type TrackLoggerOptions } fr
 export { parseLogText, readJsonl, readLogs, type LogRow, type ReadLogsOptions } from './logging/read-logs.js';
 export { importOptional } from './optional-packages.js';
 export { copy, type CopyOptions, type CopyProgress, type CopyResult, type TableCopyResult } from './copy.js';
-export { exportFormatFor, type ExportFormat } from './export/export-table.js';
+export { dataFileFormat, exportFormatFor, type ExportFormat } from './export/export-table.js';
 export { merge, type MergeConflict, type MergeOptions, type MergeProgress, type MergeResult, type SourceMergeResult } from './merge.js';
 export type { RowConflict } from './insert-new-rows.js';
 export * from './compare/index.js';

@@ -107,6 +107,21 @@ describe('copy between SQLite files', () => {
     expect(await reader.tables()).toEqual(['default']);
     await reader.close();
   });
+
+  it('refuses a data file as the target (it made a SQLite file named .parquet), saying how to export; a named engine still makes a database of that name', async () => {
+    const source = path.join(dir, 'a.db');
+    await seed(source, 'r', [{ a: 1 }]);
+    for (const name of ['rows.parquet', 'rows.csv', 'rows.JSONL', 'rows.json']) {
+      const target = path.join(dir, name);
+      const error = await copy(source, target).catch((e: unknown) => e);
+      expect(isXetrackError(error, 'INVALID_ARGUMENT'), name).toBe(true);
+      expect((error as Error).message).toMatch(name.endsWith('.json') ? /names a data file, not a database/ : /copy\(\) writes databases.*reader\.exportTo/);
+      expect(existsSync(target), name).toBe(false);
+    }
+    const named = path.join(dir, 'store.csv');
+    expect((await copy(source, named, { targetEngine: sqliteEngine })).copied).toBe(1);
+    expect(readFileSync(named).subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
+  });
 });
 
 describe('export', () => {

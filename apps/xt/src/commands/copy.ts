@@ -16,21 +16,6 @@ export interface CopyArgs {
   json: boolean;
 }
 
-/** A data file's extension: such a target is written as `xt export` writes it, not opened as a database. */
-const DATA_FILE = /\.(csv|jsonl|ndjson|parquet)$/i;
-/** Data files that cannot hold rows as exported here: refused rather than made a SQLite file of that name. */
-const OTHER_DATA_FILE = /\.(json|tsv)$/i;
-
-function isDataFile(target: string): boolean {
-  if (OTHER_DATA_FILE.test(target)) {
-    throw new XetrackError(
-      'INVALID_ARGUMENT',
-      `${target} names a data file, not a database, and xt copy writes no such format: copy to a database (.db, .duckdb, postgres://), or export to .csv, .jsonl or .parquet.`,
-    );
-  }
-  return DATA_FILE.test(target);
-}
-
 /**
  * `xt copy DB rows.parquet`: a data file holds one table and is written whole, as `xt export` does
  * (atomically), never opened as a database (a SQLite file named `.parquet` would be a trap).
@@ -68,9 +53,10 @@ async function exportInstead(context: CliContext, args: CopyArgs, format: Export
  * With SQLite on both sides, the assets of `@xetrack/assets` are copied too (`--no-assets`: not).
  */
 export async function copyCommand(context: CliContext, args: CopyArgs): Promise<void> {
-  const { copy, exportFormatFor } = await import('@xetrack/core');
-  if (args.targetEngine === undefined && args.engine === undefined && isDataFile(args.target)) {
-    await exportInstead(context, args, exportFormatFor(args.target));
+  const { copy, dataFileFormat } = await import('@xetrack/core');
+  const format = args.targetEngine === undefined && args.engine === undefined ? dataFileFormat(args.target) : undefined;
+  if (format !== undefined) {
+    await exportInstead(context, args, format);
     return;
   }
   const source = await context.openEngine(args.source, { engine: args.sourceEngine ?? args.engine });

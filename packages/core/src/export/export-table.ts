@@ -19,6 +19,24 @@ export function exportFormatFor(file: string): ExportFormat {
   throw new XetrackError('INVALID_ARGUMENT', `Cannot tell the export format of ${file}: name the file .csv, .jsonl or .parquet.`);
 }
 
+/** Data files that cannot hold rows as exported here. */
+const OTHER_DATA_FILE = /\.(json|tsv)$/i;
+
+/**
+ * The export format a copy's target names (`.csv`, `.jsonl`, `.parquet`), or undefined for a
+ * database: a data file is exported to, never opened as a database (a SQLite file named `.parquet`
+ * would be a trap). `.json` and `.tsv` are refused: nothing here writes them.
+ */
+export function dataFileFormat(location: string): ExportFormat | undefined {
+  if (OTHER_DATA_FILE.test(location)) {
+    throw new XetrackError(
+      'INVALID_ARGUMENT',
+      `${location} names a data file, not a database, and none is written in that format: copy to a database (.db, .duckdb, postgres://), or export to .csv, .jsonl or .parquet.`,
+    );
+  }
+  return /\.(csv|jsonl|ndjson|parquet)$/i.test(location) ? exportFormatFor(location) : undefined;
+}
+
 /**
  * What `@xetrack/engine-duckdb` exports to write Parquet: rows streamed into DuckDB's own writer,
  * so memory stays bounded whatever the row count.
