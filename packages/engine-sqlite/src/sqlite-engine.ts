@@ -9,6 +9,7 @@ import {
   keysetCondition,
   keysetPages,
   arrayBatches,
+  sqlWords,
   referencedColumns,
   whereColumns,
   type KeysetComparison,
@@ -781,18 +782,18 @@ export class SqliteEngine implements Engine {
  * SQLite calls read-only although ATTACH creates a missing file.
  */
 function writes(statement: SqliteStatement, query: string): boolean {
-  return !statement.readonly || /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:attach|detach)\b/i.test(query);
+  return !statement.readonly || sqlWords(query).some((w) => w.first === true && (w.name === 'attach' || w.name === 'detach'));
 }
-
-// Statements are shared through the cache, so each use sets its row mode. better-sqlite3's toggles
-// only leave their own mode: raw(false) leaves raw, pluck(false) leaves pluck.
 
 function isNoSuchTable(error: unknown): boolean {
   return isCode(error, 'SQLITE_ERROR') && String((error as Error).message).startsWith('no such table');
 }
 
-/** Numbers the temporary order tables of `#iterateSorted`, so iterations in progress never share one. */
+/** Numbers the temporary order tables of `#orderTable`, so iterations in progress never share one. */
 let orderTables = 0;
+
+// Statements are shared through the cache, so each use sets its row mode. better-sqlite3's toggles
+// only leave their own mode: raw(false) leaves raw, pluck(false) leaves pluck.
 
 /** How many rows `iterate` and `iterateArrays` read before handing them on. */
 const STREAM_BATCH = 256;
