@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { XetrackError } from '@xetrack/core/engine';
@@ -97,12 +97,13 @@ export function openDatabase(options: ResolvedSqliteOptions): OpenedDatabase {
     const memory = path === ':memory:';
     location = memory ? path : resolve(path);
     if (!memory) {
+      const found = statOrUndefined(location);
       // SQLite says "unable to open" when writing and "disk I/O error" when reading: say it here
-      if (statSync(location, { throwIfNoEntry: false })?.isDirectory()) {
+      if (found?.isDirectory()) {
         throw new XetrackError('NOT_A_DATABASE', `sqlite: ${location} is a directory, not a database file. Give the path of a file (inside it, e.g. ${join(location, 'track.db')}).`);
       }
       if (options.readonly || options.fileMustExist) {
-        if (!existsSync(location)) {
+        if (found === undefined) {
           throw new XetrackError('NOT_FOUND', `sqlite: ${location} does not exist (opened with ${options.readonly ? 'readonly' : 'fileMustExist'}, so it is not created). Check the path.`);
         }
       } else {
@@ -174,6 +175,15 @@ function openFailure(error: unknown, location: string): XetrackError {
     return new XetrackError('READ_ONLY', `sqlite: ${what}. (SQLite: ${native})`, { cause: error });
   }
   return new XetrackError('ENGINE_FAILURE', `sqlite: cannot open ${location}: check that the path names a file you may read and write. (SQLite: ${native})`, { cause: error });
+}
+
+/** The file's stat, or undefined when it cannot be seen (missing, or a directory on the way not searchable), as `existsSync` tells. */
+function statOrUndefined(location: string): Stats | undefined {
+  try {
+    return statSync(location, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 function writable(directory: string): boolean {
