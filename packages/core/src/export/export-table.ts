@@ -10,17 +10,23 @@ import { removeOnExit, sweepStale, tempName } from './temp-files.js';
 
 export type ExportFormat = 'csv' | 'jsonl' | 'parquet';
 
-/** The format a file name implies: `.csv`, `.jsonl`/`.ndjson`, `.parquet`. */
-export function exportFormatFor(file: string): ExportFormat {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  if (ext === '.parquet') return 'parquet';
-  throw new XetrackError('INVALID_ARGUMENT', `Cannot tell the export format of ${file}: name the file .csv, .jsonl or .parquet.`);
-}
+/** Export formats by file extension. */
+const FORMATS: ReadonlyMap<string, ExportFormat> = new Map([
+  ['.csv', 'csv'],
+  ['.jsonl', 'jsonl'],
+  ['.ndjson', 'jsonl'],
+  ['.parquet', 'parquet'],
+]);
 
 /** Data files that cannot hold rows as exported here. */
-const OTHER_DATA_FILE = /\.(json|tsv)$/i;
+const OTHER_DATA_FILES = new Set(['.json', '.tsv']);
+
+/** The format a file name implies: `.csv`, `.jsonl`/`.ndjson`, `.parquet`. */
+export function exportFormatFor(file: string): ExportFormat {
+  const format = FORMATS.get(path.extname(file).toLowerCase());
+  if (format === undefined) throw new XetrackError('INVALID_ARGUMENT', `Cannot tell the export format of ${file}: name the file .csv, .jsonl or .parquet.`);
+  return format;
+}
 
 /**
  * The export format a copy's target names (`.csv`, `.jsonl`, `.parquet`), or undefined for a
@@ -28,13 +34,14 @@ const OTHER_DATA_FILE = /\.(json|tsv)$/i;
  * would be a trap). `.json` and `.tsv` are refused: nothing here writes them.
  */
 export function dataFileFormat(location: string): ExportFormat | undefined {
-  if (OTHER_DATA_FILE.test(location)) {
+  const extension = path.extname(location).toLowerCase();
+  if (OTHER_DATA_FILES.has(extension)) {
     throw new XetrackError(
       'INVALID_ARGUMENT',
       `${location} names a data file, not a database, and none is written in that format: copy to a database (.db, .duckdb, postgres://), or export to .csv, .jsonl or .parquet.`,
     );
   }
-  return /\.(csv|jsonl|ndjson|parquet)$/i.test(location) ? exportFormatFor(location) : undefined;
+  return FORMATS.get(extension);
 }
 
 /**
