@@ -23,7 +23,7 @@ const CHUNK_VALUES = 128;
  * the rows again one by one, which names the row at fault if the error comes again.
  */
 export class ChunkFailed extends Error {
-  constructor(readonly failure: unknown) {
+  constructor(failure: unknown) {
     super('a multi-row INSERT failed', { cause: failure });
   }
 }
