@@ -14,6 +14,11 @@ export interface DashArguments {
   restoreArgs(args: Record<string, unknown>): void;
   /** `text` (a yargs message) with every stand-in replaced by its argument. */
   restoreText(text: string): string;
+  /**
+   * A group of short flags before `--` holding an `h` (`-1attach`, `-ohello.html`), unless `-h` or
+   * `--help` is given alone: yargs reads its `h` as `-h` and prints the help, doing nothing.
+   */
+  hiddenHelp: string | undefined;
 }
 
 const OPTION_LIKE = /^(-|-[A-Za-z]+|--[A-Za-z][\w-]*(=.*)?|-\d*\.?\d+(e[-+]?\d+)?)$/s;
@@ -31,6 +36,7 @@ export function dashArguments(argv: readonly string[]): DashArguments {
   const end = argv.indexOf('--');
   const head = end === -1 ? argv : argv.slice(0, end);
   const tail = end === -1 ? [] : argv.slice(end + 1);
+  const hiddenHelp = head.includes('-h') || head.includes('--help') ? undefined : head.find((arg) => /^-[^-]*h/.test(arg));
   const shielded = [...head.map((arg) => (arg.startsWith('-') && !OPTION_LIKE.test(arg) ? shield(arg) : arg)), ...tail.map((arg) => (arg.startsWith('-') ? shield(arg) : arg))];
   const restore = (value: unknown): unknown => {
     if (typeof value !== 'string') return value;
@@ -39,6 +45,7 @@ export function dashArguments(argv: readonly string[]): DashArguments {
   };
   return {
     argv: shielded,
+    hiddenHelp,
     restoreArgs(args) {
       if (kept.length === 0) return;
       for (const key of Object.keys(args)) {

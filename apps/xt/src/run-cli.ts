@@ -24,27 +24,14 @@ export async function runCli(argv: readonly string[], context: CliContext, env: 
     const simple = simpleLine(argv, specs);
     if (simple) await runCommand(simple.spec, context, simple.args, exit);
     else {
-      refuseHiddenHelp(argv);
+      if (dashes.hiddenHelp !== undefined) {
+        throw new UsageError(`Unknown option ${JSON.stringify(dashes.hiddenHelp)}: ask for help with -h or --help alone, and give an option's value after a space (-o FILE).`);
+      }
       await (await buildParser(context, dashes, specs, exit)).parseAsync();
     }
     return exit.code;
   } catch (error) {
     return report(error, [...argv], specs, context, env, dashes);
-  }
-}
-
-/**
- * yargs reads `-1attach` as the flags `-1 -a -t -t -a -c -h`, and the `h` in it printed the help and
- * exited 0 with nothing done (so did `-ohello.html`). Help is asked for by `-h` or `--help` alone; a
- * group of short flags holding an `h` (not a negative number) is refused with a usage error.
- */
-function refuseHiddenHelp(argv: readonly string[]): void {
-  const end = argv.indexOf('--');
-  const options = end === -1 ? argv : argv.slice(0, end);
-  if (options.includes('-h') || options.includes('--help')) return;
-  const group = options.find((a) => /^-[^-]*h/.test(a) && !/^-\d*\.?\d+(e[-+]?\d+)?$/i.test(a));
-  if (group !== undefined) {
-    throw new UsageError(`Unknown option ${JSON.stringify(group)}: ask for help with -h or --help alone, and give an option's value after a space (-o FILE).`);
   }
 }
 
