@@ -39,11 +39,17 @@ describe('xt assets', () => {
     const { context, out } = memory();
     await assetsLs(context, { db, json: true });
     const listed = JSON.parse(out.stdout) as Record<string, unknown>[];
-    expect(listed.map((a) => [a.hash, a.serializer, a.count, a.columns])).toEqual([
-      [rows[0]!.file, 'raw', 1, 'file'],
-      [rows[0]!.model, 'v8', 2, 'model'],
-    ]);
-    expect(listed[0]).toMatchObject({ bytes: 4, stored_bytes: 4 });
+    // listed oldest first, by hash within a millisecond: both were stored by one log(), often in the same one
+    const byHash = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+    expect(listed.map((a) => [a.hash, a.serializer, a.count, a.columns]).sort(byHash)).toEqual(
+      [
+        [rows[0]!.file, 'raw', 1, 'file'],
+        [rows[0]!.model, 'v8', 2, 'model'],
+      ].sort(byHash),
+    );
+    const order = listed.map((a) => `${String(a.created)} ${String(a.hash)}`); // ISO times sort as text
+    expect(order).toEqual([...order].sort());
+    expect(listed.find((a) => a.hash === rows[0]!.file)).toMatchObject({ bytes: 4, stored_bytes: 4 });
     const table = memory();
     await assetsLs(table.context, { db, json: false });
     expect(table.out.stdout.split('\n')[0]).toMatch(/^\| hash +\| serializer +\| +bytes \| +stored_bytes \| +count \| columns +\| created +\|$/);
